@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+
+namespace Fulfilment.Catalogue;
+
+/// <summary>What fulfilment does for a SKU.</summary>
+internal static class SkuKind
+{
+    /// <summary>卡密: one unused key from the SKU's encrypted inventory per unit.</summary>
+    public const string CardKey = "card-key";
+
+    /// <summary>直充: credit the buyer's account through a supplier's API.</summary>
+    public const string DirectTopUp = "direct-top-up";
+
+    /// <summary>Redeem the goods on a third-party platform on the buyer's behalf.</summary>
+    public const string Redemption = "redemption";
+
+    public static readonly string[] All = [CardKey, DirectTopUp, Redemption];
+}
+
+/// <summary>A sellable item: its kind, unit price and currency, and how many partitions hold its card keys.</summary>
+internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount);
+
+internal static partial class SkuId
+{
+    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex Pattern();
+}
+
+internal static partial class CurrencyCode
+{
+    public static bool IsValid(string? code) => code is not null && Pattern().IsMatch(code);
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex Pattern();
+}

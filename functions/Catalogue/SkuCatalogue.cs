@@ -1,0 +1,50 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Fulfilment.Storage;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Fulfilment.Catalogue;
+
+/// <summary>SKUs in Table Storage, cached briefly per instance.</summary>
+internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache)
+{
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+    private const string SkuRow = "sku";
+    private readonly TableClient table = tables.GetTableClient(TableNames.Skus);
+
+    public Task<Sku?> FindAsync(string id, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(("sku", id), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+            var entity = await table.GetEntityIfExistsAsync<TableEntity>(id, SkuRow, cancellationToken: cancellationToken);
+            return entity.HasValue ? FromEntity(entity.Value!) : null;
+        });
+
+    /// <summary>Creates or updates a SKU. The shard count of an existing SKU is kept: its keys already live there.</summary>
+    public async Task<Sku> SaveAsync(Sku sku, CancellationToken cancellationToken)
+    {
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(sku.Id, SkuRow, cancellationToken: cancellationToken);
+        var saved = existing.HasValue ? sku with { ShardCount = FromEntity(existing.Value!).ShardCount } : sku;
+        await table.UpsertEntityAsync(
+            new TableEntity(saved.Id, SkuRow)
+            {
+                ["Name"] = saved.Name,
+                ["Kind"] = saved.Kind,
+                ["UnitPrice"] = saved.UnitPrice.ToString(CultureInfo.InvariantCulture),
+                ["Currency"] = saved.Currency,
+                ["ShardCount"] = saved.ShardCount,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+        cache.Remove(("sku", saved.Id));
+        return saved;
+    }
+
+    private static Sku FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("Name"),
+        e.GetString("Kind"),
+        decimal.Parse(e.GetString("UnitPrice"), CultureInfo.InvariantCulture),
+        e.GetString("Currency"),
+        e.GetInt32("ShardCount") ?? 1);
+}

@@ -1,0 +1,147 @@
+using Azure.Identity;
+using Fulfilment.Catalogue;
+using Fulfilment.Crypto;
+using Fulfilment.Delivery;
+using Fulfilment.Functions.AddPartnerApiKey;
+using Fulfilment.Functions.AddWebhookSecret;
+using Fulfilment.Functions.CreatePartner;
+using Fulfilment.Functions.FulfilOrder;
+using Fulfilment.Functions.GetPartnerOrder;
+using Fulfilment.Functions.GetStock;
+using Fulfilment.Functions.ImportKeys;
+using Fulfilment.Functions.PaymentWebhook;
+using Fulfilment.Functions.SaveSku;
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Inventory;
+using Fulfilment.Ops;
+using Fulfilment.Orders;
+using Fulfilment.Partners;
+using Fulfilment.Storage;
+using Fulfilment.Webhooks;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment;
+
+/// <summary>Composes the custom-handler app: settings, Azure clients, the capabilities, and the function endpoints.</summary>
+internal static class FulfilmentApp
+{
+    public const string DefaultLocalUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT"),
+        });
+        LocalSettings.AddTo(builder.Configuration, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+        configure?.Invoke(builder);
+
+        // Under the Functions host, listen where it says; alone, on loopback, driving the queue triggers ourselves.
+        var handlerPort = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
+        var underFunctionsHost = !string.IsNullOrEmpty(handlerPort);
+        builder.WebHost.UseUrls(underFunctionsHost ? $"http://127.0.0.1:{handlerPort}" : builder.Configuration["urls"] ?? DefaultLocalUrl);
+        builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        AddServices(builder);
+        if (!underFunctionsHost && builder.Configuration.GetValue("LocalTriggerHost:Enabled", true))
+        {
+            builder.Services.AddHostedService<LocalTriggerHost>();
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(context =>
+            ApiResults.Error(StatusCodes.Status500InternalServerError, "internal_error", "The request failed; it is safe to retry.").ExecuteAsync(context)));
+        app.MapFunctions();
+        return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<QueueOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OpsOptions>().BindConfiguration("Ops").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InventoryOptions>().BindConfiguration("Inventory").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KeyVaultOptions>().BindConfiguration("KeyVault").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DevKekOptions>().BindConfiguration("DevKek");
+
+        var storage = configuration["AzureWebJobsStorage"];
+        if (string.IsNullOrWhiteSpace(storage))
+        {
+            throw new InvalidOperationException("The AzureWebJobsStorage setting is required (UseDevelopmentStorage=true for Azurite).");
+        }
+
+        var keyVaultUri = configuration["KeyVault:Uri"];
+        services.AddAzureClients(clients =>
+        {
+            clients.AddTableServiceClient(storage);
+            clients.AddQueueServiceClient(storage).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None);
+            if (!string.IsNullOrWhiteSpace(keyVaultUri))
+            {
+                clients.AddSecretClient(new Uri(keyVaultUri));
+            }
+
+            clients.UseCredential(new DefaultAzureCredential());
+        });
+
+        if (!string.IsNullOrWhiteSpace(keyVaultUri))
+        {
+            services.AddSingleton<IKeyEncryptionKeys, KeyVaultKeyEncryptionKeys>();
+        }
+        else if (builder.Environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                "KeyVault:Uri is required in Production: card keys are protected by a Key Vault KEK, never by the development KEK.");
+        }
+        else
+        {
+            services.AddSingleton<IKeyEncryptionKeys, DevKeyEncryptionKeys>();
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddSingleton(FunctionAppMetadata.Load(AppContext.BaseDirectory));
+        services.AddHostedService<StorageSetupService>();
+
+        services.AddSingleton<StorageSetup>();
+        services.AddSingleton<QueueMessages>();
+        services.AddSingleton<QueueFailureLog>();
+        services.AddSingleton<QueueFunctionInvoker>();
+        services.AddSingleton<DataKeyRing>();
+        services.AddSingleton<PartnerDirectory>();
+        services.AddSingleton<PartnerOrderQuery>();
+        services.AddSingleton<SkuCatalogue>();
+        services.AddSingleton<OrderBook>();
+        services.AddSingleton<FulfilmentRequests>();
+        services.AddSingleton<AwaitingStockList>();
+        services.AddSingleton<PaymentAcceptance>();
+        services.AddSingleton<CardKeyInventory>();
+        services.AddSingleton<KeyImport>();
+        services.AddSingleton<CardKeyDelivery>();
+        services.AddSingleton<OrderFulfilment>();
+        services.AddSingleton<OpsAuthentication>();
+
+        services.AddSingleton<IQueueFunction, FulfilOrderFunction>();
+        services.AddSingleton<IHttpFunction, PaymentWebhookFunction>();
+        services.AddSingleton<IHttpFunction, GetPartnerOrderFunction>();
+        services.AddSingleton<IHttpFunction, ImportKeysFunction>();
+        services.AddSingleton<IHttpFunction, GetStockFunction>();
+        services.AddSingleton<IHttpFunction, SaveSkuFunction>();
+        services.AddSingleton<IHttpFunction, CreatePartnerFunction>();
+        services.AddSingleton<IHttpFunction, AddWebhookSecretFunction>();
+        services.AddSingleton<IHttpFunction, AddPartnerApiKeyFunction>();
+    }
+
+    /// <summary>Creates tables and queues before the server or the local trigger host start.</summary>
+    private sealed class StorageSetupService(StorageSetup setup) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => setup.EnsureCreatedAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

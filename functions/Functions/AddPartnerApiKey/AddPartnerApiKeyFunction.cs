@@ -1,0 +1,29 @@
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Ops;
+using Fulfilment.Partners;
+
+namespace Fulfilment.Functions.AddPartnerApiKey;
+
+/// <summary>POST /api/ops/partners/{partnerId}/api-keys — one more API key for the partner (shown once).</summary>
+internal sealed class AddPartnerApiKeyFunction(OpsAuthentication ops, PartnerDirectory partners) : IHttpFunction
+{
+    public string Name => "AddPartnerApiKey";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var partnerId = (string)context.GetRouteValue("partnerId")!;
+        if (!PartnerId.IsValid(partnerId) || await partners.FindAsync(partnerId, context.RequestAborted) is null)
+        {
+            return ApiResults.NotFound($"No partner '{partnerId}'.");
+        }
+
+        var apiKey = await partners.AddApiKeyAsync(partnerId, context.RequestAborted);
+        return Results.Json(new { partnerId, apiKey }, statusCode: StatusCodes.Status201Created);
+    }
+}

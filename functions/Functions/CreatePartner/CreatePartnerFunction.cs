@@ -1,0 +1,49 @@
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Ops;
+using Fulfilment.Partners;
+
+namespace Fulfilment.Functions.CreatePartner;
+
+/// <summary>
+/// POST /api/ops/partners — <c>{"partnerId", "name"}</c>; answers the partner's first webhook secret and API key.
+/// This is the only time the API key is shown: only its hash is stored.
+/// </summary>
+internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirectory partners, ILogger<CreatePartnerFunction> logger) : IHttpFunction
+{
+    public string Name => "CreatePartner";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<PartnerBody>(context.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!PartnerId.IsValid(body!.PartnerId) || string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_partner",
+                "partnerId must be 2-63 lowercase letters, digits and -, starting with a letter or digit; name 1-200 characters.");
+        }
+
+        var created = await partners.CreateAsync(body.PartnerId!, body.Name, context.RequestAborted);
+        if (created is null)
+        {
+            return ApiResults.Error(StatusCodes.Status409Conflict, "partner_exists", $"Partner '{body.PartnerId}' already exists.");
+        }
+
+        logger.LogInformation("Partner {PartnerId} created", body.PartnerId);
+        var (partner, apiKey) = created.Value;
+        return Results.Json(new CreatedPartner(partner.Id, partner.Name, partner.WebhookSecrets[0], apiKey), statusCode: StatusCodes.Status201Created);
+    }
+
+    private sealed record PartnerBody(string? PartnerId, string? Name);
+
+    private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey);
+}

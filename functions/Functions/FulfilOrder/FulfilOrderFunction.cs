@@ -1,0 +1,18 @@
+using Fulfilment.Delivery;
+using Fulfilment.Hosting;
+using Fulfilment.Orders;
+
+namespace Fulfilment.Functions.FulfilOrder;
+
+/// <summary>Queue-triggered: fulfils the order a fulfilment request names.</summary>
+internal sealed class FulfilOrderFunction(OrderFulfilment fulfilment) : IQueueFunction
+{
+    public string Name => "FulfilOrder";
+
+    public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
+    {
+        var request = FulfilmentRequests.Parse(invocation.MessageText)
+            ?? throw new PoisonMessageException("message is not a fulfilment request ({\"partnerId\", \"orderId\"})");
+        return fulfilment.FulfilAsync(request, invocation.DequeueCount, cancellationToken);
+    }
+}

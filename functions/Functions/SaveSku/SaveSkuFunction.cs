@@ -1,0 +1,46 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Inventory;
+using Fulfilment.Ops;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment.Functions.SaveSku;
+
+/// <summary>PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency"}</c>.</summary>
+internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalogue, IOptions<InventoryOptions> inventory) : IHttpFunction
+{
+    public string Name => "SaveSku";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var skuId = (string)context.GetRouteValue("sku")!;
+        var (body, error) = await JsonBody.ReadAsync<SkuBody>(context.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var problems = new List<string>();
+        if (!SkuId.IsValid(skuId)) problems.Add("the SKU id must be 1-64 letters, digits and . _ -");
+        if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 200) problems.Add("name must be 1-200 characters");
+        if (!SkuKind.All.Contains(body.Kind)) problems.Add($"kind must be one of {string.Join(", ", SkuKind.All)}");
+        if (body.UnitPrice is not > 0) problems.Add("unitPrice must be a positive number");
+        if (!CurrencyCode.IsValid(body.Currency)) problems.Add("currency must be a three-letter ISO 4217 code");
+        if (problems.Count > 0)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_sku", "The SKU is not valid.", problems);
+        }
+
+        var sku = await catalogue.SaveAsync(
+            new Sku(skuId, body.Name!, body.Kind!, body.UnitPrice!.Value, body.Currency!, inventory.Value.ShardCount), context.RequestAborted);
+        return Results.Json(sku);
+    }
+
+    private sealed record SkuBody(string? Name, string? Kind, decimal? UnitPrice, string? Currency);
+}

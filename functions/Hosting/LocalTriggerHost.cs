@@ -1,0 +1,204 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Fulfilment.Storage;
+
+namespace Fulfilment.Hosting;
+
+/// <summary>
+/// Drives the queue triggers when the app runs without the Functions host (no <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>):
+/// one listener per queueTrigger binding in the function folders, behaving as the Storage queues extension v5 does.
+/// </summary>
+internal sealed class LocalTriggerHost(
+    FunctionAppMetadata metadata,
+    IConfiguration configuration,
+    QueueServiceClient queues,
+    QueueFunctionInvoker invoker,
+    QueueMessages queueMessages,
+    ILoggerFactory loggerFactory) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listeners = metadata.Functions
+            .Where(f => f.QueueTrigger is not null)
+            .Select(f => new QueueListener(
+                f.Name,
+                queues.GetQueueClient(FunctionAppMetadata.Resolve(f.QueueTrigger!.QueueName ?? "", configuration)),
+                queues.GetQueueClient(FunctionAppMetadata.Resolve(f.QueueTrigger!.QueueName ?? "", configuration) + QueueMessages.PoisonSuffix),
+                metadata.Queues,
+                invoker,
+                queueMessages,
+                loggerFactory.CreateLogger<QueueListener>()))
+            .ToList();
+        return Task.WhenAll(listeners.Select(l => l.RunAsync(stoppingToken)));
+    }
+}
+
+/// <summary>
+/// One queue trigger: dequeues up to <c>batchSize</c> with a 10-minute visibility timeout renewed while the
+/// function runs, fetches more when in-flight drops to <c>newBatchThreshold</c>, deletes on success, and on
+/// failure either hides the message for <c>visibilityTimeout</c> or, at <c>maxDequeueCount</c>, moves it to
+/// <c>&lt;queue&gt;-poison</c>. Polls an empty queue with exponential back-off up to <c>maxPollingInterval</c>.
+/// </summary>
+internal sealed class QueueListener(
+    string functionName,
+    QueueClient queue,
+    QueueClient poisonQueue,
+    QueueExtensionSettings settings,
+    QueueFunctionInvoker invoker,
+    QueueMessages queueMessages,
+    ILogger<QueueListener> logger)
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly SemaphoreSlim completed = new(0);
+    private int inFlight;
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        logger.LogInformation("Local trigger host: {FunctionName} listens on queue {QueueName}", functionName, queue.Name);
+        var running = new HashSet<Task>();
+        var delay = MinimumPollingInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                while (Volatile.Read(ref inFlight) > settings.EffectiveNewBatchThreshold)
+                {
+                    await completed.WaitAsync(stoppingToken);
+                }
+
+                running.RemoveWhere(t => t.IsCompleted);
+                QueueMessage[] messages;
+                try
+                {
+                    messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, LeaseDuration, stoppingToken)).Value;
+                }
+                catch (RequestFailedException exception)
+                {
+                    logger.LogWarning(exception, "Receiving from {QueueName} failed; backing off", queue.Name);
+                    messages = [];
+                }
+
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(delay, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(settings.MaxPollingInterval.Ticks, MinimumPollingInterval.Ticks)));
+                    continue;
+                }
+
+                delay = MinimumPollingInterval;
+                foreach (var message in messages)
+                {
+                    Interlocked.Increment(ref inFlight);
+                    running.Add(Task.Run(() => ProcessAsync(message, stoppingToken), CancellationToken.None));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Let in-flight invocations finish their storage calls; an interrupted one reappears after its lease.
+        await Task.WhenAll(running);
+    }
+
+    private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        var lease = new Lease(message.MessageId, message.PopReceipt);
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewWhileRunningAsync(lease, renewal.Token);
+        try
+        {
+            var outcome = await InvokeAsync(message, stoppingToken);
+            await renewal.CancelAsync();
+            await renewing;
+            await SettleAsync(message, lease, outcome);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or RequestFailedException)
+        {
+            // Shutting down, or the storage call to settle failed: the message reappears after its lease and is retried.
+            logger.LogWarning(exception, "Message {MessageId} on {QueueName} was not settled; it will be delivered again", message.MessageId, queue.Name);
+        }
+        finally
+        {
+            await renewal.CancelAsync();
+            Interlocked.Decrement(ref inFlight);
+            completed.Release();
+        }
+    }
+
+    private async Task<InvocationOutcome> InvokeAsync(QueueMessage message, CancellationToken stoppingToken)
+    {
+        var text = queueMessages.TryDecode(message.Body.ToString());
+        var invocation = new QueueInvocation(
+            functionName, queue.Name, message.MessageId, text ?? message.Body.ToString(), message.DequeueCount, message.InsertedOn);
+        if (text is null)
+        {
+            // A body that is not valid for the configured encoding can never be processed: straight to poison.
+            await MoveToPoisonAsync(message.Body.ToString());
+            logger.LogWarning("Message {MessageId} on {QueueName} is not valid {Encoding} and goes to the poison queue",
+                message.MessageId, queue.Name, settings.MessageEncoding);
+            return InvocationOutcome.Success;
+        }
+
+        return await invoker.InvokeAsync(invocation, stoppingToken);
+    }
+
+    private async Task SettleAsync(QueueMessage message, Lease lease, InvocationOutcome outcome)
+    {
+        if (outcome.Succeeded)
+        {
+            await queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt, CancellationToken.None);
+            return;
+        }
+
+        if (message.DequeueCount >= settings.MaxDequeueCount)
+        {
+            await MoveToPoisonAsync(message.Body.ToString());
+            await queue.DeleteMessageAsync(lease.MessageId, lease.PopReceipt, CancellationToken.None);
+            logger.LogWarning(
+                "Message {MessageId} on {QueueName} failed {DequeueCount} times and moved to the poison queue: {Reason}",
+                message.MessageId, queue.Name, message.DequeueCount, outcome.Error);
+            return;
+        }
+
+        await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
+    }
+
+    /// <summary>Copies the raw body unchanged, as the Functions host does, then the caller deletes the original.</summary>
+    private async Task MoveToPoisonAsync(string rawBody)
+    {
+        await poisonQueue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+        await poisonQueue.SendMessageAsync(rawBody, CancellationToken.None);
+    }
+
+    private async Task RenewWhileRunningAsync(Lease lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeaseDuration / 2, cancellationToken);
+                var renewed = await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: LeaseDuration, cancellationToken: cancellationToken);
+                lease.PopReceipt = renewed.Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (RequestFailedException exception)
+        {
+            logger.LogWarning(exception, "Renewing the lease of message {MessageId} on {QueueName} failed", lease.MessageId, queue.Name);
+        }
+    }
+
+    private sealed class Lease(string messageId, string popReceipt)
+    {
+        public string MessageId { get; } = messageId;
+
+        public string PopReceipt { get; set; } = popReceipt;
+    }
+}

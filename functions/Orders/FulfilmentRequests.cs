@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Fulfilment.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment.Orders;
+
+/// <summary>The fulfilment queue's message: which order to fulfil. It carries no order content and no key material.</summary>
+internal sealed record FulfilmentRequest(string PartnerId, string OrderId);
+
+/// <summary>Puts orders on the fulfilment queue.</summary>
+internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<QueueOptions> queues)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task RequestAsync(string partnerId, string orderId, CancellationToken cancellationToken) =>
+        queueMessages.SendAsync(
+            queues.Value.OrderFulfilmentQueue,
+            JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId), Json),
+            cancellationToken);
+
+    /// <summary>Reads a message; null when it is not a fulfilment request.</summary>
+    public static FulfilmentRequest? Parse(string messageText)
+    {
+        try
+        {
+            var request = JsonSerializer.Deserialize<FulfilmentRequest>(messageText, Json);
+            return request is { PartnerId.Length: > 0, OrderId.Length: > 0 } ? request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Fulfilment.Storage;
+
+namespace Fulfilment.Orders;
+
+internal enum PlaceOutcome
+{
+    Created,
+    Duplicate,
+    Conflict,
+}
+
+/// <summary>
+/// Orders in Table Storage, one partition per order (no partner's volume is capped by one partition).
+/// Every state change is conditional on the order's ETag, so concurrent workers cannot overwrite each other.
+/// </summary>
+internal sealed class OrderBook(TableServiceClient tables)
+{
+    private const string OrderRow = "order";
+    private readonly TableClient table = tables.GetTableClient(TableNames.Orders);
+
+    /// <summary>Writes a new paid order; an existing order with the same id is a duplicate or, if it differs, a conflict.</summary>
+    public async Task<(PlaceOutcome Outcome, Order Order)> PlaceAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await table.AddEntityAsync(ToEntity(order), cancellationToken);
+            return (PlaceOutcome.Created, order with { ETag = response.Headers.ETag ?? default });
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await GetAsync(order.PartnerId, order.OrderId, cancellationToken)
+                ?? throw new InvalidOperationException($"Order {order.OrderId} conflicted but cannot be read.");
+            return (existing.SamePurchaseAs(order) ? PlaceOutcome.Duplicate : PlaceOutcome.Conflict, existing);
+        }
+    }
+
+    public async Task<Order?> GetAsync(string partnerId, string orderId, CancellationToken cancellationToken)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(partnerId, orderId), OrderRow, cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    /// <summary>Moves the order to a new state if nobody changed it since it was read; false if someone did.</summary>
+    public async Task<bool> TryChangeAsync(Order changed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(changed), changed.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    private static string PartitionKey(string partnerId, string orderId) => $"{partnerId}|{orderId}";
+
+    private static TableEntity ToEntity(Order o) => new(PartitionKey(o.PartnerId, o.OrderId), OrderRow)
+    {
+        ["PartnerId"] = o.PartnerId,
+        ["OrderId"] = o.OrderId,
+        ["Sku"] = o.Sku,
+        ["SkuKind"] = o.SkuKind,
+        ["Quantity"] = o.Quantity,
+        ["Amount"] = o.Amount.ToString(CultureInfo.InvariantCulture),
+        ["Currency"] = o.Currency,
+        ["BuyerReference"] = o.BuyerReference,
+        ["TargetAccount"] = o.TargetAccount,
+        ["WebhookId"] = o.WebhookId,
+        ["State"] = o.State,
+        ["StateReason"] = o.StateReason,
+        ["Keys"] = string.Join(',', o.Keys),
+        ["PaidAt"] = o.PaidAt,
+        ["DeliveredAt"] = o.DeliveredAt,
+    };
+
+    private static Order FromEntity(TableEntity e)
+    {
+        var keys = e.GetString("Keys");
+        return new Order(
+            e.GetString("PartnerId"),
+            e.GetString("OrderId"),
+            e.GetString("Sku"),
+            e.GetString("SkuKind"),
+            e.GetInt32("Quantity") ?? 0,
+            decimal.Parse(e.GetString("Amount"), CultureInfo.InvariantCulture),
+            e.GetString("Currency"),
+            e.GetString("BuyerReference"),
+            e.GetString("TargetAccount"),
+            e.GetString("WebhookId"),
+            e.GetString("State"),
+            e.GetString("StateReason"),
+            string.IsNullOrEmpty(keys) ? [] : keys.Split(',').Select(KeyRef.Parse).ToList(),
+            e.GetDateTimeOffset("PaidAt") ?? default,
+            e.GetDateTimeOffset("DeliveredAt"),
+            e.ETag);
+    }
+}

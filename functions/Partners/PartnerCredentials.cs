@@ -1,0 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Fulfilment.Partners;
+
+/// <summary>Creates partner secrets: Standard Webhooks secrets (<c>whsec_</c> + base64) and API keys stored only as hashes.</summary>
+internal static class PartnerCredentials
+{
+    public const string WebhookSecretPrefix = "whsec_";
+    public const string ApiKeyPrefix = "ful_";
+
+    public static string NewWebhookSecret() => WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public static string NewApiKey() => ApiKeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>What is stored for an API key: its SHA-256, enough for a 256-bit random key.</summary>
+    public static string HashApiKey(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Fulfilment.Crypto;
+using Fulfilment.Storage;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Fulfilment.Partners;
+
+/// <summary>
+/// Partners in Table Storage. Webhook secrets are stored sealed under the KEK; API keys only as hashes.
+/// Lookups are cached briefly per instance (a new secret or key takes effect within <see cref="CacheLifetime"/>).
+/// </summary>
+internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryptionKeys keks, IMemoryCache cache)
+{
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+    private const string PartnerRow = "partner";
+
+    private readonly TableClient partners = tables.GetTableClient(TableNames.Partners);
+    private readonly TableClient apiKeys = tables.GetTableClient(TableNames.PartnerApiKeys);
+
+    /// <summary>Creates a partner with one webhook secret and one API key; returns them (the only time the key is shown).</summary>
+    public async Task<(Partner Partner, string ApiKey)?> CreateAsync(string id, string name, CancellationToken cancellationToken)
+    {
+        var partner = new Partner(id, name, [PartnerCredentials.NewWebhookSecret()]);
+        try
+        {
+            await partners.AddEntityAsync(await ToEntityAsync(partner, cancellationToken), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+
+        var apiKey = await AddApiKeyAsync(id, cancellationToken);
+        return (partner, apiKey);
+    }
+
+    public Task<Partner?> FindAsync(string id, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(("partner", id), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+            var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
+            return entity.HasValue ? await FromEntityAsync(entity.Value!, cancellationToken) : null;
+        });
+
+    /// <summary>Adds an active webhook secret (rotation: the old ones stay valid until removed).</summary>
+    public async Task<string?> AddWebhookSecretAsync(string id, CancellationToken cancellationToken)
+    {
+        var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
+        if (!entity.HasValue)
+        {
+            return null;
+        }
+
+        var partner = await FromEntityAsync(entity.Value!, cancellationToken);
+        var secret = PartnerCredentials.NewWebhookSecret();
+        var updated = await ToEntityAsync(partner with { WebhookSecrets = [.. partner.WebhookSecrets, secret] }, cancellationToken);
+        await partners.UpdateEntityAsync(updated, entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+        cache.Remove(("partner", id));
+        return secret;
+    }
+
+    public async Task<string> AddApiKeyAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var apiKey = PartnerCredentials.NewApiKey();
+        await apiKeys.AddEntityAsync(
+            new TableEntity(PartnerCredentials.HashApiKey(apiKey), "")
+            {
+                ["PartnerId"] = partnerId,
+                ["CreatedAt"] = DateTimeOffset.UtcNow,
+            },
+            cancellationToken);
+        return apiKey;
+    }
+
+    /// <summary>The partner an API key belongs to, or null for an unknown key.</summary>
+    public Task<string?> AuthenticateAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var hash = PartnerCredentials.HashApiKey(apiKey);
+        return cache.GetOrCreateAsync(("api-key", hash), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+            var entity = await apiKeys.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: cancellationToken);
+            return entity.HasValue ? entity.Value!.GetString("PartnerId") : null;
+        });
+    }
+
+    private async Task<TableEntity> ToEntityAsync(Partner partner, CancellationToken cancellationToken)
+    {
+        var kek = await keks.GetCurrentAsync(cancellationToken);
+        var secrets = JsonSerializer.SerializeToUtf8Bytes(partner.WebhookSecrets);
+        return new TableEntity(partner.Id, PartnerRow)
+        {
+            ["Name"] = partner.Name,
+            ["SealedWebhookSecrets"] = Aead.Seal(kek.Key, secrets, AssociatedData(partner.Id)),
+            ["KekVersion"] = kek.Version,
+        };
+    }
+
+    private async Task<Partner> FromEntityAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        var kek = await keks.GetVersionAsync(entity.GetString("KekVersion"), cancellationToken);
+        var secrets = Aead.Open(kek.Key, entity.GetBinary("SealedWebhookSecrets"), AssociatedData(entity.PartitionKey));
+        return new Partner(entity.PartitionKey, entity.GetString("Name"), JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(secrets))!);
+    }
+
+    private static string AssociatedData(string partnerId) => $"webhook-secrets|v1|{partnerId}";
+}

@@ -1,0 +1,47 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Http;
+using Fulfilment.Inventory;
+using Fulfilment.Orders;
+
+namespace Fulfilment.Partners;
+
+/// <summary>
+/// What a partner sees of one of its orders. The API key decides the partner: another partner's order is a
+/// 404 whatever key or ids are sent, exactly like an order that does not exist.
+/// </summary>
+internal sealed class PartnerOrderQuery(PartnerDirectory partners, OrderBook orders, SkuCatalogue catalogue, CardKeyInventory inventory, ILogger<PartnerOrderQuery> logger)
+{
+    public async Task<IResult> GetAsync(string partnerId, string orderId, HttpRequest request)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var apiKey = ApiResults.BearerToken(request);
+        var caller = string.IsNullOrEmpty(apiKey) ? null : await partners.AuthenticateAsync(apiKey, cancellationToken);
+        if (caller is null)
+        {
+            return ApiResults.Unauthorized("A partner API key is required: Authorization: Bearer <api key>.");
+        }
+
+        var order = caller == partnerId ? await orders.GetAsync(partnerId, orderId, cancellationToken) : null;
+        if (order is null)
+        {
+            return ApiResults.NotFound($"No order '{orderId}'.");
+        }
+
+        var keys = new List<DeliveredKey>();
+        if (order.State == OrderState.Delivered && await catalogue.FindAsync(order.Sku, cancellationToken) is { } sku)
+        {
+            keys.AddRange((await inventory.OpenAsync(sku, order.Keys, cancellationToken)).Select(k => new DeliveredKey(k.KeyId, k.CardKey)));
+            logger.LogInformation("Order {OrderId}: partner {PartnerId} fetched its {Count} key(s)", order.OrderId, partnerId, keys.Count);
+        }
+
+        return Results.Json(new PartnerOrderView(
+            order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
+            order.State, order.StateReason, order.PaidAt, order.DeliveredAt, keys));
+    }
+
+    private sealed record DeliveredKey(string KeyId, string Code);
+
+    private sealed record PartnerOrderView(
+        string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference,
+        string State, string? StateReason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys);
+}

@@ -1,0 +1,3 @@
+using Fulfilment;
+
+await FulfilmentApp.Build(args).RunAsync();

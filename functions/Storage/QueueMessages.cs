@@ -1,0 +1,56 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Fulfilment.Hosting;
+
+namespace Fulfilment.Storage;
+
+/// <summary>
+/// Sends messages the way the queue trigger expects to read them (host.json <c>messageEncoding</c>),
+/// and moves a message to its <c>&lt;queue&gt;-poison</c> queue with the reason it failed.
+/// </summary>
+internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetadata metadata, QueueFailureLog failures)
+{
+    public const string PoisonSuffix = "-poison";
+
+    public async Task SendAsync(string queueName, string messageText, CancellationToken cancellationToken, TimeSpan? visibilityDelay = null)
+    {
+        await queues.GetQueueClient(queueName).SendMessageAsync(Encode(messageText), visibilityDelay, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Copies a message to the poison queue (creating it if missing) and records why.</summary>
+    public async Task PoisonAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken)
+    {
+        var poison = queues.GetQueueClient(invocation.QueueName + PoisonSuffix);
+        await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await poison.SendMessageAsync(Encode(invocation.MessageText), cancellationToken: cancellationToken);
+        await failures.RecordAsync(invocation, reason, poisoned: true, cancellationToken);
+    }
+
+    /// <summary>The raw body to put on a queue for the given text.</summary>
+    public string Encode(string messageText) =>
+        metadata.Queues.UsesBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(messageText)) : messageText;
+
+    /// <summary>The text of a raw queue body, or null when it is not valid for the configured encoding.</summary>
+    public string? TryDecode(string rawBody)
+    {
+        if (!metadata.Queues.UsesBase64)
+        {
+            return rawBody;
+        }
+
+        var buffer = new byte[rawBody.Length];
+        if (!Convert.TryFromBase64String(rawBody, buffer, out var written))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fulfilment.Storage;
+
+/// <summary>Queue names the code sends to; the same settings are referenced as <c>%Name%</c> in function.json.</summary>
+internal sealed class QueueOptions
+{
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OrderFulfilmentQueue must be a valid Storage queue name.")]
+    public string OrderFulfilmentQueue { get; set; } = "";
+}

@@ -1,0 +1,18 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment.Storage;
+
+/// <summary>Creates the tables and queues the app needs before it serves anything.</summary>
+internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient queues, IOptions<QueueOptions> queueOptions)
+{
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(TableNames.All.Select(name => tables.GetTableClient(name).CreateIfNotExistsAsync(cancellationToken)));
+        var fulfilment = queueOptions.Value.OrderFulfilmentQueue;
+        await Task.WhenAll(
+            queues.GetQueueClient(fulfilment).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(fulfilment + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,17 @@
+namespace Fulfilment.Storage;
+
+/// <summary>Every table the app uses; created at start-up.</summary>
+internal static class TableNames
+{
+    public const string Partners = "Partners";
+    public const string PartnerApiKeys = "PartnerApiKeys";
+    public const string Skus = "Skus";
+    public const string Orders = "Orders";
+    public const string AwaitingStock = "AwaitingStock";
+    public const string CardKeys = "CardKeys";
+    public const string DataKeys = "DataKeys";
+    public const string QueueFailures = "QueueFailures";
+
+    public static readonly string[] All =
+        [Partners, PartnerApiKeys, Skus, Orders, AwaitingStock, CardKeys, DataKeys, QueueFailures];
+}

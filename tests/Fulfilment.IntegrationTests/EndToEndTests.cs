@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace Fulfilment.IntegrationTests;
+
+[Collection(StorageCollection.Name)]
+public sealed class EndToEndTests(StorageFixture storage)
+{
+    [Fact]
+    public async Task Paid_card_key_order_is_delivered_with_its_keys()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var keys = Scenario.NewCardKeys(5);
+        var sku = await scenario.NewCardKeySkuAsync(keys: keys);
+
+        var response = await scenario.PayAsync(partner, sku, "order-1", quantity: 2);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var order = await scenario.WaitForStateAsync(partner, "order-1", "delivered");
+        Assert.Equal(2, order.Keys.Count);
+        Assert.All(order.Keys, k => Assert.Contains(k.Code, keys));
+        Assert.NotEqual(order.Keys[0].Code, order.Keys[1].Code);
+        var stock = await scenario.Ops.GetStockAsync(sku);
+        Assert.Equal((3, 0, 2), (stock.Available, stock.Reserved, stock.Sold));
+    }
+}

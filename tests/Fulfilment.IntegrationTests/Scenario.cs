@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fulfilment.Local;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fulfilment.IntegrationTests;
+
+/// <summary>
+/// A running app on Azurite with its own fulfilment queue (so parallel scenarios never take each other's
+/// messages), plus the partner- and ops-side clients a test drives it with.
+/// </summary>
+public sealed class Scenario : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly List<LocalApp> apps;
+
+    private Scenario(List<LocalApp> apps, string queue, CapturedLogs logs)
+    {
+        this.apps = apps;
+        Queue = queue;
+        Logs = logs;
+        Http = App.CreateClient();
+        Ops = new OpsClient(App.CreateClient(LocalApp.OpsKey));
+        Webhooks = new PaymentWebhookSender(Http);
+    }
+
+    public LocalApp App => apps[0];
+
+    public IReadOnlyList<LocalApp> Apps => apps;
+
+    public string Queue { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public HttpClient Http { get; }
+
+    public OpsClient Ops { get; }
+
+    public PaymentWebhookSender Webhooks { get; }
+
+    /// <summary>Starts <paramref name="instances"/> app instances sharing storage and queue (scale-out), or with the trigger host off.</summary>
+    public static async Task<Scenario> StartAsync(StorageFixture storage, int instances = 1, bool triggerHost = true)
+    {
+        var queue = "fulfil-" + Guid.NewGuid().ToString("N")[..12];
+        var logs = new CapturedLogs();
+        var settings = new Dictionary<string, string?>
+        {
+            ["OrderFulfilmentQueue"] = queue,
+            ["LocalTriggerHost:Enabled"] = triggerHost.ToString(),
+        };
+        var apps = new List<LocalApp>();
+        for (var i = 0; i < instances; i++)
+        {
+            apps.Add(await LocalApp.StartAsync(storage.ConnectionString, settings, logging => logging.AddProvider(logs)));
+        }
+
+        return new Scenario(apps, queue, logs);
+    }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public Task<CreatedPartner> NewPartnerAsync() => Ops.CreatePartnerAsync("p-" + Guid.NewGuid().ToString("N")[..10], "Test shop");
+
+    public async Task<string> NewCardKeySkuAsync(decimal unitPrice = 10m, IEnumerable<string>? keys = null)
+    {
+        var sku = "sku-" + Guid.NewGuid().ToString("N")[..10];
+        await Ops.SaveSkuAsync(sku, "Gift card", "card-key", unitPrice, "CNY");
+        if (keys is not null)
+        {
+            await Ops.ImportKeysAsync(sku, keys);
+        }
+
+        return sku;
+    }
+
+    public static IReadOnlyList<string> NewCardKeys(int count) =>
+        Enumerable.Range(0, count).Select(_ => "CARD-" + Guid.NewGuid().ToString("N").ToUpperInvariant()).ToList();
+
+    public async Task<HttpResponseMessage> PayAsync(CreatedPartner partner, string sku, string orderId, int quantity = 1, decimal unitPrice = 10m, string? webhookId = null) =>
+        await Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret,
+            new PaymentData(orderId, sku, quantity, unitPrice * quantity, "CNY", "buyer-" + orderId), webhookId);
+
+    /// <summary>The order as its partner sees it (keys included once delivered).</summary>
+    public async Task<PartnerOrder?> GetOrderAsync(CreatedPartner partner, string orderId, string? apiKey = null)
+    {
+        using var client = App.CreateClient(apiKey ?? partner.ApiKey);
+        var response = await client.GetAsync($"api/partners/{partner.PartnerId}/orders/{orderId}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<PartnerOrder>(Json);
+    }
+
+    /// <summary>Polls until the order reaches the state, or fails after the deadline.</summary>
+    public async Task<PartnerOrder> WaitForStateAsync(CreatedPartner partner, string orderId, string state, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        PartnerOrder? order = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            order = await GetOrderAsync(partner, orderId);
+            if (order?.State == state)
+            {
+                return order;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Order {orderId} did not reach {state}; last seen {order?.State ?? "missing"}. Warnings logged:\n"
+            + string.Join('\n', Logs.Lines.Where(l => !l.StartsWith("Information", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).Take(3)));
+    }
+
+    /// <summary>Polls a condition until it holds, or fails after the deadline.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in apps)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
+
+public sealed record PartnerOrderKey(string KeyId, string Code);
+
+public sealed record PartnerOrder(string OrderId, string Sku, int Quantity, decimal Amount, string State, string? StateReason, IReadOnlyList<PartnerOrderKey> Keys);

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fulfilment.Local;
+
+/// <summary>The Fulfilment app started in this process on 127.0.0.1, as the local trigger host runs it (no Functions host).</summary>
+public sealed class LocalApp : IAsyncDisposable
+{
+    /// <summary>The ops key of local runs (the same as local.settings.sample.json).</summary>
+    public const string OpsKey = "local-ops-key-change-me";
+
+    /// <summary>The development KEK of local runs (the same as local.settings.sample.json).</summary>
+    public const string DevKek = "ZGV2LWtlay1mb3ItbG9jYWwtdXNlLW9ubHktMzJieXQ=";
+
+    private readonly WebApplication app;
+
+    private LocalApp(WebApplication app, Uri baseAddress)
+    {
+        this.app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<LocalApp> StartAsync(
+        string storageConnectionString,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<ILoggingBuilder>? logging = null,
+        int? port = null)
+    {
+        var url = $"http://127.0.0.1:{port ?? Azurite.FreePort()}";
+        var merged = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = storageConnectionString,
+            ["OrderFulfilmentQueue"] = "order-fulfilment",
+            ["Ops:ApiKey"] = OpsKey,
+            ["DevKek:Key"] = DevKek,
+            ["urls"] = url,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        var app = FulfilmentApp.Build([], builder =>
+        {
+            builder.Environment.EnvironmentName = Environments.Development;
+            builder.Configuration.AddInMemoryCollection(merged);
+            logging?.Invoke(builder.Logging);
+        });
+        await app.StartAsync();
+        return new LocalApp(app, new Uri(url + "/"));
+    }
+
+    public HttpClient CreateClient(string? bearerToken = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        if (bearerToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

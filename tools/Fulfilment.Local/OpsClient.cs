@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Fulfilment.Local;
+
+public sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey);
+
+public sealed record StockLevels(string Sku, int Available, int Reserved, int Sold);
+
+public sealed record ImportResult(string Sku, int Received, int Imported, IReadOnlyList<ImportRejection> Rejected, int OrdersReleased);
+
+public sealed record ImportRejection(int Line, string Reason);
+
+/// <summary>The ops API, as an operator's script uses it.</summary>
+public sealed class OpsClient(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<CreatedPartner> CreatePartnerAsync(string partnerId, string name, CancellationToken cancellationToken = default)
+    {
+        var response = await http.PostAsJsonAsync("api/ops/partners", new { partnerId, name }, cancellationToken);
+        return await ReadAsync<CreatedPartner>(response, cancellationToken);
+    }
+
+    public async Task SaveSkuAsync(string sku, string name, string kind, decimal unitPrice, string currency, CancellationToken cancellationToken = default)
+    {
+        var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", new { name, kind, unitPrice, currency }, cancellationToken);
+        await ReadAsync<JsonElement>(response, cancellationToken);
+    }
+
+    public async Task<ImportResult> ImportKeysAsync(string sku, IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        var body = new StringContent(string.Join('\n', keys) + "\n", Encoding.UTF8, "text/plain");
+        var response = await http.PostAsync($"api/ops/skus/{sku}/keys", body, cancellationToken);
+        return await ReadAsync<ImportResult>(response, cancellationToken);
+    }
+
+    public async Task<StockLevels> GetStockAsync(string sku, CancellationToken cancellationToken = default) =>
+        await ReadAsync<StockLevels>(await http.GetAsync($"api/ops/skus/{sku}/stock", cancellationToken), cancellationToken);
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode} {response.ReasonPhrase}: {text}", null, response.StatusCode);
+        }
+
+        return JsonSerializer.Deserialize<T>(text, Json)!;
+    }
+}
