@@ -41,9 +41,9 @@ public sealed class Scenario : IAsyncDisposable
     public PaymentWebhookSender Webhooks { get; }
 
     /// <summary>Starts <paramref name="instances"/> app instances sharing storage and queue (scale-out), or with the trigger host off.</summary>
-    public static async Task<Scenario> StartAsync(StorageFixture storage, int instances = 1, bool triggerHost = true)
+    public static async Task<Scenario> StartAsync(StorageFixture storage, int instances = 1, bool triggerHost = true, string? queueName = null)
     {
-        var queue = "fulfil-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = queueName ?? "fulfil-" + Guid.NewGuid().ToString("N")[..12];
         var logs = new CapturedLogs();
         var settings = new Dictionary<string, string?>
         {
