@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Azure.Data.Tables;
+using Fulfilment.Hosting;
+using Fulfilment.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fulfilment.IntegrationTests;
+
+/// <summary>The local trigger host's queue semantics, driven with a scripted function against Azurite.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class LocalTriggerHostTests(StorageFixture storage)
+{
+    private static readonly QueueExtensionSettings Settings = new()
+    {
+        BatchSize = 4,
+        NewBatchThreshold = 2,
+        MaxDequeueCount = 3,
+        VisibilityTimeout = TimeSpan.Zero,
+        MaxPollingInterval = TimeSpan.FromMilliseconds(200),
+        MessageEncoding = "base64",
+    };
+
+    [Fact]
+    public async Task Success_deletes_failure_retries_exhausted_and_garbage_messages_go_to_poison_without_stopping_others()
+    {
+        var queueName = "trigger-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = storage.Queues.GetQueueClient(queueName);
+        var poison = storage.Queues.GetQueueClient(queueName + "-poison");
+        await queue.CreateAsync();
+        var failures = new QueueFailureLog(storage.Tables);
+        await storage.Tables.GetTableClient(TableNames.QueueFailures).CreateIfNotExistsAsync();
+        var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
+        var function = new ScriptedFunction();
+        var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);
+        var listener = new QueueListener(function.Name, queue, poison, Settings, invoker, messages, NullLogger<QueueListener>.Instance);
+
+        await messages.SendAsync(queueName, "fail-always", default);
+        await messages.SendAsync(queueName, "fail-twice", default);
+        await messages.SendAsync(queueName, "unprocessable", default);
+        await queue.SendMessageAsync("%%% not base64 %%%");
+        for (var i = 0; i < 10; i++)
+        {
+            await messages.SendAsync(queueName, $"ok-{i}", default);
+        }
+
+        using var stop = new CancellationTokenSource();
+        var running = listener.RunAsync(stop.Token);
+        await Scenario.EventuallyAsync(async () => (await queue.PeekMessagesAsync(32)).Value.Length == 0
+            && (await poison.PeekMessagesAsync(32)).Value.Length == 3, "queue drained, three poisoned", TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await running;
+
+        Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(1, function.Attempts[$"ok-{i}"]));
+        Assert.Equal(3, function.Attempts["fail-twice"]);
+        Assert.Equal(Settings.MaxDequeueCount, function.Attempts["fail-always"]);
+        Assert.Equal(1, function.Attempts["unprocessable"]);
+        Assert.False(function.Attempts.ContainsKey("%%% not base64 %%%"));
+
+        var poisoned = (await poison.ReceiveMessagesAsync(32)).Value.Select(m => m.Body.ToString()).ToList();
+        Assert.Contains("%%% not base64 %%%", poisoned);
+        var decoded = poisoned.Select(messages.TryDecode).ToList();
+        Assert.Contains("fail-always", decoded);
+        Assert.Contains("unprocessable", decoded);
+
+        var reasons = await storage.Tables.GetTableClient(TableNames.QueueFailures)
+            .QueryAsync<TableEntity>(e => e.PartitionKey == queueName).ToListAsync();
+        Assert.Contains(reasons, r => r.GetString("Reason").Contains("always fails", StringComparison.Ordinal) && r.GetInt64("DequeueCount") == 3);
+        Assert.Contains(reasons, r => r.GetString("Reason") == "cannot ever be processed" && r.GetBoolean("Poisoned") == true);
+    }
+
+    private sealed class ScriptedFunction : IQueueFunction
+    {
+        public ConcurrentDictionary<string, int> Attempts { get; } = new();
+
+        public string Name => "Scripted";
+
+        public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
+        {
+            var attempt = Attempts.AddOrUpdate(invocation.MessageText, 1, (_, n) => n + 1);
+            Assert.Equal(attempt, invocation.DequeueCount);
+            return invocation.MessageText switch
+            {
+                "fail-always" => throw new InvalidOperationException("always fails"),
+                "fail-twice" when attempt <= 2 => throw new TimeoutException("transient"),
+                "unprocessable" => throw new PoisonMessageException("cannot ever be processed"),
+                _ => Task.CompletedTask,
+            };
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Fulfilment.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Fulfilment.Tests;
+
+public sealed class FunctionMetadataTests
+{
+    [Fact]
+    public void Queue_names_in_bindings_resolve_from_app_settings()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["OrderFulfilmentQueue"] = "orders-x" }).Build();
+
+        Assert.Equal("orders-x", FunctionAppMetadata.Resolve("%OrderFulfilmentQueue%", configuration));
+        Assert.Equal("literal", FunctionAppMetadata.Resolve("literal", configuration));
+        Assert.Throws<InvalidOperationException>(() => FunctionAppMetadata.Resolve("%Missing%", configuration));
+    }
+
+    [Fact]
+    public void Build_output_has_the_Functions_host_layout_host_json_and_one_folder_per_function()
+    {
+        var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
+
+        Assert.Equal(
+            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "FulfilOrder", "GetPartnerOrder", "GetStock", "ImportKeys", "PaymentWebhook", "SaveSku"],
+            metadata.Functions.Select(f => f.Name));
+        var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
+        Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);
+        Assert.Equal("webhooks/{partnerId}/payments", metadata.Functions.Single(f => f.Name == "PaymentWebhook").HttpTrigger!.Route);
+        Assert.Equal(5, metadata.Queues.MaxDequeueCount);
+        Assert.True(metadata.Queues.UsesBase64);
+        Assert.Equal("api", metadata.RoutePrefix);
+    }
+}
