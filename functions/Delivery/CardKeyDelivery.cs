@@ -11,7 +11,11 @@ namespace Fulfilment.Delivery;
 /// success) and the retry finds them, keeping them for the order or returning them to stock.
 /// </summary>
 internal sealed class CardKeyDelivery(
-    OrderBook orders, CardKeyInventory inventory, AwaitingStockList awaiting, ILogger<CardKeyDelivery> logger)
+    OrderBook orders,
+    CardKeyInventory inventory,
+    AwaitingStockList awaiting,
+    FulfilmentRequests requests,
+    ILogger<CardKeyDelivery> logger)
 {
     public async Task DeliverAsync(Order order, Sku sku, bool mayHaveRunBefore, CancellationToken cancellationToken)
     {
@@ -72,10 +76,14 @@ internal sealed class CardKeyDelivery(
 
         logger.LogWarning("Order {OrderId} is {State}: needs {Quantity} key(s) of {Sku}", order.OrderId, OrderState.AwaitingStock, order.Quantity, sku.Id);
 
-        // An import that finished between our claim and our joining the waiting list did not see us: look again.
+        // Keys may be in stock after all: an import finished between our claim and our joining the waiting list
+        // (it did not see us), or concurrent orders each got part of the last keys and all gave them back.
+        // Try again after a random delay, so that competing orders do not collide again in lockstep.
         if (await inventory.HasStockAsync(sku, cancellationToken))
         {
-            throw new InvalidOperationException($"Order {order.OrderId}: keys of {sku.Id} arrived while it joined the waiting list; retrying.");
+            var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(100, 2000));
+            logger.LogInformation("Order {OrderId}: keys of {Sku} are in stock again; retrying in {Delay}", order.OrderId, sku.Id, delay);
+            await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
         }
     }
 

@@ -12,11 +12,12 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Task RequestAsync(string partnerId, string orderId, CancellationToken cancellationToken) =>
+    public Task RequestAsync(string partnerId, string orderId, CancellationToken cancellationToken, TimeSpan? delay = null) =>
         queueMessages.SendAsync(
             queues.Value.OrderFulfilmentQueue,
             JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId), Json),
-            cancellationToken);
+            cancellationToken,
+            delay);
 
     /// <summary>Reads a message; null when it is not a fulfilment request.</summary>
     public static FulfilmentRequest? Parse(string messageText)

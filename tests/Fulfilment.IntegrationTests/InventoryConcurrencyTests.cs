@@ -49,6 +49,23 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
         Assert.Equal((0, 0, Orders), Levels(await workers.Ops.GetStockAsync(sku)));
     }
 
+    [Fact]
+    public async Task Orders_competing_for_the_last_keys_do_not_livelock()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(6));
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => scenario.PayAsync(partner, sku, $"order-{i:D3}", quantity: 3)));
+
+        await Scenario.EventuallyAsync(async () =>
+        {
+            var orders = await ReadAllAsync(scenario, partner, 3);
+            return orders.Count(o => o.State == "delivered") == 2 && orders.Count(o => o.State == "awaiting-stock") == 1;
+        }, "two orders delivered, one awaiting stock");
+        Assert.Equal((0, 0, 6), Levels(await scenario.Ops.GetStockAsync(sku)));
+    }
+
     private static (int, int, int) Levels(Local.StockLevels s) => (s.Available, s.Reserved, s.Sold);
 
     private static async Task<int> CountAsync(Scenario scenario, Local.CreatedPartner partner, string state) =>
