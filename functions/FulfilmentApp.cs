@@ -29,13 +29,14 @@ internal static class FulfilmentApp
 {
     public const string DefaultLocalUrl = "http://127.0.0.1:7071";
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="environmentName">Defaults to AZURE_FUNCTIONS_ENVIRONMENT, as the Functions host sets it (else Production).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string? environmentName = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT"),
+            EnvironmentName = environmentName ?? Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT"),
         });
         LocalSettings.AddTo(builder.Configuration, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
         configure?.Invoke(builder);

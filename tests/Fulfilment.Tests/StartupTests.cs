@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Fulfilment.Tests;
@@ -16,22 +15,15 @@ public sealed class StartupTests
     [Fact]
     public void Production_refuses_to_start_without_Key_Vault()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => FulfilmentApp.Build([], builder =>
-        {
-            builder.Environment.EnvironmentName = "Production";
-            builder.Configuration.AddInMemoryCollection(Settings);
-        }));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings), "Production"));
         Assert.Contains("KeyVault:Uri is required in Production", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Development_starts_with_the_development_KEK()
     {
-        using var app = (IDisposable)FulfilmentApp.Build([], builder =>
-        {
-            builder.Environment.EnvironmentName = "Development";
-            builder.Configuration.AddInMemoryCollection(Settings);
-        });
+        using var app = (IDisposable)FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings), "Development");
         Assert.NotNull(app);
     }
 }

@@ -47,12 +47,14 @@ public sealed class LocalApp : IAsyncDisposable
             merged[key] = value;
         }
 
-        var app = FulfilmentApp.Build([], builder =>
-        {
-            builder.Environment.EnvironmentName = Environments.Development;
-            builder.Configuration.AddInMemoryCollection(merged);
-            logging?.Invoke(builder.Logging);
-        });
+        var app = FulfilmentApp.Build(
+            [],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(merged);
+                logging?.Invoke(builder.Logging);
+            },
+            Environments.Development);
         await app.StartAsync();
         return new LocalApp(app, new Uri(url + "/"));
     }

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+
+namespace Fulfilment.Benchmark;
+
+/// <summary>
+/// The ceiling: per order only the storage calls it minimally needs, straight from a loop — insert the order,
+/// enqueue, dequeue, claim a key (find one, conditional transaction), mark the order delivered, delete the message.
+/// </summary>
+internal static class StorageBaseline
+{
+    private const int Shards = 4;
+
+    public static async Task<TimeSpan> RunAsync(string connectionString, int orders, int concurrency, CancellationToken cancellationToken)
+    {
+        var tables = new TableServiceClient(connectionString);
+        var orderTable = tables.GetTableClient("BaselineOrders");
+        var keyTable = tables.GetTableClient("BaselineKeys");
+        var queue = new QueueServiceClient(connectionString).GetQueueClient("baseline-orders");
+        await orderTable.CreateIfNotExistsAsync(cancellationToken);
+        await keyTable.CreateIfNotExistsAsync(cancellationToken);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await SeedKeysAsync(keyTable, orders, cancellationToken);
+
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < orders)
+            {
+                var orderId = $"order-{i}";
+                await orderTable.AddEntityAsync(new TableEntity(orderId, "order") { ["State"] = "paid", ["Sku"] = "bench" }, cancellationToken);
+                await queue.SendMessageAsync(orderId, cancellationToken);
+                var message = (await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1), cancellationToken)).Value;
+                if (message is null)
+                {
+                    continue; // another loop took ours; it will be handled there
+                }
+
+                var keyId = await ClaimKeyAsync(keyTable, message.Body.ToString(), cancellationToken);
+                await orderTable.UpdateEntityAsync(
+                    new TableEntity(message.Body.ToString(), "order") { ["State"] = "delivered", ["Key"] = keyId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            }
+        }, cancellationToken)));
+
+        // Messages a loop could not receive in time are still waiting: finish them the same way.
+        while ((await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1), cancellationToken)).Value is { } left)
+        {
+            var keyId = await ClaimKeyAsync(keyTable, left.Body.ToString(), cancellationToken);
+            await orderTable.UpdateEntityAsync(new TableEntity(left.Body.ToString(), "order") { ["State"] = "delivered", ["Key"] = keyId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await queue.DeleteMessageAsync(left.MessageId, left.PopReceipt, cancellationToken);
+        }
+
+        return clock.Elapsed;
+    }
+
+    private static async Task<string> ClaimKeyAsync(TableClient keys, string orderId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var partition = $"bench|{Random.Shared.Next(Shards)}";
+            var from = "avail|" + Convert.ToHexStringLower(BitConverter.GetBytes((ushort)Random.Shared.Next(65536)));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {"avail}"}");
+            await foreach (var page in keys.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken).AsPages())
+            {
+                if (page.Values.FirstOrDefault() is not { } available)
+                {
+                    break;
+                }
+
+                var keyId = available.RowKey["avail|".Length..];
+                try
+                {
+                    await keys.SubmitTransactionAsync(
+                        [
+                            new(TableTransactionActionType.Delete, available, available.ETag),
+                            new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, "key|" + keyId) { ["State"] = "sold", ["OrderId"] = orderId }, ETag.All),
+                        ],
+                        cancellationToken);
+                    return keyId;
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                }
+
+                break;
+            }
+        }
+    }
+
+    private static async Task SeedKeysAsync(TableClient keys, int count, CancellationToken cancellationToken)
+    {
+        // 20% spare so the random probe rarely lands past the last key of a shard.
+        var ids = Enumerable.Range(0, count + count / 5 + Shards * 8).Select(_ => Guid.NewGuid().ToString("N")).ToList();
+        await Parallel.ForEachAsync(ids.GroupBy(id => $"bench|{Convert.ToInt32(id[..2], 16) % Shards}"), cancellationToken, async (shard, ct) =>
+        {
+            foreach (var chunk in shard.Chunk(50))
+            {
+                await keys.SubmitTransactionAsync(chunk.SelectMany(id => new TableTransactionAction[]
+                {
+                    new(TableTransactionActionType.Add, new TableEntity(shard.Key, "key|" + id) { ["State"] = "available", ["SealedKey"] = new byte[48] }),
+                    new(TableTransactionActionType.Add, new TableEntity(shard.Key, "avail|" + id)),
+                }), ct);
+            }
+        });
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Fulfilment.Local;
+
+// Runs the product locally: Azurite (data kept in .azurite/), the app with its local trigger host on
+// http://127.0.0.1:7071, demo data, then one paid order from webhook to delivered key. Stays up until Ctrl+C
+// unless --no-wait is given.
+var noWait = args.Contains("--no-wait");
+var root = RepositoryRoot.Find();
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+
+Step("Starting Azurite (data in .azurite/) on 127.0.0.1:10000-10002");
+await using var azurite = await StartAzuriteUnlessRunningAsync(Path.Combine(root, ".azurite"));
+
+Step("Starting the Fulfilment app with its local trigger host on http://127.0.0.1:7071");
+await using var app = await LocalApp.StartAsync("UseDevelopmentStorage=true", port: 7071);
+using var http = app.CreateClient();
+var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
+
+Step("Demo data: partner 'demo-shop', card-key SKU 'steam-wallet-50' (50.00 CNY), 20 keys");
+var partner = await DemoPartnerAsync(app);
+await ops.SaveSkuAsync("steam-wallet-50", "Steam Wallet 50 CNY", "card-key", 50m, "CNY");
+var import = await ops.ImportKeysAsync("steam-wallet-50", Enumerable.Range(0, 20).Select(_ => DemoKey()));
+var stock = await ops.GetStockAsync("steam-wallet-50");
+Console.WriteLine($"   imported {import.Imported} keys; stock: {stock.Available} available, {stock.Reserved} reserved, {stock.Sold} sold");
+
+var orderId = $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+Step($"The shop's payment webhook for order {orderId}: 1 x steam-wallet-50, 50.00 CNY, signed with the partner's whsec_ secret");
+var clock = Stopwatch.StartNew();
+var accepted = await new PaymentWebhookSender(http).SendAsync(
+    partner.PartnerId, partner.WebhookSecret, new PaymentData(orderId, "steam-wallet-50", 1, 50m, "CNY", "buyer-42"));
+Console.WriteLine($"   {(int)accepted.StatusCode} {accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
+if (!accepted.IsSuccessStatusCode)
+{
+    return 1;
+}
+
+Step("The partner fetches the order with its API key until it is delivered");
+using var partnerClient = app.CreateClient(partner.ApiKey);
+JsonElement order;
+do
+{
+    order = await partnerClient.GetFromJsonAsync<JsonElement>($"api/partners/{partner.PartnerId}/orders/{orderId}");
+    if (clock.Elapsed > TimeSpan.FromSeconds(30))
+    {
+        Console.Error.WriteLine("   the order was not delivered within 30 s");
+        return 1;
+    }
+}
+while (order.GetProperty("state").GetString() != "delivered" && await Delay(100));
+
+Console.WriteLine($"   delivered {clock.ElapsedMilliseconds} ms after the webhook was sent:");
+Console.WriteLine(JsonSerializer.Serialize(order, new JsonSerializerOptions { WriteIndented = true }));
+
+stock = await ops.GetStockAsync("steam-wallet-50");
+Console.WriteLine($"   stock now: {stock.Available} available, {stock.Reserved} reserved, {stock.Sold} sold");
+
+if (noWait)
+{
+    return 0;
+}
+
+Console.WriteLine($"""
+
+The app is running at {app.BaseAddress} (Ctrl+C stops it and Azurite).
+Try:
+  curl -H "Authorization: Bearer {partner.ApiKey}" {app.BaseAddress}api/partners/{partner.PartnerId}/orders/{orderId}
+  curl -H "Authorization: Bearer {LocalApp.OpsKey}" {app.BaseAddress}api/ops/skus/steam-wallet-50/stock
+""");
+try
+{
+    await Task.Delay(Timeout.Infinite, stopping.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+return 0;
+
+static void Step(string text) => Console.WriteLine($"\n== {text}");
+
+static async Task<bool> Delay(int milliseconds)
+{
+    await Task.Delay(milliseconds);
+    return true;
+}
+
+static string DemoKey() =>
+    "DEMO-" + string.Join('-', Enumerable.Range(0, 3).Select(_ => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2))));
+
+// A rerun finds the partner in .azurite/: its secrets were shown once, so it gets a fresh secret and API key.
+static async Task<CreatedPartner> DemoPartnerAsync(LocalApp app)
+{
+    using var ops = app.CreateClient(LocalApp.OpsKey);
+    try
+    {
+        return await new OpsClient(ops).CreatePartnerAsync("demo-shop", "Demo Shop");
+    }
+    catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Conflict)
+    {
+        var secret = await (await ops.PostAsync("api/ops/partners/demo-shop/webhook-secrets", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var key = await (await ops.PostAsync("api/ops/partners/demo-shop/api-keys", null)).Content.ReadFromJsonAsync<JsonElement>();
+        return new CreatedPartner("demo-shop", "Demo Shop", secret.GetProperty("webhookSecret").GetString()!, key.GetProperty("apiKey").GetString()!);
+    }
+}
+
+static async Task<IAsyncDisposable> StartAzuriteUnlessRunningAsync(string dataDirectory)
+{
+    try
+    {
+        using var probe = new TcpClient();
+        await probe.ConnectAsync(IPAddress.Loopback, 10001);
+        Console.WriteLine("   an emulator already listens on 10001: using it");
+        return new NothingToStop();
+    }
+    catch (SocketException)
+    {
+        return await Azurite.StartAsync(dataDirectory);
+    }
+}
+
+internal sealed class NothingToStop : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
