@@ -38,7 +38,7 @@ internal static class FulfilmentApp
             ContentRootPath = AppContext.BaseDirectory,
             EnvironmentName = environmentName ?? Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT"),
         });
-        LocalSettings.AddTo(builder.Configuration, Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+        LocalSettings.AddTo(builder.Configuration, Directory.GetCurrentDirectory(), Path.Combine(Directory.GetCurrentDirectory(), ".."), AppContext.BaseDirectory);
         configure?.Invoke(builder);
 
         // Under the Functions host, listen where it says; alone, on loopback, driving the queue triggers ourselves.

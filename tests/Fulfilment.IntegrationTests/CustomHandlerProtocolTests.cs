@@ -26,6 +26,27 @@ public sealed class CustomHandlerProtocolTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Under_the_Functions_host_the_app_listens_on_its_port_and_leaves_queue_triggers_to_the_host()
+    {
+        var port = Local.Azurite.FreePort();
+        var queue = "fulfil-" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = await Local.LocalApp.StartAsync(
+            storage.ConnectionString,
+            new Dictionary<string, string?> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}", ["OrderFulfilmentQueue"] = queue },
+            port: port);
+        var ops = new Local.OpsClient(app.CreateClient(Local.LocalApp.OpsKey));
+        var partner = await ops.CreatePartnerAsync("p-" + Guid.NewGuid().ToString("N")[..10], "Shop");
+        await ops.SaveSkuAsync("sku-host-mode", "Card", "card-key", 10m, "CNY");
+        using var http = app.CreateClient();
+
+        var paid = await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Local.PaymentData("o1", "sku-host-mode", 1, 10m, "CNY", "b"));
+
+        Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a local trigger host, if one ran, would take the message within this
+        Assert.Single((await storage.Queues.GetQueueClient(queue).PeekMessagesAsync(32)).Value);
+    }
+
+    [Fact]
     public async Task Garbage_message_is_acknowledged_after_going_to_the_poison_queue()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
