@@ -23,4 +23,23 @@ public sealed class EndToEndTests(StorageFixture storage)
         var stock = await scenario.Ops.GetStockAsync(sku);
         Assert.Equal((3, 0, 2), (stock.Available, stock.Reserved, stock.Sold));
     }
+
+    [Theory]
+    [InlineData("direct-top-up")]
+    [InlineData("redemption")]
+    public async Task Order_of_a_kind_without_fulfilment_yet_is_marked_unsupported(string kind)
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = "sku-" + Guid.NewGuid().ToString("N")[..10];
+        await scenario.Ops.SaveSkuAsync(sku, "Top-up", kind, 30m, "CNY");
+
+        var response = await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret,
+            new Local.PaymentData("order-1", sku, 1, 30m, "CNY", "buyer-1", TargetAccount: "13800000000"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var order = await scenario.WaitForStateAsync(partner, "order-1", "unsupported");
+        Assert.Contains(kind, order.StateReason, StringComparison.Ordinal);
+        Assert.Empty(order.Keys);
+    }
 }

@@ -34,28 +34,29 @@ internal static class StorageBaseline
                 var orderId = $"order-{i}";
                 await orderTable.AddEntityAsync(new TableEntity(orderId, "order") { ["State"] = "paid", ["Sku"] = "bench" }, cancellationToken);
                 await queue.SendMessageAsync(orderId, cancellationToken);
-                var message = (await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1), cancellationToken)).Value;
-                if (message is null)
+                if ((await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1), cancellationToken)).Value is { } message)
                 {
-                    continue; // another loop took ours; it will be handled there
+                    await DeliverAsync(message);
                 }
-
-                var keyId = await ClaimKeyAsync(keyTable, message.Body.ToString(), cancellationToken);
-                await orderTable.UpdateEntityAsync(
-                    new TableEntity(message.Body.ToString(), "order") { ["State"] = "delivered", ["Key"] = keyId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
             }
         }, cancellationToken)));
 
         // Messages a loop could not receive in time are still waiting: finish them the same way.
         while ((await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(1), cancellationToken)).Value is { } left)
         {
-            var keyId = await ClaimKeyAsync(keyTable, left.Body.ToString(), cancellationToken);
-            await orderTable.UpdateEntityAsync(new TableEntity(left.Body.ToString(), "order") { ["State"] = "delivered", ["Key"] = keyId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-            await queue.DeleteMessageAsync(left.MessageId, left.PopReceipt, cancellationToken);
+            await DeliverAsync(left);
         }
 
         return clock.Elapsed;
+
+        async Task DeliverAsync(Azure.Storage.Queues.Models.QueueMessage message)
+        {
+            var orderId = message.Body.ToString();
+            var keyId = await ClaimKeyAsync(keyTable, orderId, cancellationToken);
+            await orderTable.UpdateEntityAsync(
+                new TableEntity(orderId, "order") { ["State"] = "delivered", ["Key"] = keyId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        }
     }
 
     private static async Task<string> ClaimKeyAsync(TableClient keys, string orderId, CancellationToken cancellationToken)
