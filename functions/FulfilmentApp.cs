@@ -45,7 +45,8 @@ internal static class FulfilmentApp
         var handlerPort = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
         var underFunctionsHost = !string.IsNullOrEmpty(handlerPort);
         builder.WebHost.UseUrls(underFunctionsHost ? $"http://127.0.0.1:{handlerPort}" : builder.Configuration["urls"] ?? DefaultLocalUrl);
-        builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Azure.Core logs every expected 404/409/412 (conflicts are how claims and duplicates are detected) as a warning.
+        builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         AddServices(builder);
         if (!underFunctionsHost && builder.Configuration.GetValue("LocalTriggerHost:Enabled", true))
         {

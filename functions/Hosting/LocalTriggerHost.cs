@@ -76,7 +76,7 @@ internal sealed class QueueListener(
                 {
                     messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, LeaseDuration, stoppingToken)).Value;
                 }
-                catch (RequestFailedException exception)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     logger.LogWarning(exception, "Receiving from {QueueName} failed; backing off", queue.Name);
                     messages = [];
@@ -117,9 +117,9 @@ internal sealed class QueueListener(
             await renewing;
             await SettleAsync(message, lease, outcome);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or RequestFailedException)
+        catch (Exception exception)
         {
-            // Shutting down, or the storage call to settle failed: the message reappears after its lease and is retried.
+            // Shutting down, or a storage call failed: the message reappears after its lease and is retried.
             logger.LogWarning(exception, "Message {MessageId} on {QueueName} was not settled; it will be delivered again", message.MessageId, queue.Name);
         }
         finally

@@ -3,13 +3,15 @@ using Fulfilment.Benchmark;
 
 var orders = new Option<int>("--orders") { Description = "Orders to fulfil in each phase.", DefaultValueFactory = _ => 2000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Webhooks in flight at once, and baseline loops.", DefaultValueFactory = _ => 32 };
+var rate = new Option<int?>("--rate") { Description = "Cap on webhooks sent per second (default: as fast as they are accepted), to measure latency below saturation." };
 var command = new RootCommand(
     "Paid order → delivered card key through the app and its local trigger host on Azurite, against a baseline loop " +
     "doing only the storage calls an order minimally needs; prints both and their ratio.")
 {
     orders,
     concurrency,
+    rate,
 };
 command.SetAction((result, cancellationToken) =>
-    OrderThroughputBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), cancellationToken));
+    OrderThroughputBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(rate), cancellationToken));
 return await command.Parse(args).InvokeAsync();
