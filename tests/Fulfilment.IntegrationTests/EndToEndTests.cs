@@ -42,4 +42,23 @@ public sealed class EndToEndTests(StorageFixture storage)
         Assert.Contains(kind, order.StateReason, StringComparison.Ordinal);
         Assert.Empty(order.Keys);
     }
+
+    [Fact]
+    public async Task Every_state_change_of_an_order_is_logged_with_its_order_id()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync();
+
+        await scenario.PayAsync(partner, sku, "order-story");
+        await scenario.WaitForStateAsync(partner, "order-story", "awaiting-stock");
+        await scenario.Ops.ImportKeysAsync(sku, Scenario.NewCardKeys(1));
+        await scenario.WaitForStateAsync(partner, "order-story", "delivered");
+
+        var story = scenario.Logs.Lines.Where(l => l.Contains("OrderId=order-story", StringComparison.Ordinal)).ToList();
+        Assert.Contains(story, l => l.Contains(" paid:", StringComparison.Ordinal));
+        Assert.Contains(story, l => l.Contains("is awaiting-stock", StringComparison.Ordinal));
+        Assert.Contains(story, l => l.Contains("queued for fulfilment again", StringComparison.Ordinal));
+        Assert.Contains(story, l => l.Contains(" delivered:", StringComparison.Ordinal));
+    }
 }
