@@ -30,7 +30,12 @@ internal static class FulfilmentApp
     public const string DefaultLocalUrl = "http://127.0.0.1:7071";
 
     /// <param name="environmentName">Defaults to AZURE_FUNCTIONS_ENVIRONMENT, as the Functions host sets it (else Production).</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string? environmentName = null)
+    /// <param name="replaceServices">Runs after the app's own registrations: where a test swaps in what cannot run here (an identity provider).</param>
+    public static WebApplication Build(
+        string[] args,
+        Action<WebApplicationBuilder>? configure = null,
+        string? environmentName = null,
+        Action<IServiceCollection>? replaceServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -48,6 +53,7 @@ internal static class FulfilmentApp
         // Azure.Core logs every expected 404/409/412 (conflicts are how claims and duplicates are detected) as a warning.
         builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         AddServices(builder);
+        replaceServices?.Invoke(builder.Services);
         if (!underFunctionsHost && builder.Configuration.GetValue("LocalTriggerHost:Enabled", true))
         {
             builder.Services.AddHostedService<LocalTriggerHost>();

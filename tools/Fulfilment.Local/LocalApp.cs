@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +32,8 @@ public sealed class LocalApp : IAsyncDisposable
         string storageConnectionString,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<ILoggingBuilder>? logging = null,
-        int? port = null)
+        int? port = null,
+        Action<IServiceCollection>? replaceServices = null)
     {
         var url = $"http://127.0.0.1:{port ?? Azurite.FreePort()}";
         var merged = new Dictionary<string, string?>
@@ -54,7 +56,8 @@ public sealed class LocalApp : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(merged);
                 logging?.Invoke(builder.Logging);
             },
-            Environments.Development);
+            Environments.Development,
+            replaceServices);
         await app.StartAsync();
         return new LocalApp(app, new Uri(url + "/"));
     }
