@@ -32,16 +32,8 @@ internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys 
         return new DataKey(id, key);
     }
 
-    public Task<byte[]> GetAsync(string sku, string id, CancellationToken cancellationToken)
-    {
-        var task = unwrapped.GetOrAdd((sku, id), k => UnwrapStoredAsync(k.Sku, k.Id, CancellationToken.None));
-        if (task.IsFaulted)
-        {
-            unwrapped.TryRemove(new KeyValuePair<(string, string), Task<byte[]>>((sku, id), task));
-        }
-
-        return task.WaitAsync(cancellationToken);
-    }
+    public Task<byte[]> GetAsync(string sku, string id, CancellationToken cancellationToken) =>
+        unwrapped.GetOrAddSucceeding((Sku: sku, Id: id), k => UnwrapStoredAsync(k.Sku, k.Id, CancellationToken.None), cancellationToken);
 
     /// <summary>The SKU's fingerprint key, created on first use; concurrent first uses agree on one.</summary>
     public async Task<byte[]> GetFingerprintKeyAsync(string sku, CancellationToken cancellationToken)

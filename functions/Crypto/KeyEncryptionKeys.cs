@@ -37,7 +37,7 @@ internal sealed class KeyVaultKeyEncryptionKeys(SecretClient secrets, IOptions<K
 {
     private static readonly TimeSpan CurrentVersionLifetime = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, Task<KeyEncryptionKey>> versions = new();
-    private (KeyEncryptionKey Key, DateTimeOffset FetchedAt)? current;
+    private CurrentKek? current; // replaced whole, so concurrent readers never see half an update
 
     public async Task<KeyEncryptionKey> GetCurrentAsync(CancellationToken cancellationToken)
     {
@@ -48,17 +48,19 @@ internal sealed class KeyVaultKeyEncryptionKeys(SecretClient secrets, IOptions<K
 
         var secret = (await secrets.GetSecretAsync(options.Value.KekSecretName, cancellationToken: cancellationToken)).Value;
         var key = ToKek(secret);
-        current = (key, clock.GetUtcNow());
+        current = new CurrentKek(key, clock.GetUtcNow());
         versions.TryAdd(key.Version, Task.FromResult(key));
         return key;
     }
 
     public Task<KeyEncryptionKey> GetVersionAsync(string version, CancellationToken cancellationToken) =>
-        versions.GetOrAdd(version, async v =>
+        versions.GetOrAddSucceeding(version, async v =>
         {
             var secret = (await secrets.GetSecretAsync(options.Value.KekSecretName, v, CancellationToken.None)).Value;
             return ToKek(secret);
-        });
+        }, cancellationToken);
+
+    private sealed record CurrentKek(KeyEncryptionKey Key, DateTimeOffset FetchedAt);
 
     private static KeyEncryptionKey ToKek(KeyVaultSecret secret)
     {

@@ -64,7 +64,7 @@ internal sealed class CardKeyDelivery(
     }
 
     /// <summary>Not enough stock: give back what was reserved, and wait (oldest first) for an import.</summary>
-    private async Task WaitForStockAsync(Order order, Sku sku, List<Orders.KeyRef> reserved, CancellationToken cancellationToken)
+    private async Task WaitForStockAsync(Order order, Sku sku, List<KeyRef> reserved, CancellationToken cancellationToken)
     {
         await inventory.ReleaseAsync(sku, order.Reference, reserved, cancellationToken);
         await awaiting.AddAsync(order, cancellationToken);
@@ -88,7 +88,7 @@ internal sealed class CardKeyDelivery(
     }
 
     /// <summary>Another attempt changed the order first: keep its outcome, give back our keys.</summary>
-    private async Task YieldToConcurrentAttemptAsync(Order order, Sku sku, List<Orders.KeyRef> ours, CancellationToken cancellationToken)
+    private async Task YieldToConcurrentAttemptAsync(Order order, Sku sku, List<KeyRef> ours, CancellationToken cancellationToken)
     {
         var current = await orders.GetAsync(order.PartnerId, order.OrderId, cancellationToken);
         if (current?.State != OrderState.Delivered)

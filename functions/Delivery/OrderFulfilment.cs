@@ -15,18 +15,14 @@ internal sealed class OrderFulfilment(
         var sku = await catalogue.FindAsync(order.Sku, cancellationToken)
             ?? throw new PoisonMessageException($"order {order.OrderId} refers to SKU {order.Sku}, which no longer exists");
 
-        switch (order.SkuKind)
+        if (order.SkuKind == SkuKind.CardKey)
         {
-            case SkuKind.CardKey:
-                await cardKeys.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
-                break;
-            case var _ when order.State == OrderState.Paid:
-                if (await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken))
-                {
-                    logger.LogWarning("Order {OrderId} is {State}: {SkuKind} fulfilment is not available yet", order.OrderId, OrderState.Unsupported, order.SkuKind);
-                }
-
-                break;
+            await cardKeys.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
+        }
+        else if (order.State == OrderState.Paid
+            && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken))
+        {
+            logger.LogWarning("Order {OrderId} is {State}: {SkuKind} fulfilment is not available yet", order.OrderId, OrderState.Unsupported, order.SkuKind);
         }
     }
 }

@@ -57,7 +57,7 @@ internal sealed class QueueListener(
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        await EnsureQueueExistsAsync(stoppingToken);
         logger.LogInformation("Local trigger host: {FunctionName} listens on queue {QueueName}", functionName, queue.Name);
         var running = new HashSet<Task>();
         var delay = MinimumPollingInterval;
@@ -103,6 +103,24 @@ internal sealed class QueueListener(
 
         // Let in-flight invocations finish their storage calls; an interrupted one reappears after its lease.
         await Task.WhenAll(running);
+    }
+
+    /// <summary>Storage may not answer yet at start-up: wait for it rather than stop the app.</summary>
+    private async Task EnsureQueueExistsAsync(CancellationToken stoppingToken)
+    {
+        for (var delay = MinimumPollingInterval; ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                return;
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Queue {QueueName} is not reachable; retrying in {Delay}", queue.Name, delay);
+                await Task.Delay(delay, stoppingToken);
+            }
+        }
     }
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)

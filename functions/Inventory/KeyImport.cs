@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;

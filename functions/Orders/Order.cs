@@ -51,8 +51,6 @@ internal sealed record Order(
     /// <summary>Names the order across partners: the reference stored on the keys reserved for it.</summary>
     public string Reference => $"{PartnerId}|{OrderId}";
 
-    public bool IsFinal => State is OrderState.Delivered or OrderState.Unsupported;
-
     /// <summary>True when both describe the same purchase (a duplicate, not a conflict).</summary>
     public bool SamePurchaseAs(Order other) =>
         Sku == other.Sku && Quantity == other.Quantity && Amount == other.Amount && Currency == other.Currency

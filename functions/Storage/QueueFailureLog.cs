@@ -24,11 +24,5 @@ internal sealed class QueueFailureLog(TableServiceClient tables)
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
-    public async Task<TableEntity?> FindAsync(string queueName, string messageId, CancellationToken cancellationToken)
-    {
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(queueName, messageId, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
-
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

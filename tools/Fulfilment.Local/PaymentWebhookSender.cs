@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Fulfilment.Webhooks;
 
@@ -35,6 +34,4 @@ public sealed class PaymentWebhookSender(HttpClient http)
         request.Headers.Add(StandardWebhook.SignatureHeader, StandardWebhook.SignatureHeaderValue(secret, webhookId, seconds, body));
         return await http.SendAsync(request, cancellationToken);
     }
-
-    public static string Text(byte[] body) => Encoding.UTF8.GetString(body);
 }
