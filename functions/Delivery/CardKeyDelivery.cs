@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Inventory;
 using Fulfilment.Orders;
@@ -6,15 +7,25 @@ namespace Fulfilment.Delivery;
 
 /// <summary>
 /// Delivers a card-key order: reserve exactly its quantity of keys, bind them to the order (an ETag-conditional
-/// write: of concurrent attempts exactly one binds), then mark them sold. Crash recovery: an attempt that dies
-/// after reserving leaves reservation rows naming the order; the message comes back (it is deleted only after
-/// success) and the retry finds them, keeping them for the order or returning them to stock.
+/// write: of concurrent attempts exactly one binds), then mark them sold.
+/// <para>
+/// Crash recovery: an attempt that dies after reserving leaves reservation rows naming the order; the message
+/// comes back (it is deleted only after success) and the retry finds them and keeps them for the order.
+/// </para>
+/// <para>
+/// Giving keys back is where a key could be sold twice: a reservation of the order may be found and bound by
+/// another attempt on the same order. So keys go back to stock only (a) once the order is delivered — a key
+/// not bound to a delivered order can never be bound to it — or (b) under the order's lease: the attempt first
+/// writes a lease onto the order, which changes its ETag, so no attempt that read the order earlier can bind
+/// it any more, and attempts that read it later see the lease and come back after it.
+/// </para>
 /// </summary>
 internal sealed class CardKeyDelivery(
     OrderBook orders,
     CardKeyInventory inventory,
     AwaitingStockList awaiting,
     FulfilmentRequests requests,
+    TimeProvider clock,
     ILogger<CardKeyDelivery> logger)
 {
     public async Task DeliverAsync(Order order, Sku sku, bool mayHaveRunBefore, CancellationToken cancellationToken)
@@ -31,49 +42,72 @@ internal sealed class CardKeyDelivery(
             return;
         }
 
-        var reserved = mayHaveRunBefore || order.State == OrderState.AwaitingStock
-            ? await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken)
-            : [];
-        if (reserved.Count > order.Quantity)
+        if (order.IsLeasedAt(clock.GetUtcNow()))
         {
-            await inventory.ReleaseAsync(sku, order.Reference, reserved.Skip(order.Quantity), cancellationToken);
-            reserved = reserved.Take(order.Quantity).ToList();
-        }
-
-        var keys = reserved.Concat(await inventory.ClaimAsync(sku, order.Reference, order.Quantity - reserved.Count, cancellationToken)).ToList();
-        if (keys.Count < order.Quantity)
-        {
-            await WaitForStockAsync(order, sku, keys, cancellationToken);
+            await ComeBackAfterLeaseAsync(order, cancellationToken);
             return;
         }
 
-        var delivered = order with { State = OrderState.Delivered, StateReason = null, Keys = keys, DeliveredAt = DateTimeOffset.UtcNow };
-        if (!await orders.TryChangeAsync(delivered, cancellationToken))
+        var found = mayHaveRunBefore || order.State == OrderState.AwaitingStock
+            ? await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken)
+            : [];
+        var keys = await CompleteAsync(order, sku, found, cancellationToken);
+        if (keys.Count < order.Quantity)
+        {
+            await WaitForStockAsync(order, sku, cancellationToken);
+            return;
+        }
+
+        var delivered = await orders.TryChangeAsync(Delivered(order, keys), cancellationToken);
+        if (delivered is null)
         {
             await YieldToConcurrentAttemptAsync(order, sku, keys, cancellationToken);
             return;
         }
 
-        logger.LogInformation("Order {OrderId} delivered: {Quantity} key(s) of {Sku} ({KeyIds})",
-            order.OrderId, order.Quantity, sku.Id, string.Join(' ', keys.Select(k => k.KeyId)));
-        await inventory.SellAsync(sku, order.Reference, keys, cancellationToken);
-        if (order.State == OrderState.AwaitingStock)
-        {
-            await awaiting.RemoveIfPresentAsync(order, cancellationToken);
-        }
+        await FinishAsync(order, delivered, sku, settleStrays: found.Count > order.Quantity, cancellationToken);
     }
 
-    /// <summary>Not enough stock: give back what was reserved, and wait (oldest first) for an import.</summary>
-    private async Task WaitForStockAsync(Order order, Sku sku, List<KeyRef> reserved, CancellationToken cancellationToken)
+    /// <summary>The order's keys: those already reserved for it, then newly claimed ones up to its quantity.</summary>
+    private async Task<List<KeyRef>> CompleteAsync(Order order, Sku sku, List<KeyRef> found, CancellationToken cancellationToken)
     {
-        await inventory.ReleaseAsync(sku, order.Reference, reserved, cancellationToken);
-        await awaiting.AddAsync(order, cancellationToken);
-        if (order.State != OrderState.AwaitingStock
-            && !await orders.TryChangeAsync(order with { State = OrderState.AwaitingStock, StateReason = $"not enough keys of {sku.Id} in stock" }, cancellationToken))
+        var kept = found.Take(order.Quantity).ToList();
+        kept.AddRange(await inventory.ClaimAsync(sku, order.Reference, order.Quantity - kept.Count, cancellationToken));
+        return kept;
+    }
+
+    /// <summary>
+    /// Not enough stock. Under the order's lease: look again (keys may have come back), and either deliver or give
+    /// every reservation of the order back to stock and join the waiting list, oldest first.
+    /// </summary>
+    private async Task WaitForStockAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    {
+        var held = Stopwatch.StartNew();
+        var leased = await orders.TryChangeAsync(order with { LeaseUntil = clock.GetUtcNow() + Order.LeaseDuration }, cancellationToken)
+            ?? throw new InvalidOperationException($"Order {order.OrderId} changed while it ran short of stock; retrying.");
+
+        var found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
+        var keys = await CompleteAsync(leased, sku, found, cancellationToken);
+        if (keys.Count == order.Quantity)
         {
-            throw new InvalidOperationException($"Order {order.OrderId} changed while waiting for stock; retrying.");
+            var delivered = await orders.TryChangeAsync(Delivered(leased, keys), cancellationToken)
+                ?? throw new InvalidOperationException($"Order {order.OrderId} lost its lease; retrying.");
+            await FinishAsync(order, delivered, sku, settleStrays: true, cancellationToken);
+            return;
         }
 
+        if (held.Elapsed > Order.LeaseDuration / 2)
+        {
+            // Too slow to be sure the lease still holds: give nothing back; a later attempt will.
+            throw new TimeoutException($"Order {order.OrderId}: lease nearly expired before giving keys back; retrying.");
+        }
+
+        await inventory.ReleaseAsync(sku, order.Reference, found.Union(keys), cancellationToken);
+        await awaiting.AddAsync(order, cancellationToken);
+        _ = await orders.TryChangeAsync(
+                leased with { State = OrderState.AwaitingStock, StateReason = $"not enough keys of {sku.Id} in stock", LeaseUntil = null },
+                cancellationToken)
+            ?? throw new InvalidOperationException($"Order {order.OrderId} lost its lease; retrying.");
         logger.LogWarning("Order {OrderId} is {State}: needs {Quantity} key(s) of {Sku}", order.OrderId, OrderState.AwaitingStock, order.Quantity, sku.Id);
 
         // Keys may be in stock after all: an import finished between our claim and our joining the waiting list
@@ -87,12 +121,41 @@ internal sealed class CardKeyDelivery(
         }
     }
 
-    /// <summary>Another attempt changed the order first: keep its outcome, give back our keys.</summary>
+    private async Task FinishAsync(Order before, Order delivered, Sku sku, bool settleStrays, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Order {OrderId} delivered: {Quantity} key(s) of {Sku} ({KeyIds})",
+            delivered.OrderId, delivered.Quantity, sku.Id, string.Join(' ', delivered.Keys.Select(k => k.KeyId)));
+        if (settleStrays)
+        {
+            await inventory.SettleAsync(sku, delivered, cancellationToken);
+        }
+        else
+        {
+            await inventory.SellAsync(sku, delivered.Reference, delivered.Keys, cancellationToken);
+        }
+
+        if (before.State == OrderState.AwaitingStock)
+        {
+            await awaiting.RemoveIfPresentAsync(delivered, cancellationToken);
+        }
+    }
+
+    /// <summary>Another attempt holds the order: ask again once its lease is over, without using up retries.</summary>
+    private async Task ComeBackAfterLeaseAsync(Order order, CancellationToken cancellationToken)
+    {
+        var delay = order.LeaseUntil!.Value - clock.GetUtcNow() + TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000));
+        logger.LogInformation("Order {OrderId} is held by another attempt; asking again in {Delay}", order.OrderId, delay);
+        await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
+    }
+
+    /// <summary>Another attempt changed the order first: if it delivered it, give back our spare keys.</summary>
     private async Task YieldToConcurrentAttemptAsync(Order order, Sku sku, List<KeyRef> ours, CancellationToken cancellationToken)
     {
         var current = await orders.GetAsync(order.PartnerId, order.OrderId, cancellationToken);
         if (current?.State != OrderState.Delivered)
         {
+            // Not delivered (someone holds its lease or it is waiting for stock): our reservations stay, and
+            // the retry or the lease holder finds them. Giving them back here could race a binding.
             throw new InvalidOperationException($"Order {order.OrderId} changed during delivery; retrying.");
         }
 
@@ -101,4 +164,7 @@ internal sealed class CardKeyDelivery(
         logger.LogInformation("Order {OrderId} was delivered by a concurrent attempt; {Count} spare key(s) return to stock", order.OrderId, spare.Count);
         await inventory.ReleaseAsync(sku, order.Reference, spare, cancellationToken);
     }
+
+    private Order Delivered(Order order, List<KeyRef> keys) =>
+        order with { State = OrderState.Delivered, StateReason = null, Keys = keys, DeliveredAt = clock.GetUtcNow(), LeaseUntil = null };
 }

@@ -20,7 +20,7 @@ internal sealed class OrderFulfilment(
             await cardKeys.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
         }
         else if (order.State == OrderState.Paid
-            && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken))
+            && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken) is not null)
         {
             logger.LogWarning("Order {OrderId} is {State}: {SkuKind} fulfilment is not available yet", order.OrderId, OrderState.Unsupported, order.SkuKind);
         }

@@ -80,7 +80,7 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
 
     /// <summary>Reserved → sold, for keys bound to a delivered order. Idempotent: keys already sold are skipped.</summary>
     public Task SellAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken) =>
-        TransitionAsync(sku, keys, key =>
+        TransitionAsync(sku, keys, (key, ct) => VerifySoldAsync(sku, orderReference, key, ct), key =>
         [
             new(TableTransactionActionType.Delete, new TableEntity(Partition(sku.Id, key.Shard), ReservationRow(orderReference, key.KeyId)), ETag.All),
             new(TableTransactionActionType.UpdateMerge, new TableEntity(Partition(sku.Id, key.Shard), KeyRow(key.KeyId))
@@ -92,7 +92,7 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
 
     /// <summary>Reserved → available, for keys an order did not keep.</summary>
     public Task ReleaseAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken) =>
-        TransitionAsync(sku, keys, key =>
+        TransitionAsync(sku, keys, (_, _) => Task.CompletedTask, key =>
         [
             new(TableTransactionActionType.Delete, new TableEntity(Partition(sku.Id, key.Shard), ReservationRow(orderReference, key.KeyId)), ETag.All),
             new(TableTransactionActionType.Add, new TableEntity(Partition(sku.Id, key.Shard), AvailableRow(key.KeyId))),
@@ -228,9 +228,16 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
         }
     }
 
-    /// <summary>Applies a per-key transition, one transaction per shard (at most 100 actions each).</summary>
+    /// <summary>
+    /// Applies a per-key transition, one transaction per shard (at most 100 actions each). A key whose reservation
+    /// is gone was settled by an earlier attempt: <paramref name="alreadySettled"/> checks it.
+    /// </summary>
     private async Task TransitionAsync(
-        Sku sku, IEnumerable<KeyRef> keys, Func<KeyRef, TableTransactionAction[]> actionsFor, CancellationToken cancellationToken)
+        Sku sku,
+        IEnumerable<KeyRef> keys,
+        Func<KeyRef, CancellationToken, Task> alreadySettled,
+        Func<KeyRef, TableTransactionAction[]> actionsFor,
+        CancellationToken cancellationToken)
     {
         foreach (var shard in keys.GroupBy(k => k.Shard))
         {
@@ -240,30 +247,34 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
                 {
                     await table.SubmitTransactionAsync(chunk.SelectMany(actionsFor), cancellationToken);
                 }
-                catch (RequestFailedException e) when (e.Status == 404 && chunk.Length > 1)
+                catch (RequestFailedException e) when (e.Status == 404)
                 {
                     // Some reservation is already settled (a retry): settle the rest one by one.
                     foreach (var key in chunk)
                     {
-                        await TransitionOneAsync(actionsFor(key), cancellationToken);
+                        try
+                        {
+                            await table.SubmitTransactionAsync(actionsFor(key), cancellationToken);
+                        }
+                        catch (RequestFailedException one) when (one.Status == 404)
+                        {
+                            await alreadySettled(key, cancellationToken);
+                        }
                     }
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
                 }
             }
         }
     }
 
-    private async Task TransitionOneAsync(TableTransactionAction[] actions, CancellationToken cancellationToken)
+    /// <summary>A key bound to a delivered order must be sold to that order; anything else is an alarm for ops.</summary>
+    private async Task VerifySoldAsync(Sku sku, string orderReference, KeyRef key, CancellationToken cancellationToken)
     {
-        try
+        var row = (await table.GetEntityAsync<TableEntity>(Partition(sku.Id, key.Shard), KeyRow(key.KeyId), cancellationToken: cancellationToken)).Value;
+        if (row.GetString("State") != Sold || row.GetString("OrderReference") != orderReference)
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Already settled by an earlier attempt.
+            logger.LogCritical(
+                "Key {KeyId} of {Sku} is bound to order {OrderReference} but is {State} for {OtherOrder}: check this key by hand",
+                key.KeyId, sku.Id, orderReference, row.GetString("State"), row.GetString("OrderReference"));
         }
     }
 

@@ -46,8 +46,15 @@ internal sealed record Order(
     IReadOnlyList<KeyRef> Keys,
     DateTimeOffset PaidAt,
     DateTimeOffset? DeliveredAt,
-    ETag ETag)
+    ETag ETag,
+    DateTimeOffset? LeaseUntil = null)
 {
+    /// <summary>An attempt that may give keys back holds the order this long at most.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>True while an attempt holds the order exclusively (see <c>CardKeyDelivery</c>).</summary>
+    public bool IsLeasedAt(DateTimeOffset now) => LeaseUntil > now;
+
     /// <summary>Names the order across partners: the reference stored on the keys reserved for it.</summary>
     public string Reference => $"{PartnerId}|{OrderId}";
 

@@ -43,17 +43,18 @@ internal sealed class OrderBook(TableServiceClient tables)
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
-    /// <summary>Moves the order to a new state if nobody changed it since it was read; false if someone did.</summary>
-    public async Task<bool> TryChangeAsync(Order changed, CancellationToken cancellationToken)
+    /// <summary>Writes the changed order if nobody changed it since it was read: the order as written (with its
+    /// new ETag), or null if someone did.</summary>
+    public async Task<Order?> TryChangeAsync(Order changed, CancellationToken cancellationToken)
     {
         try
         {
-            await table.UpdateEntityAsync(ToEntity(changed), changed.ETag, TableUpdateMode.Replace, cancellationToken);
-            return true;
+            var response = await table.UpdateEntityAsync(ToEntity(changed), changed.ETag, TableUpdateMode.Replace, cancellationToken);
+            return changed with { ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
-            return false;
+            return null;
         }
     }
 
@@ -76,6 +77,7 @@ internal sealed class OrderBook(TableServiceClient tables)
         ["Keys"] = string.Join(',', o.Keys),
         ["PaidAt"] = o.PaidAt,
         ["DeliveredAt"] = o.DeliveredAt,
+        ["LeaseUntil"] = o.LeaseUntil,
     };
 
     private static Order FromEntity(TableEntity e)
@@ -97,6 +99,7 @@ internal sealed class OrderBook(TableServiceClient tables)
             string.IsNullOrEmpty(keys) ? [] : keys.Split(',').Select(KeyRef.Parse).ToList(),
             e.GetDateTimeOffset("PaidAt") ?? default,
             e.GetDateTimeOffset("DeliveredAt"),
-            e.ETag);
+            e.ETag,
+            e.GetDateTimeOffset("LeaseUntil"));
     }
 }

@@ -2,6 +2,7 @@ using Fulfilment.Catalogue;
 using Fulfilment.Delivery;
 using Fulfilment.Inventory;
 using Fulfilment.Orders;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fulfilment.IntegrationTests;
 
@@ -62,7 +63,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         var inventory = scenario.Service<CardKeyInventory>();
         var order = (await orders.GetAsync(partner.PartnerId, "order-1", default))!;
         var claimed = await inventory.ClaimAsync(sku, order.Reference, 1, default);
-        Assert.True(await orders.TryChangeAsync(order with { State = OrderState.Delivered, Keys = claimed, DeliveredAt = DateTimeOffset.UtcNow }, default));
+        Assert.NotNull(await orders.TryChangeAsync(order with { State = OrderState.Delivered, Keys = claimed, DeliveredAt = DateTimeOffset.UtcNow }, default));
 
         await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), dequeueCount: 2, default);
 
@@ -78,4 +79,82 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
     }
 
     private static (int, int, int) Levels(Local.StockLevels s) => (s.Available, s.Reserved, s.Sold);
+}
+
+/// <summary>
+/// Two attempts on one order (say a duplicate message), interleaved at the worst moment: B runs short of stock
+/// and gives back the key A reserved; right then A, which read the order before, binds that key.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class ConcurrentAttemptTests(StorageFixture storage)
+{
+    [Fact]
+    public async Task Key_given_back_for_lack_of_stock_cannot_be_bound_by_an_attempt_that_read_the_order_before()
+    {
+        var pause = new PauseAfterGivingBack();
+        var options = new Azure.Data.Tables.TableClientOptions();
+        options.AddPolicy(pause, Azure.Core.HttpPipelinePosition.PerCall);
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false,
+            replaceServices: services => services.AddSingleton(new Azure.Data.Tables.TableServiceClient(storage.ConnectionString, options)));
+        var partner = await scenario.NewPartnerAsync();
+        var skuId = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+        var sku = (await scenario.Service<SkuCatalogue>().FindAsync(skuId, default))!;
+        await scenario.PayAsync(partner, skuId, "order-1", quantity: 2);
+
+        // Attempt A reads the order and reserves the only key.
+        var ordersSeenByA = new OrderBook(storage.Tables);
+        var readByA = (await ordersSeenByA.GetAsync(partner.PartnerId, "order-1", default))!;
+        var reservedByA = await scenario.Service<CardKeyInventory>().ClaimAsync(sku, readByA.Reference, 1, default);
+
+        // Attempt B (a redelivery) finds A's key, still falls short of 2, and gives it back: pause it right there.
+        pause.Arm();
+        var attemptB = scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), dequeueCount: 2, default);
+        Assert.True(await pause.GaveBack.WaitAsync(TimeSpan.FromSeconds(30)), "attempt B gave the key back");
+
+        var boundByA = await ordersSeenByA.TryChangeAsync(
+            readByA with { State = OrderState.Delivered, Keys = reservedByA, DeliveredAt = DateTimeOffset.UtcNow }, default);
+        pause.Resume();
+        await attemptB;
+
+        Assert.Null(boundByA);
+        Assert.Equal("awaiting-stock", (await scenario.GetOrderAsync(partner, "order-1"))!.State);
+        var stock = await scenario.Ops.GetStockAsync(skuId);
+        Assert.Equal((1, 0, 0), (stock.Available, stock.Reserved, stock.Sold));
+    }
+
+    /// <summary>Holds the app's storage calls right after a transaction that gives a key back to stock.</summary>
+    private sealed class PauseAfterGivingBack : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private readonly SemaphoreSlim resume = new(0);
+        private volatile bool armed;
+
+        public SemaphoreSlim GaveBack { get; } = new(0);
+
+        public void Arm() => armed = true;
+
+        public void Resume() => resume.Release();
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessNext(message, pipeline);
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            var givesBack = armed && message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && await BodyAsync(message) is var body
+                && body.Contains("\"State\":\"available\"", StringComparison.Ordinal);
+            await ProcessNextAsync(message, pipeline);
+            if (givesBack)
+            {
+                armed = false;
+                GaveBack.Release();
+                await resume.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        private static async Task<string> BodyAsync(Azure.Core.HttpMessage message)
+        {
+            using var buffer = new MemoryStream();
+            await message.Request.Content!.WriteToAsync(buffer, default);
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
 }

@@ -41,7 +41,8 @@ public sealed class Scenario : IAsyncDisposable
     public PaymentWebhookSender Webhooks { get; }
 
     /// <summary>Starts <paramref name="instances"/> app instances sharing storage and queue (scale-out), or with the trigger host off.</summary>
-    public static async Task<Scenario> StartAsync(StorageFixture storage, int instances = 1, bool triggerHost = true, string? queueName = null)
+    public static async Task<Scenario> StartAsync(
+        StorageFixture storage, int instances = 1, bool triggerHost = true, string? queueName = null, Action<IServiceCollection>? replaceServices = null)
     {
         var queue = queueName ?? "fulfil-" + Guid.NewGuid().ToString("N")[..12];
         var logs = new CapturedLogs();
@@ -53,7 +54,7 @@ public sealed class Scenario : IAsyncDisposable
         var apps = new List<LocalApp>();
         for (var i = 0; i < instances; i++)
         {
-            apps.Add(await LocalApp.StartAsync(storage.ConnectionString, settings, logging => logging.AddProvider(logs)));
+            apps.Add(await LocalApp.StartAsync(storage.ConnectionString, settings, logging => logging.AddProvider(logs), replaceServices: replaceServices));
         }
 
         return new Scenario(apps, queue, logs);
