@@ -18,6 +18,7 @@ using Fulfilment.Ops;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
 using Fulfilment.Storage;
+using Fulfilment.Suppliers;
 using Fulfilment.Webhooks;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
@@ -132,6 +133,10 @@ internal static class FulfilmentApp
         services.AddSingleton<KeyImport>();
         services.AddSingleton<CardKeyDelivery>();
         services.AddSingleton<OrderFulfilment>();
+        services.AddSingleton<TopUpDelivery>();
+        services.AddSingleton<OpsAlerts>();
+        services.AddOptions<TopUpOptions>().BindConfiguration("TopUps").ValidateDataAnnotations().ValidateOnStart();
+        SupplierDirectory.AddSuppliers(services, configuration);
         services.AddSingleton<OpsAuthentication>();
 
         services.AddSingleton<IQueueFunction, FulfilOrderFunction>();

@@ -18,7 +18,14 @@ internal static class SkuKind
 }
 
 /// <summary>A sellable item: its kind, unit price and currency, and how many partitions hold its card keys.</summary>
-internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount);
+internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount)
+{
+    /// <summary>Top-ups and redemptions: the suppliers to ask, in failover order.</summary>
+    public IReadOnlyList<string> Suppliers { get; init; } = [];
+
+    /// <summary>Top-ups and redemptions: the product as the suppliers name it.</summary>
+    public string? ProductCode { get; init; }
+}
 
 internal static partial class SkuId
 {

@@ -33,6 +33,8 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["UnitPrice"] = saved.UnitPrice.ToString(CultureInfo.InvariantCulture),
                 ["Currency"] = saved.Currency,
                 ["ShardCount"] = saved.ShardCount,
+                ["Suppliers"] = string.Join(',', saved.Suppliers),
+                ["ProductCode"] = saved.ProductCode,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -46,5 +48,9 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
         e.GetString("Kind"),
         decimal.Parse(e.GetString("UnitPrice"), CultureInfo.InvariantCulture),
         e.GetString("Currency"),
-        e.GetInt32("ShardCount") ?? 1);
+        e.GetInt32("ShardCount") ?? 1)
+    {
+        Suppliers = (e.GetString("Suppliers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        ProductCode = e.GetString("ProductCode"),
+    };
 }

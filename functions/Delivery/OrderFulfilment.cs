@@ -6,7 +6,7 @@ namespace Fulfilment.Delivery;
 
 /// <summary>Fulfils one paid order according to its SKU's kind. Safe to run any number of times, concurrently.</summary>
 internal sealed class OrderFulfilment(
-    OrderBook orders, SkuCatalogue catalogue, CardKeyDelivery cardKeys, ILogger<OrderFulfilment> logger)
+    OrderBook orders, SkuCatalogue catalogue, CardKeyDelivery cardKeys, TopUpDelivery topUps, ILogger<OrderFulfilment> logger)
 {
     public async Task FulfilAsync(FulfilmentRequest request, long dequeueCount, CancellationToken cancellationToken)
     {
@@ -18,6 +18,10 @@ internal sealed class OrderFulfilment(
         if (order.SkuKind == SkuKind.CardKey)
         {
             await cardKeys.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
+        }
+        else if (order.SkuKind == SkuKind.DirectTopUp)
+        {
+            await topUps.DeliverAsync(order, sku, cancellationToken);
         }
         else if (order.State == OrderState.Paid
             && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken) is not null)

@@ -15,7 +15,23 @@ internal static class OrderState
 
     /// <summary>The SKU's kind has no fulfilment yet.</summary>
     public const string Unsupported = "unsupported";
+
+    /// <summary>Our client reference is stored; the supplier is being asked to credit (or may have been).</summary>
+    public const string Submitting = "submitting";
+
+    /// <summary>The outcome at the supplier is not known yet: we query it by our client reference, backing off.</summary>
+    public const string Reconciling = "reconciling";
+
+    /// <summary>Not fulfilled, for a stated reason; the buyer was not credited.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Still unknown after the reconciliation deadline: ops must look (an alert was raised).</summary>
+    public const string NeedsAttention = "needs-attention";
 }
+
+/// <summary>One call to a supplier on behalf of an order: what was asked, of whom, and what came back.</summary>
+internal sealed record OrderAttempt(
+    DateTimeOffset At, string Supplier, string ClientReference, string Action, string Outcome, long LatencyMilliseconds, string? Detail);
 
 /// <summary>A card key bound to an order: which inventory partition (shard) holds it and its key id.</summary>
 internal sealed record KeyRef(int Shard, string KeyId)
@@ -54,6 +70,25 @@ internal sealed record Order(
 
     /// <summary>True while an attempt holds the order exclusively (see <c>CardKeyDelivery</c>).</summary>
     public bool IsLeasedAt(DateTimeOffset now) => LeaseUntil > now;
+
+    /// <summary>The supplier currently asked (top-ups and redemptions).</summary>
+    public string? Supplier { get; init; }
+
+    /// <summary>Our idempotency key at <see cref="Supplier"/>; stored before the first submit.</summary>
+    public string? ClientReference { get; init; }
+
+    /// <summary>How many client references we have used: each new one follows a confirmed failure.</summary>
+    public int SubmitCount { get; init; }
+
+    public string? SupplierReference { get; init; }
+
+    /// <summary>When an unknown outcome stops being reconciled automatically.</summary>
+    public DateTimeOffset? ReconcileBy { get; init; }
+
+    public int ReconcileCount { get; init; }
+
+    /// <summary>Every supplier call, oldest first.</summary>
+    public IReadOnlyList<OrderAttempt> History { get; init; } = [];
 
     /// <summary>Names the order across partners: the reference stored on the keys reserved for it.</summary>
     public string Reference => $"{PartnerId}|{OrderId}";

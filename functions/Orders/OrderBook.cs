@@ -60,8 +60,17 @@ internal sealed class OrderBook(TableServiceClient tables)
 
     private static string PartitionKey(string partnerId, string orderId) => $"{partnerId}|{orderId}";
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private static TableEntity ToEntity(Order o) => new(PartitionKey(o.PartnerId, o.OrderId), OrderRow)
     {
+        ["Supplier"] = o.Supplier,
+        ["ClientReference"] = o.ClientReference,
+        ["SubmitCount"] = o.SubmitCount,
+        ["SupplierReference"] = o.SupplierReference,
+        ["ReconcileBy"] = o.ReconcileBy,
+        ["ReconcileCount"] = o.ReconcileCount,
+        ["History"] = o.History.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(o.History, Json),
         ["PartnerId"] = o.PartnerId,
         ["OrderId"] = o.OrderId,
         ["Sku"] = o.Sku,
@@ -100,6 +109,17 @@ internal sealed class OrderBook(TableServiceClient tables)
             e.GetDateTimeOffset("PaidAt") ?? default,
             e.GetDateTimeOffset("DeliveredAt"),
             e.ETag,
-            e.GetDateTimeOffset("LeaseUntil"));
+            e.GetDateTimeOffset("LeaseUntil"))
+        {
+            Supplier = e.GetString("Supplier"),
+            ClientReference = e.GetString("ClientReference"),
+            SubmitCount = e.GetInt32("SubmitCount") ?? 0,
+            SupplierReference = e.GetString("SupplierReference"),
+            ReconcileBy = e.GetDateTimeOffset("ReconcileBy"),
+            ReconcileCount = e.GetInt32("ReconcileCount") ?? 0,
+            History = e.GetString("History") is { } history
+                ? System.Text.Json.JsonSerializer.Deserialize<List<OrderAttempt>>(history, Json)!
+                : [],
+        };
     }
 }

@@ -36,12 +36,13 @@ internal sealed class PartnerOrderQuery(PartnerDirectory partners, OrderBook ord
 
         return Results.Json(new PartnerOrderView(
             order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
-            order.State, order.StateReason, order.PaidAt, order.DeliveredAt, keys));
+            order.State, order.StateReason, order.PaidAt, order.DeliveredAt, keys, order.SupplierReference, order.History));
     }
 
     private sealed record DeliveredKey(string KeyId, string Code);
 
     private sealed record PartnerOrderView(
         string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference,
-        string State, string? StateReason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys);
+        string State, string? StateReason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys,
+        string? SupplierReference, IReadOnlyList<OrderAttempt> History);
 }

@@ -7,4 +7,8 @@ internal sealed class QueueOptions
 {
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OrderFulfilmentQueue must be a valid Storage queue name.")]
     public string OrderFulfilmentQueue { get; set; } = "";
+
+    /// <summary>Alerts for ops (an order needs attention): read by monitoring or an operator.</summary>
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OpsAlertsQueue must be a valid Storage queue name.")]
+    public string OpsAlertsQueue { get; set; } = "ops-alerts";
 }

@@ -13,6 +13,7 @@ internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient
         var fulfilment = queueOptions.Value.OrderFulfilmentQueue;
         await Task.WhenAll(
             queues.GetQueueClient(fulfilment).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(fulfilment + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            queues.GetQueueClient(fulfilment + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(queueOptions.Value.OpsAlertsQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
     }
 }

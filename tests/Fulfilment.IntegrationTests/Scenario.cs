@@ -42,11 +42,16 @@ public sealed class Scenario : IAsyncDisposable
 
     /// <summary>Starts <paramref name="instances"/> app instances sharing storage and queue (scale-out), or with the trigger host off.</summary>
     public static async Task<Scenario> StartAsync(
-        StorageFixture storage, int instances = 1, bool triggerHost = true, string? queueName = null, Action<IServiceCollection>? replaceServices = null)
+        StorageFixture storage,
+        int instances = 1,
+        bool triggerHost = true,
+        string? queueName = null,
+        Action<IServiceCollection>? replaceServices = null,
+        Dictionary<string, string?>? settings = null)
     {
         var queue = queueName ?? "fulfil-" + Guid.NewGuid().ToString("N")[..12];
         var logs = new CapturedLogs();
-        var settings = new Dictionary<string, string?>
+        settings = new Dictionary<string, string?>(settings ?? [])
         {
             ["OrderFulfilmentQueue"] = queue,
             ["LocalTriggerHost:Enabled"] = triggerHost.ToString(),

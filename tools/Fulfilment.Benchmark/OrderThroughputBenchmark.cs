@@ -45,7 +45,7 @@ internal static class OrderThroughputBenchmark
         await using var app = await LocalApp.StartAsync(connectionString, logging: l => l.SetMinimumLevel(LogLevel.Warning));
         var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
         var partner = await ops.CreatePartnerAsync("bench-shop", "Benchmark shop", cancellationToken);
-        await ops.SaveSkuAsync("bench-card", "Benchmark card", "card-key", 10m, "CNY", cancellationToken);
+        await ops.SaveSkuAsync("bench-card", "Benchmark card", "card-key", 10m, "CNY", cancellationToken: cancellationToken);
         foreach (var chunk in Enumerable.Range(0, orders).Chunk(10_000))
         {
             await ops.ImportKeysAsync("bench-card", chunk.Select(i => $"BENCH-{i:D8}-{Guid.NewGuid():N}"), cancellationToken);

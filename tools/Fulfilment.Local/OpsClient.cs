@@ -23,9 +23,11 @@ public sealed class OpsClient(HttpClient http)
         return await ReadAsync<CreatedPartner>(response, cancellationToken);
     }
 
-    public async Task SaveSkuAsync(string sku, string name, string kind, decimal unitPrice, string currency, CancellationToken cancellationToken = default)
+    public async Task SaveSkuAsync(
+        string sku, string name, string kind, decimal unitPrice, string currency,
+        string[]? suppliers = null, string? productCode = null, CancellationToken cancellationToken = default)
     {
-        var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", new { name, kind, unitPrice, currency }, cancellationToken);
+        var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode }, cancellationToken);
         await ReadAsync<JsonElement>(response, cancellationToken);
     }
 

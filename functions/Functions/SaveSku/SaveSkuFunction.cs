@@ -3,12 +3,16 @@ using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
 using Fulfilment.Ops;
+using Fulfilment.Suppliers;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Functions.SaveSku;
 
-/// <summary>PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency"}</c>.</summary>
-internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalogue, IOptions<InventoryOptions> inventory) : IHttpFunction
+/// <summary>
+/// PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency"}</c>, plus for
+/// top-ups and redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
+/// </summary>
+internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalogue, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
 {
     public string Name => "SaveSku";
 
@@ -32,15 +36,28 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
         if (!SkuKind.All.Contains(body.Kind)) problems.Add($"kind must be one of {string.Join(", ", SkuKind.All)}");
         if (body.UnitPrice is not > 0) problems.Add("unitPrice must be a positive number");
         if (!CurrencyCode.IsValid(body.Currency)) problems.Add("currency must be a three-letter ISO 4217 code");
+        var supplierNames = body.Suppliers ?? [];
+        if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption)
+        {
+            if (supplierNames.Length == 0) problems.Add("suppliers must name at least one supplier for this kind");
+            if (string.IsNullOrWhiteSpace(body.ProductCode)) problems.Add("productCode is required for this kind");
+        }
+
+        problems.AddRange(supplierNames.Where(s => !suppliers.IsConfigured(s)).Select(s => $"supplier '{s}' is not configured"));
         if (problems.Count > 0)
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_sku", "The SKU is not valid.", problems);
         }
 
         var sku = await catalogue.SaveAsync(
-            new Sku(skuId, body.Name!, body.Kind!, body.UnitPrice!.Value, body.Currency!, inventory.Value.ShardCount), context.RequestAborted);
+            new Sku(skuId, body.Name!, body.Kind!, body.UnitPrice!.Value, body.Currency!, inventory.Value.ShardCount)
+            {
+                Suppliers = supplierNames,
+                ProductCode = body.ProductCode,
+            },
+            context.RequestAborted);
         return Results.Json(sku);
     }
 
-    private sealed record SkuBody(string? Name, string? Kind, decimal? UnitPrice, string? Currency);
+    private sealed record SkuBody(string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode);
 }

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Fulfilment.Catalogue;
+using Fulfilment.Ops;
+using Fulfilment.Orders;
+using Fulfilment.Suppliers;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment.Delivery;
+
+/// <summary>
+/// Delivers a direct top-up (直充) through the SKU's suppliers without ever crediting twice:
+/// <list type="bullet">
+/// <item>our client reference is stored on the order (ETag-conditional) before the supplier hears of it, so every
+/// later attempt — after a timeout, a 5xx, a crash — asks about it instead of submitting blindly;</item>
+/// <item>an unknown outcome puts the order in <c>reconciling</c>: a delayed queue message queries the supplier
+/// with exponential back-off and jitter; still unknown at the deadline → <c>needs-attention</c> and an ops alert;</item>
+/// <item>only "never received" allows a resubmit (same reference, so the supplier dedupes it), and only a confirmed
+/// failure a failover to the SKU's next supplier with a new reference;</item>
+/// <item>a permanent rejection (invalid account) fails the order with the supplier's reason.</item>
+/// </list>
+/// Every supplier call is recorded in the order's history.
+/// </summary>
+internal sealed class TopUpDelivery(
+    OrderBook orders,
+    SupplierDirectory suppliers,
+    FulfilmentRequests requests,
+    OpsAlerts alerts,
+    IOptions<TopUpOptions> options,
+    TimeProvider clock,
+    ILogger<TopUpDelivery> logger)
+{
+    public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    {
+        switch (order.State)
+        {
+            case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCode is null || order.TargetAccount is null:
+                await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code" }, cancellationToken);
+                break;
+            case OrderState.Paid:
+                await SubmitAsync(order, sku, sku.Suppliers[0], newReference: true, cancellationToken);
+                break;
+            case OrderState.Submitting or OrderState.Reconciling:
+                // Submitting: an attempt may have died after the supplier got our reference. Never submit blindly: ask.
+                await ReconcileAsync(order, sku, cancellationToken);
+                break;
+        }
+    }
+
+    private async Task SubmitAsync(Order order, Sku sku, string supplier, bool newReference, CancellationToken cancellationToken)
+    {
+        var count = newReference ? order.SubmitCount + 1 : order.SubmitCount;
+        var reference = newReference ? $"{order.PartnerId}:{order.OrderId}:{count}" : order.ClientReference!;
+        var submitting = await ChangeAsync(
+            order with
+            {
+                State = OrderState.Submitting,
+                Supplier = supplier,
+                ClientReference = reference,
+                SubmitCount = count,
+                ReconcileBy = order.ReconcileBy ?? clock.GetUtcNow() + TimeSpan.FromMinutes(options.Value.ReconcileDeadlineMinutes),
+            },
+            cancellationToken);
+        logger.LogInformation("Order {OrderId} is {State}: asking {Supplier} to credit {Amount} {Currency} as {ClientReference}",
+            order.OrderId, OrderState.Submitting, supplier, order.Amount, order.Currency, reference);
+
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await suppliers.Get(supplier).SubmitAsync(
+            new CreditRequest(reference, sku.ProductCode!, order.TargetAccount!, order.Amount, order.Currency), cancellationToken);
+        await RecordAsync(submitting, sku, "submit", outcome, started, cancellationToken);
+    }
+
+    private async Task ReconcileAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await suppliers.Get(order.Supplier!).QueryAsync(order.ClientReference!, cancellationToken);
+        await RecordAsync(order, sku, "query", outcome, started, cancellationToken);
+    }
+
+    private async Task RecordAsync(Order order, Sku sku, string action, SupplierOutcome outcome, long started, CancellationToken cancellationToken)
+    {
+        var attempt = new OrderAttempt(
+            clock.GetUtcNow(), order.Supplier!, order.ClientReference!, action, outcome.Verdict.ToString(),
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Reason ?? outcome.SupplierReference);
+        var recorded = order with { History = [.. order.History, attempt] };
+        logger.LogInformation("Order {OrderId}: {Action} at {Supplier} for {ClientReference} → {Verdict} {Detail}",
+            order.OrderId, action, order.Supplier, order.ClientReference, outcome.Verdict, attempt.Detail);
+
+        switch (outcome.Verdict)
+        {
+            case SupplierVerdict.Succeeded:
+                await ChangeAsync(recorded with
+                {
+                    State = OrderState.Delivered, StateReason = null, SupplierReference = outcome.SupplierReference, DeliveredAt = clock.GetUtcNow(),
+                }, cancellationToken);
+                logger.LogInformation("Order {OrderId} delivered: {Supplier} credited {Account} ({SupplierReference})",
+                    order.OrderId, order.Supplier, Mask(order.TargetAccount), outcome.SupplierReference);
+                break;
+
+            case SupplierVerdict.Rejected:
+                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"{order.Supplier} rejected the credit: {outcome.Reason}" }, cancellationToken);
+                logger.LogWarning("Order {OrderId} is {State}: {Supplier} rejected it: {Reason}", order.OrderId, OrderState.Failed, order.Supplier, outcome.Reason);
+                break;
+
+            case SupplierVerdict.NotFound:
+                // The supplier never got our reference: submitting it again is safe (the supplier dedupes it anyway).
+                await SubmitAsync(recorded, sku, order.Supplier!, newReference: false, cancellationToken);
+                break;
+
+            case SupplierVerdict.Failed when NextSupplier(sku, order.Supplier!) is { } next:
+                logger.LogWarning("Order {OrderId}: {Supplier} confirmed it did not credit ({Reason}); failing over to {NextSupplier}",
+                    order.OrderId, order.Supplier, outcome.Reason, next);
+                await SubmitAsync(recorded, sku, next, newReference: true, cancellationToken);
+                break;
+
+            case SupplierVerdict.Failed:
+                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"no supplier could credit: {order.Supplier}: {outcome.Reason}" }, cancellationToken);
+                logger.LogWarning("Order {OrderId} is {State}: {Supplier}: {Reason}; no supplier left", order.OrderId, OrderState.Failed, order.Supplier, outcome.Reason);
+                break;
+
+            default:
+                await KeepReconcilingAsync(recorded, outcome, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Pending, unknown or not accepted: ask again later (queue visibility delay), until the deadline.</summary>
+    private async Task KeepReconcilingAsync(Order order, SupplierOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (clock.GetUtcNow() > order.ReconcileBy)
+        {
+            var reason = $"outcome at {order.Supplier} for {order.ClientReference} still unknown after {options.Value.ReconcileDeadlineMinutes} min: {outcome.Verdict} {outcome.Reason}";
+            await ChangeAsync(order with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken);
+            await alerts.RaiseAsync("top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
+            return;
+        }
+
+        var delay = Backoff(order.ReconcileCount, outcome.RetryAfter);
+        await ChangeAsync(order with { State = OrderState.Reconciling, StateReason = $"{outcome.Verdict}: {outcome.Reason}", ReconcileCount = order.ReconcileCount + 1 }, cancellationToken);
+        logger.LogInformation("Order {OrderId} is {State}: asking {Supplier} again in {Delay}", order.OrderId, OrderState.Reconciling, order.Supplier, delay);
+        await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
+    }
+
+    /// <summary>Exponential from the first delay, capped, with ±50% jitter; never shorter than the supplier's Retry-After.</summary>
+    private TimeSpan Backoff(int reconciledBefore, TimeSpan? retryAfter)
+    {
+        var settings = options.Value;
+        var exponential = Math.Min(settings.ReconcileFirstDelaySeconds * Math.Pow(2, Math.Min(reconciledBefore, 20)), settings.ReconcileMaxDelaySeconds);
+        var jittered = exponential * (0.5 + Random.Shared.NextDouble());
+        return TimeSpan.FromSeconds(Math.Max(jittered, retryAfter?.TotalSeconds ?? 0));
+    }
+
+    private async Task<Order> ChangeAsync(Order changed, CancellationToken cancellationToken) =>
+        await orders.TryChangeAsync(changed, cancellationToken)
+            ?? throw new InvalidOperationException($"Order {changed.OrderId} changed concurrently; retrying.");
+
+    private static string? NextSupplier(Sku sku, string current)
+    {
+        var index = sku.Suppliers.ToList().IndexOf(current);
+        return index >= 0 && index + 1 < sku.Suppliers.Count ? sku.Suppliers[index + 1] : null;
+    }
+
+    /// <summary>Enough of an account to recognise it in a log line, not to reuse it.</summary>
+    private static string Mask(string? account) => account is { Length: > 4 } ? new string('*', account.Length - 4) + account[^4..] : "****";
+}

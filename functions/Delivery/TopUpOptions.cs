@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fulfilment.Delivery;
+
+internal sealed class TopUpOptions
+{
+    /// <summary>First wait before asking a supplier about an unknown outcome; doubles each time, with jitter.</summary>
+    [Range(0.01, 3600)]
+    public double ReconcileFirstDelaySeconds { get; set; } = 2;
+
+    [Range(0.01, 3600)]
+    public double ReconcileMaxDelaySeconds { get; set; } = 300;
+
+    /// <summary>Still unknown after this long: the order needs attention and ops get an alert.</summary>
+    [Range(0.01, 10_080)]
+    public double ReconcileDeadlineMinutes { get; set; } = 60;
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace Fulfilment.Suppliers;
+
+/// <summary>
+/// A supplier speaking the generic REST supplier protocol (docs/supplier-protocol.md). Every answer is
+/// classified for the money: what is certain (succeeded, failed, rejected, never received, not accepted) and
+/// what is not (unknown), which only a query by our client reference can settle.
+/// </summary>
+internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISupplierClient
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<SupplierOutcome> SubmitAsync(CreditRequest request, CancellationToken cancellationToken)
+    {
+        var body = new
+        {
+            request.ClientReference,
+            request.ProductCode,
+            request.Account,
+            Amount = request.Amount.ToString("0.00##", CultureInfo.InvariantCulture),
+            request.Currency,
+        };
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/credits") { Content = JsonContent.Create(body, options: Json) }, isQuery: false, cancellationToken);
+    }
+
+    public Task<SupplierOutcome> QueryAsync(string clientReference, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v1/credits/{Uri.EscapeDataString(clientReference)}"), isQuery: true, cancellationToken);
+
+    private async Task<SupplierOutcome> SendAsync(Func<HttpRequestMessage> create, bool isQuery, CancellationToken cancellationToken)
+    {
+        using var request = create();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            return await ClassifyAsync(response, isQuery, cancellationToken);
+        }
+        catch (Exception e) when (e is BrokenCircuitException or RateLimiterRejectedException)
+        {
+            return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "not sent: " + e.GetType().Name);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or IOException
+            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Sent or not, answered or not: only a query by our reference can tell.
+            return new SupplierOutcome(SupplierVerdict.Unknown, Reason: e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    private static async Task<SupplierOutcome> ClassifyAsync(HttpResponseMessage response, bool isQuery, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var answer = await ReadAsync(response, cancellationToken);
+        var reason = answer?.Error?.Message ?? answer?.Reason;
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.OK or HttpStatusCode.Accepted when answer?.Status is { } state:
+                return state switch
+                {
+                    "succeeded" => new SupplierOutcome(SupplierVerdict.Succeeded, answer.SupplierReference),
+                    "pending" => new SupplierOutcome(SupplierVerdict.Pending, answer.SupplierReference),
+                    "failed" => new SupplierOutcome(SupplierVerdict.Failed, answer.SupplierReference, reason ?? "failed"),
+                    _ => new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"unknown status '{state}'"),
+                };
+            case HttpStatusCode.NotFound when isQuery:
+                return new SupplierOutcome(SupplierVerdict.NotFound);
+            case HttpStatusCode.TooManyRequests:
+                return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "rate limited", RetryAfter: RetryAfter(response));
+            case HttpStatusCode.BadRequest when !isQuery:
+                return new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"{answer?.Error?.Code ?? "bad_request"}: {reason}");
+            case HttpStatusCode.Conflict when !isQuery:
+                return new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"reference_conflict: {reason}");
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                // Our configuration is wrong; nothing was done. Not the buyer's fault: try again once fixed.
+                return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"supplier refused our credentials ({status})");
+            default:
+                return new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"HTTP {status}: {reason}");
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow);
+
+    private static async Task<SupplierAnswer?> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<SupplierAnswer>(Json, cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record SupplierAnswer(string? Status, string? SupplierReference, string? Reason, SupplierError? Error);
+
+    private sealed record SupplierError(string? Code, string? Message);
+}

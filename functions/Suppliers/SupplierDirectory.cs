@@ -1,0 +1,64 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment.Suppliers;
+
+/// <summary>The suppliers configured under <c>Suppliers:&lt;name&gt;</c>, each behind its own resilient HTTP client.</summary>
+internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptionsMonitor<SupplierOptions> options, IConfiguration configuration)
+{
+    private readonly HashSet<string> names = configuration.GetSection("Suppliers").GetChildren().Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+
+    public bool IsConfigured(string name) => names.Contains(name);
+
+    public ISupplierClient Get(string name) =>
+        IsConfigured(name)
+            ? new GenericRestSupplier(httpClients.CreateClient(HttpClientName(name)), options.Get(name).ApiKey)
+            : throw new InvalidOperationException($"Supplier '{name}' is not configured (Suppliers:{name}:BaseUrl).");
+
+    /// <summary>
+    /// One HTTP client per supplier: attempt and total timeouts, a circuit breaker, an optional rate limit, and
+    /// retries for queries only — a submit is never sent twice by the HTTP layer (it is not idempotent on the wire;
+    /// our client reference is what makes a deliberate resubmit safe).
+    /// </summary>
+    public static void AddSuppliers(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<SupplierDirectory>();
+        services.AddHttpClient();
+        foreach (var section in configuration.GetSection("Suppliers").GetChildren())
+        {
+            services.AddOptions<SupplierOptions>(section.Key).Bind(section).ValidateDataAnnotations().ValidateOnStart();
+            var supplier = section.Get<SupplierOptions>() ?? new SupplierOptions();
+            var limiter = supplier.RateLimitPerSecond > 0
+                ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = supplier.RateLimitPerSecond,
+                    TokensPerPeriod = supplier.RateLimitPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = supplier.RateLimitPerSecond * 10,
+                })
+                : null;
+            services.AddHttpClient(HttpClientName(section.Key), http =>
+                {
+                    http.BaseAddress = supplier.BaseUrl;
+                    http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns timeouts
+                })
+                .AddStandardResilienceHandler(resilience =>
+                {
+                    var attempt = TimeSpan.FromSeconds(supplier.AttemptTimeoutSeconds);
+                    resilience.AttemptTimeout.Timeout = attempt;
+                    resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(supplier.TotalTimeoutSeconds, supplier.AttemptTimeoutSeconds));
+                    resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(attempt.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                    resilience.Retry.MaxRetryAttempts = 2;
+                    resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                    resilience.Retry.DisableForUnsafeHttpMethods();
+                    if (limiter is not null)
+                    {
+                        resilience.RateLimiter.RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken);
+                    }
+                });
+        }
+    }
+
+    private static string HttpClientName(string name) => "supplier:" + name;
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using Fulfilment.Delivery;
+using Fulfilment.Local;
+using Fulfilment.Orders;
+using Fulfilment.SupplierSimulator;
+
+namespace Fulfilment.IntegrationTests;
+
+/// <summary>
+/// Direct top-ups against two simulated suppliers ("alpha", then "beta" for failover). Whatever the faults, the
+/// suppliers' ledgers must show exactly one credit per delivered order and none for a failed one.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class TopUpTests(StorageFixture storage)
+{
+    private const string SupplierKey = "test-supplier-key";
+    private static readonly string[] Terminal = ["delivered", "failed", "needs-attention"];
+
+    public static TheoryData<string> Faults() =>
+    [
+        "none", "latency", "timeout-after-accepting", "server-error-before-crediting", "server-error-after-crediting",
+        "pending", "pending-then-failed", "rate-limited", "query-server-error", "invalid-account",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public async Task Every_supplier_fault_ends_in_a_stated_state_with_exactly_one_credit_per_delivered_order(string fault)
+    {
+        await using var alpha = await Simulator.StartAsync(SupplierKey, seed: 7);
+        await using var beta = await Simulator.StartAsync(SupplierKey, seed: 8);
+        alpha.Faults = fault switch
+        {
+            "latency" => new SupplierFaults { LatencyMilliseconds = 300 },
+            "timeout-after-accepting" => new SupplierFaults { TimeoutAfterAccepting = 1 },
+            "server-error-before-crediting" => new SupplierFaults { ServerErrorBeforeCrediting = 0.5 },
+            "server-error-after-crediting" => new SupplierFaults { ServerErrorAfterCrediting = 1 },
+            "pending" => new SupplierFaults { Pending = 1, PendingMilliseconds = 400 },
+            "pending-then-failed" => new SupplierFaults { PendingThenFailed = 1, PendingMilliseconds = 400 },
+            "rate-limited" => new SupplierFaults { RateLimited = 0.5, RetryAfterSeconds = 1 },
+            "query-server-error" => new SupplierFaults { ServerErrorAfterCrediting = 1, QueryServerError = 0.7 },
+            _ => SupplierFaults.None,
+        };
+        await using var scenario = await StartAsync(alpha, beta);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario);
+        var account = fault == "invalid-account" ? "0001234" : "13800000000";
+
+        var orderIds = Enumerable.Range(0, 5).Select(i => $"top-up-{i}").ToList();
+        foreach (var orderId in orderIds)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await PayAsync(scenario, partner, sku, orderId, account)).StatusCode);
+        }
+
+        var orders = await WaitForTerminalAsync(scenario, partner, orderIds);
+
+        AssertLedgersAgree(orders, alpha, beta);
+        var expected = fault == "invalid-account" ? "failed" : "delivered";
+        Assert.All(orders, o => Assert.Equal(expected, o.State));
+        if (fault == "pending-then-failed")
+        {
+            Assert.Empty(alpha.Ledger.Credited());
+            Assert.Equal(orderIds.Count, beta.Ledger.Credited().Count);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_outcome_past_the_deadline_needs_attention_and_alerts_ops_without_a_second_credit()
+    {
+        await using var alpha = await Simulator.StartAsync(SupplierKey);
+        await using var beta = await Simulator.StartAsync(SupplierKey);
+        alpha.Faults = new SupplierFaults { ServerErrorAfterCrediting = 1, QueryServerError = 1 };
+        await using var scenario = await StartAsync(alpha, beta, deadlineMinutes: 0.05);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario);
+
+        await PayAsync(scenario, partner, sku, "stuck-1", "13800000000");
+        var order = (await WaitForTerminalAsync(scenario, partner, ["stuck-1"])).Single();
+
+        Assert.Equal("needs-attention", order.State);
+        Assert.Single(alpha.Ledger.All());
+        Assert.Empty(beta.Ledger.All());
+        var alerts = (await storage.Queues.GetQueueClient("ops-alerts").PeekMessagesAsync(32)).Value
+            .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())));
+        Assert.Contains(alerts, a => a.Contains("stuck-1", StringComparison.Ordinal) && a.Contains(partner.PartnerId, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Worker_killed_between_submitting_and_recording_the_result_never_credits_twice(bool supplierGotTheRequest)
+    {
+        await using var alpha = await Simulator.StartAsync(SupplierKey);
+        await using var beta = await Simulator.StartAsync(SupplierKey);
+        await using var scenario = await StartAsync(alpha, beta, triggerHost: false);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario);
+        await PayAsync(scenario, partner, sku, "crash-1", "13800000000");
+
+        // What a killed worker leaves: the reference stored, the submit maybe sent, nothing recorded.
+        var orderBook = scenario.Service<OrderBook>();
+        var paid = (await orderBook.GetAsync(partner.PartnerId, "crash-1", default))!;
+        var reference = $"{partner.PartnerId}:crash-1:1";
+        Assert.NotNull(await orderBook.TryChangeAsync(
+            paid with { State = OrderState.Submitting, Supplier = "alpha", ClientReference = reference, SubmitCount = 1, ReconcileBy = DateTimeOffset.UtcNow.AddMinutes(5) }, default));
+        if (supplierGotTheRequest)
+        {
+            using var http = new HttpClient { BaseAddress = alpha.BaseAddress };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", SupplierKey);
+            (await http.PostAsJsonAsync("v1/credits", new { clientReference = reference, productCode = "mobile-cny-30", account = "13800000000", amount = "30.00", currency = "CNY" }))
+                .EnsureSuccessStatusCode();
+        }
+
+        // The message comes back; later reconciliation messages are run by hand (no trigger host here).
+        var fulfilment = scenario.Service<OrderFulfilment>();
+        for (var i = 0; i < 5 && (await scenario.GetOrderAsync(partner, "crash-1"))!.State is not "delivered"; i++)
+        {
+            await fulfilment.FulfilAsync(new FulfilmentRequest(partner.PartnerId, "crash-1"), dequeueCount: 2, default);
+        }
+
+        var order = (await scenario.GetOrderAsync(partner, "crash-1"))!;
+        Assert.Equal("delivered", order.State);
+        Assert.Single(alpha.Ledger.Credited());
+        Assert.Equal(1, alpha.Submits); // the crashed worker's, or the one made after the supplier said it never got it
+        Assert.True(alpha.Queries >= 1, "the outcome was asked for before anything else");
+    }
+
+    private Task<Scenario> StartAsync(Simulator alpha, Simulator beta, double deadlineMinutes = 1, bool triggerHost = true) =>
+        Scenario.StartAsync(storage, triggerHost: triggerHost, settings: new()
+        {
+            ["Suppliers:alpha:BaseUrl"] = alpha.BaseAddress.ToString(),
+            ["Suppliers:alpha:ApiKey"] = SupplierKey,
+            ["Suppliers:alpha:AttemptTimeoutSeconds"] = "1",
+            ["Suppliers:alpha:TotalTimeoutSeconds"] = "3",
+            ["Suppliers:beta:BaseUrl"] = beta.BaseAddress.ToString(),
+            ["Suppliers:beta:ApiKey"] = SupplierKey,
+            ["TopUps:ReconcileFirstDelaySeconds"] = "0.1",
+            ["TopUps:ReconcileMaxDelaySeconds"] = "0.5",
+            ["TopUps:ReconcileDeadlineMinutes"] = deadlineMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    private static async Task<string> NewTopUpSkuAsync(Scenario scenario)
+    {
+        var sku = "topup-" + Guid.NewGuid().ToString("N")[..10];
+        await scenario.Ops.SaveSkuAsync(sku, "Mobile top-up 30 CNY", "direct-top-up", 30m, "CNY", suppliers: ["alpha", "beta"], productCode: "mobile-cny-30");
+        return sku;
+    }
+
+    private static Task<HttpResponseMessage> PayAsync(Scenario scenario, CreatedPartner partner, string sku, string orderId, string account) =>
+        scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData(orderId, sku, 1, 30m, "CNY", "buyer-" + orderId, account));
+
+    private static async Task<List<PartnerOrder>> WaitForTerminalAsync(Scenario scenario, CreatedPartner partner, IReadOnlyList<string> orderIds)
+    {
+        List<PartnerOrder> orders = [];
+        await Scenario.EventuallyAsync(async () =>
+        {
+            orders = (await Task.WhenAll(orderIds.Select(id => scenario.GetOrderAsync(partner, id)))).Select(o => o!).ToList();
+            return orders.All(o => Terminal.Contains(o.State));
+        }, "every order in a terminal state", TimeSpan.FromSeconds(60));
+        return orders;
+    }
+
+    /// <summary>One credit, at one supplier, per delivered order; none for any other order.</summary>
+    internal static void AssertLedgersAgree(IReadOnlyList<PartnerOrder> orders, params Simulator[] suppliers)
+    {
+        var credited = suppliers.SelectMany(s => s.Ledger.Credited())
+            .GroupBy(c => c.ClientReference[..c.ClientReference.LastIndexOf(':')])
+            .ToDictionary(g => g.Key[(g.Key.IndexOf(':') + 1)..], g => g.Count());
+        foreach (var order in orders)
+        {
+            var credits = credited.GetValueOrDefault(order.OrderId);
+            Assert.True(order.State == "delivered" ? credits == 1 : credits == 0,
+                $"order {order.OrderId} is {order.State} with {credits} credit(s)");
+        }
+    }
+}
