@@ -64,6 +64,67 @@ public sealed class TopUpTests(StorageFixture storage)
         }
     }
 
+    /// <summary>
+    /// Property: for any sequence of supplier faults, switching while orders flow, every order ends in a stated
+    /// state and the ledgers show one credit per delivered order, none per failed order, never two.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Random_fault_sequences_never_credit_an_order_twice(int seed)
+    {
+        var random = new Random(seed);
+        await using var alpha = await Simulator.StartAsync(SupplierKey, seed: seed);
+        await using var beta = await Simulator.StartAsync(SupplierKey, seed: seed + 100);
+        await using var scenario = await StartAsync(alpha, beta);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario);
+        using var stop = new CancellationTokenSource();
+        var chaos = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                alpha.Faults = RandomFaults(random);
+                beta.Faults = RandomFaults(random);
+                await Task.Delay(random.Next(100, 400));
+            }
+        });
+
+        var orderIds = Enumerable.Range(0, 15).Select(i => $"prop-{seed}-{i}").ToList();
+        var invalid = orderIds.Where(_ => random.NextDouble() < 0.2).ToHashSet();
+        foreach (var orderId in orderIds)
+        {
+            await PayAsync(scenario, partner, sku, orderId, invalid.Contains(orderId) ? "0009999" : "13800000000");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // let faults hit submits and queries alike, then calm down
+        await stop.CancelAsync();
+        await chaos;
+        alpha.Faults = beta.Faults = SupplierFaults.None;
+        var orders = await WaitForTerminalAsync(scenario, partner, orderIds);
+
+        AssertLedgersAgree(orders, alpha, beta);
+        Assert.All(orders.Where(o => invalid.Contains(o.OrderId)), o => Assert.Equal("failed", o.State));
+        // A valid account is credited, unless both suppliers confirmed a failure (pending-then-failed at each).
+        Assert.All(orders.Where(o => !invalid.Contains(o.OrderId)), o =>
+            Assert.True(o.State == "delivered" || (o.State == "failed" && o.StateReason!.StartsWith("no supplier could credit", StringComparison.Ordinal)),
+                $"order {o.OrderId}: {o.State} {o.StateReason}"));
+    }
+
+    private static SupplierFaults RandomFaults(Random random) => new()
+    {
+        LatencyMilliseconds = random.Next(0, 50),
+        TimeoutAfterAccepting = random.NextDouble() * 0.3,
+        ServerErrorBeforeCrediting = random.NextDouble() * 0.3,
+        ServerErrorAfterCrediting = random.NextDouble() * 0.3,
+        Pending = random.NextDouble() * 0.3,
+        PendingThenFailed = random.NextDouble() * 0.2,
+        PendingMilliseconds = random.Next(50, 500),
+        RateLimited = random.NextDouble() * 0.2,
+        QueryServerError = random.NextDouble() * 0.3,
+    };
+
     [Fact]
     public async Task Unknown_outcome_past_the_deadline_needs_attention_and_alerts_ops_without_a_second_credit()
     {
@@ -160,7 +221,7 @@ public sealed class TopUpTests(StorageFixture storage)
         return orders;
     }
 
-    /// <summary>One credit, at one supplier, per delivered order; none for any other order.</summary>
+    /// <summary>One credit, at one supplier, per delivered order; none for a failed one; never two.</summary>
     internal static void AssertLedgersAgree(IReadOnlyList<PartnerOrder> orders, params Simulator[] suppliers)
     {
         var credited = suppliers.SelectMany(s => s.Ledger.Credited())
@@ -169,8 +230,13 @@ public sealed class TopUpTests(StorageFixture storage)
         foreach (var order in orders)
         {
             var credits = credited.GetValueOrDefault(order.OrderId);
-            Assert.True(order.State == "delivered" ? credits == 1 : credits == 0,
-                $"order {order.OrderId} is {order.State} with {credits} credit(s)");
+            var agrees = order.State switch
+            {
+                "delivered" => credits == 1,
+                "needs-attention" => credits <= 1, // unknown by definition, but never twice
+                _ => credits == 0,
+            };
+            Assert.True(agrees, $"order {order.OrderId} is {order.State} with {credits} credit(s)");
         }
     }
 }
