@@ -10,6 +10,7 @@ using Fulfilment.Functions.GetPartnerOrder;
 using Fulfilment.Functions.GetStock;
 using Fulfilment.Functions.ImportKeys;
 using Fulfilment.Functions.PaymentWebhook;
+using Fulfilment.Functions.RetryRedemption;
 using Fulfilment.Functions.SaveSku;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
@@ -133,13 +134,14 @@ internal static class FulfilmentApp
         services.AddSingleton<KeyImport>();
         services.AddSingleton<CardKeyDelivery>();
         services.AddSingleton<OrderFulfilment>();
-        services.AddSingleton<TopUpDelivery>();
+        services.AddSingleton<SupplierDelivery>();
         services.AddSingleton<OpsAlerts>();
-        services.AddOptions<TopUpOptions>().BindConfiguration("TopUps").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SupplierDeliveryOptions>().BindConfiguration("SupplierDelivery").ValidateDataAnnotations().ValidateOnStart();
         SupplierDirectory.AddSuppliers(services, configuration);
         services.AddSingleton<OpsAuthentication>();
 
         services.AddSingleton<IQueueFunction, FulfilOrderFunction>();
+        services.AddSingleton<IQueueFunction, RetryRedemptionFunction>();
         services.AddSingleton<IHttpFunction, PaymentWebhookFunction>();
         services.AddSingleton<IHttpFunction, GetPartnerOrderFunction>();
         services.AddSingleton<IHttpFunction, ImportKeysFunction>();

@@ -6,7 +6,7 @@ namespace Fulfilment.Delivery;
 
 /// <summary>Fulfils one paid order according to its SKU's kind. Safe to run any number of times, concurrently.</summary>
 internal sealed class OrderFulfilment(
-    OrderBook orders, SkuCatalogue catalogue, CardKeyDelivery cardKeys, TopUpDelivery topUps, ILogger<OrderFulfilment> logger)
+    OrderBook orders, SkuCatalogue catalogue, CardKeyDelivery cardKeys, SupplierDelivery viaSuppliers, ILogger<OrderFulfilment> logger)
 {
     public async Task FulfilAsync(FulfilmentRequest request, long dequeueCount, CancellationToken cancellationToken)
     {
@@ -19,9 +19,9 @@ internal sealed class OrderFulfilment(
         {
             await cardKeys.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
         }
-        else if (order.SkuKind == SkuKind.DirectTopUp)
+        else if (order.SkuKind is SkuKind.DirectTopUp or SkuKind.Redemption)
         {
-            await topUps.DeliverAsync(order, sku, cancellationToken);
+            await viaSuppliers.DeliverAsync(order, sku, cancellationToken);
         }
         else if (order.State == OrderState.Paid
             && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken) is not null)

@@ -19,6 +19,14 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
             cancellationToken,
             delay);
 
+    /// <summary>Asks again about a redemption after <paramref name="delay"/>, on the redemption retry queue.</summary>
+    public Task RequestRedemptionRetryAsync(string partnerId, string orderId, TimeSpan delay, CancellationToken cancellationToken) =>
+        queueMessages.SendAsync(
+            queues.Value.RedemptionRetryQueue,
+            JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId), Json),
+            cancellationToken,
+            delay);
+
     /// <summary>Reads a message; null when it is not a fulfilment request.</summary>
     public static FulfilmentRequest? Parse(string messageText)
     {

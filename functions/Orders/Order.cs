@@ -22,6 +22,9 @@ internal static class OrderState
     /// <summary>The outcome at the supplier is not known yet: we query it by our client reference, backing off.</summary>
     public const string Reconciling = "reconciling";
 
+    /// <summary>A redemption the platform confirmed it did not make: it is submitted again after a back-off.</summary>
+    public const string RetryScheduled = "retry-scheduled";
+
     /// <summary>Not fulfilled, for a stated reason; the buyer was not credited.</summary>
     public const string Failed = "failed";
 

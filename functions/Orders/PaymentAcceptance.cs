@@ -110,10 +110,10 @@ internal sealed class PaymentAcceptance(
                 $"Amount {notification.Amount} does not match {notification.Quantity} x {sku.UnitPrice} = {expected} {sku.Currency}.");
         }
 
-        if (sku.Kind == SkuKind.DirectTopUp && notification.TargetAccount is null)
+        if (sku.Kind is SkuKind.DirectTopUp or SkuKind.Redemption && notification.TargetAccount is null)
         {
             return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, "target_account_required",
-                "A direct top-up needs data.targetAccount (the account to credit).");
+                $"A {sku.Kind} needs data.targetAccount (the buyer's account to credit or redeem for).");
         }
 
         return null;

@@ -8,6 +8,10 @@ internal sealed class QueueOptions
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OrderFulfilmentQueue must be a valid Storage queue name.")]
     public string OrderFulfilmentQueue { get; set; } = "";
 
+    /// <summary>Redemptions waiting to be asked again (back-off between attempts), and whose poison queue holds the given-up ones.</summary>
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "RedemptionRetryQueue must be a valid Storage queue name.")]
+    public string RedemptionRetryQueue { get; set; } = "redemption-retries";
+
     /// <summary>Alerts for ops (an order needs attention): read by monitoring or an operator.</summary>
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OpsAlertsQueue must be a valid Storage queue name.")]
     public string OpsAlertsQueue { get; set; } = "ops-alerts";

@@ -14,6 +14,8 @@ internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient
         await Task.WhenAll(
             queues.GetQueueClient(fulfilment).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(fulfilment + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(queueOptions.Value.OpsAlertsQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            queues.GetQueueClient(queueOptions.Value.OpsAlertsQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(queueOptions.Value.RedemptionRetryQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(queueOptions.Value.RedemptionRetryQueue + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
     }
 }

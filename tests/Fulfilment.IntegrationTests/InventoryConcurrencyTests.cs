@@ -38,7 +38,7 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
         var sold = delivered.SelectMany(o => o.Keys.Select(k => k.Code)).ToList();
         Assert.Equal(sold.Count, sold.Distinct().Count());
         Assert.Subset(keys.ToHashSet(), sold.ToHashSet());
-        Assert.Equal((0, 0, Keys), Levels(await workers.Ops.GetStockAsync(sku)));
+        await workers.WaitForStockAsync(sku, (0, 0, Keys));
 
         // Keys arrive: every waiting order is delivered, none twice.
         var restock = Scenario.NewCardKeys(Orders - Keys);
@@ -46,7 +46,7 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
         await Scenario.EventuallyAsync(async () => await CountAsync(workers, partner, "delivered") == Orders, "all 200 delivered", TimeSpan.FromSeconds(90));
         var all = (await ReadAllAsync(workers, partner, Orders)).SelectMany(o => o.Keys.Select(k => k.Code)).ToList();
         Assert.Equal(Orders, all.Distinct().Count());
-        Assert.Equal((0, 0, Orders), Levels(await workers.Ops.GetStockAsync(sku)));
+        await workers.WaitForStockAsync(sku, (0, 0, Orders));
     }
 
     [Fact]
@@ -63,10 +63,9 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
             var orders = await ReadAllAsync(scenario, partner, 3);
             return orders.Count(o => o.State == "delivered") == 2 && orders.Count(o => o.State == "awaiting-stock") == 1;
         }, "two orders delivered, one awaiting stock");
-        Assert.Equal((0, 0, 6), Levels(await scenario.Ops.GetStockAsync(sku)));
+        await scenario.WaitForStockAsync(sku, (0, 0, 6));
     }
 
-    private static (int, int, int) Levels(Local.StockLevels s) => (s.Available, s.Reserved, s.Sold);
 
     private static async Task<int> CountAsync(Scenario scenario, Local.CreatedPartner partner, string state) =>
         (await ReadAllAsync(scenario, partner, 200)).Count(o => o.State == state);

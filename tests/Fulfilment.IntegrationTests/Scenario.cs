@@ -56,6 +56,7 @@ public sealed class Scenario : IAsyncDisposable
             ["OrderFulfilmentQueue"] = queue,
             ["LocalTriggerHost:Enabled"] = triggerHost.ToString(),
         };
+        settings.TryAdd("RedemptionRetryQueue", queue + "-retries");
         var apps = new List<LocalApp>();
         for (var i = 0; i < instances; i++)
         {
@@ -120,6 +121,28 @@ public sealed class Scenario : IAsyncDisposable
 
         throw new TimeoutException($"Order {orderId} did not reach {state}; last seen {order?.State ?? "missing"}. Warnings logged:\n"
             + string.Join('\n', Logs.Lines.Where(l => !l.StartsWith("Information", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).Take(3)));
+    }
+
+    /// <summary>
+    /// Polls until the SKU's stock is (available, reserved, sold). An order shows as delivered as soon as its keys
+    /// are bound to it; marking them sold follows a moment later.
+    /// </summary>
+    public async Task WaitForStockAsync(string sku, (int Available, int Reserved, int Sold) expected)
+    {
+        StockLevels? last = null;
+        try
+        {
+            await EventuallyAsync(async () =>
+            {
+                last = await Ops.GetStockAsync(sku);
+                return (last.Available, last.Reserved, last.Sold) == expected;
+            }, $"stock of {sku} at {expected}");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Equal(expected, (last!.Available, last.Reserved, last.Sold));
+            throw;
+        }
     }
 
     /// <summary>Polls a condition until it holds, or fails after the deadline.</summary>

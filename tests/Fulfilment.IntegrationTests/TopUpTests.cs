@@ -195,9 +195,9 @@ public sealed class TopUpTests(StorageFixture storage)
             ["Suppliers:alpha:TotalTimeoutSeconds"] = "3",
             ["Suppliers:beta:BaseUrl"] = beta.BaseAddress.ToString(),
             ["Suppliers:beta:ApiKey"] = SupplierKey,
-            ["TopUps:ReconcileFirstDelaySeconds"] = "0.1",
-            ["TopUps:ReconcileMaxDelaySeconds"] = "0.5",
-            ["TopUps:ReconcileDeadlineMinutes"] = deadlineMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SupplierDelivery:ReconcileFirstDelaySeconds"] = "0.1",
+            ["SupplierDelivery:ReconcileMaxDelaySeconds"] = "0.5",
+            ["SupplierDelivery:ReconcileDeadlineMinutes"] = deadlineMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
     private static async Task<string> NewTopUpSkuAsync(Scenario scenario)

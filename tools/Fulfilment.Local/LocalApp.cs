@@ -40,6 +40,7 @@ public sealed class LocalApp : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["OrderFulfilmentQueue"] = "order-fulfilment",
+            ["RedemptionRetryQueue"] = "redemption-retries",
             ["Ops:ApiKey"] = OpsKey,
             ["DevKek:Key"] = DevKek,
             ["urls"] = url,

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Ops;
 using Fulfilment.Orders;
+using Fulfilment.Storage;
 using Fulfilment.Suppliers;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Delivery;
 
 /// <summary>
-/// Delivers a direct top-up (直充) through the SKU's suppliers without ever crediting twice:
+/// Delivers a direct top-up (直充) or a redemption through the SKU's suppliers without ever crediting twice:
 /// <list type="bullet">
 /// <item>our client reference is stored on the order (ETag-conditional) before the supplier hears of it, so every
 /// later attempt — after a timeout, a 5xx, a crash — asks about it instead of submitting blindly;</item>
@@ -18,16 +19,21 @@ namespace Fulfilment.Delivery;
 /// failure a failover to the SKU's next supplier with a new reference;</item>
 /// <item>a permanent rejection (invalid account) fails the order with the supplier's reason.</item>
 /// </list>
+/// A redemption has one platform: a confirmed failure or a refusal is retried there with a new reference after an
+/// exponential back-off (messages on the redemption retry queue); after the maximum attempts the order fails and its
+/// history goes to that queue's poison queue for ops.
 /// Every supplier call is recorded in the order's history.
 /// </summary>
-internal sealed class TopUpDelivery(
+internal sealed class SupplierDelivery(
     OrderBook orders,
     SupplierDirectory suppliers,
     FulfilmentRequests requests,
     OpsAlerts alerts,
-    IOptions<TopUpOptions> options,
+    QueueMessages queueMessages,
+    IOptions<QueueOptions> queues,
+    IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
-    ILogger<TopUpDelivery> logger)
+    ILogger<SupplierDelivery> logger)
 {
     public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
@@ -42,6 +48,9 @@ internal sealed class TopUpDelivery(
             case OrderState.Submitting or OrderState.Reconciling:
                 // Submitting: an attempt may have died after the supplier got our reference. Never submit blindly: ask.
                 await ReconcileAsync(order, sku, cancellationToken);
+                break;
+            case OrderState.RetryScheduled:
+                await SubmitAsync(order, sku, order.Supplier!, newReference: true, cancellationToken);
                 break;
         }
     }
@@ -106,6 +115,11 @@ internal sealed class TopUpDelivery(
                 await SubmitAsync(recorded, sku, order.Supplier!, newReference: false, cancellationToken);
                 break;
 
+            case SupplierVerdict.Failed when sku.Kind == SkuKind.Redemption:
+            case SupplierVerdict.NotAccepted when sku.Kind == SkuKind.Redemption && action == "submit":
+                await RetryRedemptionAsync(recorded, outcome, cancellationToken);
+                break;
+
             case SupplierVerdict.Failed when NextSupplier(sku, order.Supplier!) is { } next:
                 logger.LogWarning("Order {OrderId}: {Supplier} confirmed it did not credit ({Reason}); failing over to {NextSupplier}",
                     order.OrderId, order.Supplier, outcome.Reason, next);
@@ -123,6 +137,30 @@ internal sealed class TopUpDelivery(
         }
     }
 
+    /// <summary>The platform did not redeem (confirmed): submit again with a new reference after a back-off, or give up.</summary>
+    private async Task RetryRedemptionAsync(Order order, SupplierOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (order.SubmitCount >= options.Value.RedemptionMaxAttempts)
+        {
+            var reason = $"{order.Supplier} did not redeem after {order.SubmitCount} attempts: {outcome.Verdict} {outcome.Reason}";
+            await ChangeAsync(order with { State = OrderState.Failed, StateReason = reason }, cancellationToken);
+            await queueMessages.SendAsync(
+                queues.Value.RedemptionRetryQueue + QueueMessages.PoisonSuffix,
+                System.Text.Json.JsonSerializer.Serialize(new { order.PartnerId, order.OrderId, reason, order.History }, HistoryJson),
+                cancellationToken);
+            logger.LogWarning("Order {OrderId} is {State}: {Reason}; its history went to the poison queue", order.OrderId, OrderState.Failed, reason);
+            return;
+        }
+
+        var delay = Backoff(order.SubmitCount - 1, outcome.RetryAfter);
+        await ChangeAsync(order with { State = OrderState.RetryScheduled, StateReason = $"{outcome.Verdict}: {outcome.Reason}" }, cancellationToken);
+        logger.LogInformation("Order {OrderId} is {State}: attempt {Attempt} at {Supplier} failed; next in {Delay}",
+            order.OrderId, OrderState.RetryScheduled, order.SubmitCount, order.Supplier, delay);
+        await requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions HistoryJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>Pending, unknown or not accepted: ask again later (queue visibility delay), until the deadline.</summary>
     private async Task KeepReconcilingAsync(Order order, SupplierOutcome outcome, CancellationToken cancellationToken)
     {
@@ -137,7 +175,9 @@ internal sealed class TopUpDelivery(
         var delay = Backoff(order.ReconcileCount, outcome.RetryAfter);
         await ChangeAsync(order with { State = OrderState.Reconciling, StateReason = $"{outcome.Verdict}: {outcome.Reason}", ReconcileCount = order.ReconcileCount + 1 }, cancellationToken);
         logger.LogInformation("Order {OrderId} is {State}: asking {Supplier} again in {Delay}", order.OrderId, OrderState.Reconciling, order.Supplier, delay);
-        await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
+        await (order.SkuKind == SkuKind.Redemption
+            ? requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken)
+            : requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay));
     }
 
     /// <summary>Exponential from the first delay, capped, with ±50% jitter; never shorter than the supplier's Retry-After.</summary>

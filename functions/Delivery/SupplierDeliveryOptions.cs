@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Fulfilment.Delivery;
 
-internal sealed class TopUpOptions
+internal sealed class SupplierDeliveryOptions
 {
     /// <summary>First wait before asking a supplier about an unknown outcome; doubles each time, with jitter.</summary>
     [Range(0.01, 3600)]
@@ -14,4 +14,8 @@ internal sealed class TopUpOptions
     /// <summary>Still unknown after this long: the order needs attention and ops get an alert.</summary>
     [Range(0.01, 10_080)]
     public double ReconcileDeadlineMinutes { get; set; } = 60;
+
+    /// <summary>Redemptions: submits (each after a confirmed failure or a refusal) before giving up.</summary>
+    [Range(1, 100)]
+    public int RedemptionMaxAttempts { get; set; } = 5;
 }

@@ -1,0 +1,18 @@
+using Fulfilment.Delivery;
+using Fulfilment.Hosting;
+using Fulfilment.Orders;
+
+namespace Fulfilment.Functions.RetryRedemption;
+
+/// <summary>Queue-triggered: a redemption whose back-off is over is asked about, or submitted, again.</summary>
+internal sealed class RetryRedemptionFunction(OrderFulfilment fulfilment) : IQueueFunction
+{
+    public string Name => "RetryRedemption";
+
+    public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
+    {
+        var request = FulfilmentRequests.Parse(invocation.MessageText)
+            ?? throw new PoisonMessageException("message is not a fulfilment request ({\"partnerId\", \"orderId\"})");
+        return fulfilment.FulfilAsync(request, invocation.DequeueCount, cancellationToken);
+    }
+}
