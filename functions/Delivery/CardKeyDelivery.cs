@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Inventory;
+using Fulfilment.Notifications;
 using Fulfilment.Orders;
 
 namespace Fulfilment.Delivery;
@@ -25,6 +26,7 @@ internal sealed class CardKeyDelivery(
     CardKeyInventory inventory,
     AwaitingStockList awaiting,
     FulfilmentRequests requests,
+    PartnerNotifications notifications,
     TimeProvider clock,
     ILogger<CardKeyDelivery> logger)
 {
@@ -37,6 +39,7 @@ internal sealed class CardKeyDelivery(
             {
                 await inventory.SettleAsync(sku, order, cancellationToken);
                 await awaiting.RemoveIfPresentAsync(order, cancellationToken);
+                await notifications.NotifyAsync(order, cancellationToken);
             }
 
             return;
@@ -138,6 +141,8 @@ internal sealed class CardKeyDelivery(
         {
             await awaiting.RemoveIfPresentAsync(delivered, cancellationToken);
         }
+
+        await notifications.NotifyAsync(delivered, cancellationToken);
     }
 
     /// <summary>Another attempt holds the order: ask again once its lease is over, without using up retries.</summary>

@@ -21,7 +21,7 @@ internal sealed class OrderFulfilment(
         }
         else if (order.SkuKind is SkuKind.DirectTopUp or SkuKind.Redemption)
         {
-            await viaSuppliers.DeliverAsync(order, sku, cancellationToken);
+            await viaSuppliers.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
         }
         else if (order.State == OrderState.Paid
             && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken) is not null)

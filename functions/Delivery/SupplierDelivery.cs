@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Ops;
+using Fulfilment.Notifications;
 using Fulfilment.Orders;
 using Fulfilment.Storage;
 using Fulfilment.Suppliers;
@@ -30,15 +31,20 @@ internal sealed class SupplierDelivery(
     FulfilmentRequests requests,
     OpsAlerts alerts,
     QueueMessages queueMessages,
+    PartnerNotifications notifications,
     IOptions<QueueOptions> queues,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
     ILogger<SupplierDelivery> logger)
 {
-    public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Order order, Sku sku, bool mayHaveRunBefore, CancellationToken cancellationToken)
     {
         switch (order.State)
         {
+            case var _ when order.IsTerminal && mayHaveRunBefore:
+                // An attempt may have died between the final state and queueing the partner's notification.
+                await notifications.NotifyAsync(order, cancellationToken);
+                break;
             case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCode is null || order.TargetAccount is null:
                 await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code" }, cancellationToken);
                 break;
@@ -189,9 +195,13 @@ internal sealed class SupplierDelivery(
         return TimeSpan.FromSeconds(Math.Max(jittered, retryAfter?.TotalSeconds ?? 0));
     }
 
-    private async Task<Order> ChangeAsync(Order changed, CancellationToken cancellationToken) =>
-        await orders.TryChangeAsync(changed, cancellationToken)
+    private async Task<Order> ChangeAsync(Order changed, CancellationToken cancellationToken)
+    {
+        var written = await orders.TryChangeAsync(changed, cancellationToken)
             ?? throw new InvalidOperationException($"Order {changed.OrderId} changed concurrently; retrying.");
+        await notifications.NotifyAsync(written, cancellationToken);
+        return written;
+    }
 
     private static string? NextSupplier(Sku sku, string current)
     {

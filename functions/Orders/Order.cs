@@ -90,6 +90,16 @@ internal sealed record Order(
 
     public int ReconcileCount { get; init; }
 
+    /// <summary>The partner's callback about the order's final state: <c>pending</c>, <c>sent</c> or <c>dead-lettered</c>.</summary>
+    public string? NotificationStatus { get; init; }
+
+    public int NotificationAttempts { get; init; }
+
+    public string? NotificationError { get; init; }
+
+    /// <summary>States the partner is told about.</summary>
+    public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention;
+
     /// <summary>Every supplier call, oldest first.</summary>
     public IReadOnlyList<OrderAttempt> History { get; init; } = [];
 

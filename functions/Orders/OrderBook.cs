@@ -58,12 +58,28 @@ internal sealed class OrderBook(TableServiceClient tables)
         }
     }
 
+    /// <summary>Records how the partner's notification went, touching nothing else of the order.</summary>
+    public Task RecordNotificationAsync(string partnerId, string orderId, string status, int attempts, string? error, CancellationToken cancellationToken) =>
+        table.UpdateEntityAsync(
+            new TableEntity(PartitionKey(partnerId, orderId), OrderRow)
+            {
+                ["NotificationStatus"] = status,
+                ["NotificationAttempts"] = attempts,
+                ["NotificationError"] = error ?? "",
+            },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken);
+
     private static string PartitionKey(string partnerId, string orderId) => $"{partnerId}|{orderId}";
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private static TableEntity ToEntity(Order o) => new(PartitionKey(o.PartnerId, o.OrderId), OrderRow)
     {
+        ["NotificationStatus"] = o.NotificationStatus,
+        ["NotificationAttempts"] = o.NotificationAttempts,
+        ["NotificationError"] = o.NotificationError,
         ["Supplier"] = o.Supplier,
         ["ClientReference"] = o.ClientReference,
         ["SubmitCount"] = o.SubmitCount,
@@ -111,6 +127,9 @@ internal sealed class OrderBook(TableServiceClient tables)
             e.ETag,
             e.GetDateTimeOffset("LeaseUntil"))
         {
+            NotificationStatus = e.GetString("NotificationStatus"),
+            NotificationAttempts = e.GetInt32("NotificationAttempts") ?? 0,
+            NotificationError = e.GetString("NotificationError"),
             Supplier = e.GetString("Supplier"),
             ClientReference = e.GetString("ClientReference"),
             SubmitCount = e.GetInt32("SubmitCount") ?? 0,

@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 namespace Fulfilment.Partners;
 
 /// <summary>A shop that sends us paid orders; it signs webhooks with any of its active secrets.</summary>
-internal sealed record Partner(string Id, string Name, IReadOnlyList<string> WebhookSecrets);
+internal sealed record Partner(string Id, string Name, IReadOnlyList<string> WebhookSecrets)
+{
+    /// <summary>Where terminal order states are POSTed (signed the Standard Webhooks way); none = no notifications.</summary>
+    public Uri? CallbackUrl { get; init; }
+}
 
 internal static partial class PartnerId
 {

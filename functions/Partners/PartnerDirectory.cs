@@ -21,9 +21,9 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     private readonly TableClient apiKeys = tables.GetTableClient(TableNames.PartnerApiKeys);
 
     /// <summary>Creates a partner with one webhook secret and one API key; returns them (the only time the key is shown).</summary>
-    public async Task<(Partner Partner, string ApiKey)?> CreateAsync(string id, string name, CancellationToken cancellationToken)
+    public async Task<(Partner Partner, string ApiKey)?> CreateAsync(string id, string name, Uri? callbackUrl, CancellationToken cancellationToken)
     {
-        var partner = new Partner(id, name, [PartnerCredentials.NewWebhookSecret()]);
+        var partner = new Partner(id, name, [PartnerCredentials.NewWebhookSecret()]) { CallbackUrl = callbackUrl };
         try
         {
             await partners.AddEntityAsync(await ToEntityAsync(partner, cancellationToken), cancellationToken);
@@ -94,6 +94,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return new TableEntity(partner.Id, PartnerRow)
         {
             ["Name"] = partner.Name,
+            ["CallbackUrl"] = partner.CallbackUrl?.ToString(),
             ["SealedWebhookSecrets"] = Aead.Seal(kek.Key, secrets, AssociatedData(partner.Id)),
             ["KekVersion"] = kek.Version,
         };
@@ -103,7 +104,10 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     {
         var kek = await keks.GetVersionAsync(entity.GetString("KekVersion"), cancellationToken);
         var secrets = Aead.Open(kek.Key, entity.GetBinary("SealedWebhookSecrets"), AssociatedData(entity.PartitionKey));
-        return new Partner(entity.PartitionKey, entity.GetString("Name"), JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(secrets))!);
+        return new Partner(entity.PartitionKey, entity.GetString("Name"), JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(secrets))!)
+        {
+            CallbackUrl = entity.GetString("CallbackUrl") is { Length: > 0 } url ? new Uri(url) : null,
+        };
     }
 
     private static string AssociatedData(string partnerId) => $"webhook-secrets|v1|{partnerId}";

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Fulfilment.Notifications;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Storage;
@@ -15,6 +16,8 @@ internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient
             queues.GetQueueClient(fulfilment).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(fulfilment + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(queueOptions.Value.OpsAlertsQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(queueOptions.Value.PartnerNotificationQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            queues.GetQueueClient(queueOptions.Value.PartnerNotificationQueue + PartnerNotifications.DeadSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(queueOptions.Value.RedemptionRetryQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             queues.GetQueueClient(queueOptions.Value.RedemptionRetryQueue + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
     }

@@ -57,6 +57,7 @@ public sealed class Scenario : IAsyncDisposable
             ["LocalTriggerHost:Enabled"] = triggerHost.ToString(),
         };
         settings.TryAdd("RedemptionRetryQueue", queue + "-retries");
+        settings.TryAdd("PartnerNotificationQueue", queue + "-notify");
         var apps = new List<LocalApp>();
         for (var i = 0; i < instances; i++)
         {
@@ -68,7 +69,7 @@ public sealed class Scenario : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public Task<CreatedPartner> NewPartnerAsync() => Ops.CreatePartnerAsync("p-" + Guid.NewGuid().ToString("N")[..10], "Test shop");
+    public Task<CreatedPartner> NewPartnerAsync(Uri? callbackUrl = null) => Ops.CreatePartnerAsync("p-" + Guid.NewGuid().ToString("N")[..10], "Test shop", callbackUrl);
 
     public async Task<string> NewCardKeySkuAsync(decimal unitPrice = 10m, IEnumerable<string>? keys = null)
     {

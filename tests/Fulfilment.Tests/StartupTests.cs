@@ -9,6 +9,7 @@ public sealed class StartupTests
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["OrderFulfilmentQueue"] = "order-fulfilment",
         ["RedemptionRetryQueue"] = "redemption-retries",
+        ["PartnerNotificationQueue"] = "partner-notifications",
         ["Ops:ApiKey"] = "an-ops-key-for-the-startup-test",
         ["DevKek:Key"] = Convert.ToBase64String(new byte[32]),
     };

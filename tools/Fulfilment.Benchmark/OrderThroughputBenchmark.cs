@@ -44,7 +44,7 @@ internal static class OrderThroughputBenchmark
     {
         await using var app = await LocalApp.StartAsync(connectionString, logging: l => l.SetMinimumLevel(LogLevel.Warning));
         var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
-        var partner = await ops.CreatePartnerAsync("bench-shop", "Benchmark shop", cancellationToken);
+        var partner = await ops.CreatePartnerAsync("bench-shop", "Benchmark shop", cancellationToken: cancellationToken);
         await ops.SaveSkuAsync("bench-card", "Benchmark card", "card-key", 10m, "CNY", cancellationToken: cancellationToken);
         foreach (var chunk in Enumerable.Range(0, orders).Chunk(10_000))
         {

@@ -41,6 +41,7 @@ public sealed class LocalApp : IAsyncDisposable
             ["AzureWebJobsStorage"] = storageConnectionString,
             ["OrderFulfilmentQueue"] = "order-fulfilment",
             ["RedemptionRetryQueue"] = "redemption-retries",
+            ["PartnerNotificationQueue"] = "partner-notifications",
             ["Ops:ApiKey"] = OpsKey,
             ["DevKek:Key"] = DevKek,
             ["urls"] = url,

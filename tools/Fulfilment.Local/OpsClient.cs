@@ -17,9 +17,9 @@ public sealed class OpsClient(HttpClient http)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<CreatedPartner> CreatePartnerAsync(string partnerId, string name, CancellationToken cancellationToken = default)
+    public async Task<CreatedPartner> CreatePartnerAsync(string partnerId, string name, Uri? callbackUrl = null, CancellationToken cancellationToken = default)
     {
-        var response = await http.PostAsJsonAsync("api/ops/partners", new { partnerId, name }, cancellationToken);
+        var response = await http.PostAsJsonAsync("api/ops/partners", new { partnerId, name, callbackUrl }, cancellationToken);
         return await ReadAsync<CreatedPartner>(response, cancellationToken);
     }
 

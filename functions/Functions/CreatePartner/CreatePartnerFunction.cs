@@ -6,7 +6,7 @@ using Fulfilment.Partners;
 namespace Fulfilment.Functions.CreatePartner;
 
 /// <summary>
-/// POST /api/ops/partners — <c>{"partnerId", "name"}</c>; answers the partner's first webhook secret and API key.
+/// POST /api/ops/partners — <c>{"partnerId", "name", "callbackUrl"?}</c>; answers the partner's first webhook secret and API key.
 /// This is the only time the API key is shown: only its hash is stored.
 /// </summary>
 internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirectory partners, ILogger<CreatePartnerFunction> logger) : IHttpFunction
@@ -32,7 +32,14 @@ internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirect
                 "partnerId must be 2-63 lowercase letters, digits and -, starting with a letter or digit; name 1-200 characters.");
         }
 
-        var created = await partners.CreateAsync(body.PartnerId!, body.Name, context.RequestAborted);
+        Uri? callbackUrl = null;
+        if (body.CallbackUrl is not null
+            && (!Uri.TryCreate(body.CallbackUrl, UriKind.Absolute, out callbackUrl) || callbackUrl.Scheme is not ("https" or "http")))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_partner", "callbackUrl must be an absolute https (or http) URL.");
+        }
+
+        var created = await partners.CreateAsync(body.PartnerId!, body.Name, callbackUrl, context.RequestAborted);
         if (created is null)
         {
             return ApiResults.Error(StatusCodes.Status409Conflict, "partner_exists", $"Partner '{body.PartnerId}' already exists.");
@@ -43,7 +50,7 @@ internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirect
         return Results.Json(new CreatedPartner(partner.Id, partner.Name, partner.WebhookSecrets[0], apiKey), statusCode: StatusCodes.Status201Created);
     }
 
-    private sealed record PartnerBody(string? PartnerId, string? Name);
+    private sealed record PartnerBody(string? PartnerId, string? Name, string? CallbackUrl);
 
     private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey);
 }

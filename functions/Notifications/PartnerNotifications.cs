@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Fulfilment.Orders;
+using Fulfilment.Partners;
+using Fulfilment.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Fulfilment.Notifications;
+
+/// <summary>A notification to send: the partner is told the order reached <see cref="State"/>. Attempt counts from 1.</summary>
+internal sealed record NotificationRequest(string PartnerId, string OrderId, string State, int Attempt);
+
+internal sealed class NotificationOptions
+{
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    [Range(0.01, 3600)]
+    public double FirstDelaySeconds { get; set; } = 5;
+
+    [Range(0.01, 86_400)]
+    public double MaxDelaySeconds { get; set; } = 3600;
+
+    [Range(0.1, 120)]
+    public double TimeoutSeconds { get; set; } = 10;
+}
+
+/// <summary>
+/// Queues partner notifications for orders that reached a terminal state (delivered, failed, needs-attention),
+/// retries them with back-off, and dead-letters them after the last attempt (<c>&lt;queue&gt;-dead</c>).
+/// </summary>
+internal sealed class PartnerNotifications(
+    QueueMessages queueMessages, IOptions<QueueOptions> queues, IOptions<NotificationOptions> options, PartnerDirectory partners)
+{
+    public const string DeadSuffix = "-dead";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Queues the notification of a terminal order, if its partner has a callback URL.</summary>
+    public async Task NotifyAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (order.IsTerminal && (await partners.FindAsync(order.PartnerId, cancellationToken))?.CallbackUrl is not null)
+        {
+            await SendAsync(new NotificationRequest(order.PartnerId, order.OrderId, order.State, 1), null, cancellationToken);
+        }
+    }
+
+    public Task RetryAsync(NotificationRequest request, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var delay = Math.Min(settings.FirstDelaySeconds * Math.Pow(2, request.Attempt - 1), settings.MaxDelaySeconds) * (0.5 + Random.Shared.NextDouble());
+        return SendAsync(request with { Attempt = request.Attempt + 1 }, TimeSpan.FromSeconds(delay), cancellationToken);
+    }
+
+    public Task DeadLetterAsync(NotificationRequest request, string error, CancellationToken cancellationToken) =>
+        queueMessages.SendAsync(
+            queues.Value.PartnerNotificationQueue + DeadSuffix,
+            JsonSerializer.Serialize(new { request.PartnerId, request.OrderId, request.State, request.Attempt, error }, Json),
+            cancellationToken);
+
+    public static NotificationRequest? Parse(string messageText)
+    {
+        try
+        {
+            var request = JsonSerializer.Deserialize<NotificationRequest>(messageText, Json);
+            return request is { PartnerId.Length: > 0, OrderId.Length: > 0, State.Length: > 0, Attempt: > 0 } ? request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private Task SendAsync(NotificationRequest request, TimeSpan? delay, CancellationToken cancellationToken) =>
+        queueMessages.SendAsync(queues.Value.PartnerNotificationQueue, JsonSerializer.Serialize(request, Json), cancellationToken, delay);
+}

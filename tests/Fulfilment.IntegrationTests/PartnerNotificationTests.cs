@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Fulfilment.Orders;
+using Fulfilment.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Fulfilment.IntegrationTests;
+
+[Collection(StorageCollection.Name)]
+public sealed class PartnerNotificationTests(StorageFixture storage)
+{
+    [Fact]
+    public async Task Delivered_order_is_notified_signed_with_the_partners_secret_and_without_key_material()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: 0);
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync(receiver.Url);
+        var keys = Scenario.NewCardKeys(1);
+        var sku = await scenario.NewCardKeySkuAsync(keys: keys);
+
+        await scenario.PayAsync(partner, sku, "order-1");
+
+        await Scenario.EventuallyAsync(() => Task.FromResult(!receiver.Received.IsEmpty), "a notification arrives");
+        var (headers, body) = receiver.Received.Single();
+        Assert.Equal(SignatureFailure.None, StandardWebhook.Verify([partner.WebhookSecret], headers["webhook-id"], headers["webhook-timestamp"],
+            headers["webhook-signature"], Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("order.delivered", json.RootElement.GetProperty("type").GetString());
+        Assert.Equal("order-1", json.RootElement.GetProperty("data").GetProperty("orderId").GetString());
+        Assert.DoesNotContain(keys[0], body, StringComparison.Ordinal);
+        await Scenario.EventuallyAsync(async () =>
+            (await scenario.Service<OrderBook>().GetAsync(partner.PartnerId, "order-1", default))!.NotificationStatus == "sent", "notification recorded as sent");
+    }
+
+    [Fact]
+    public async Task Failed_notification_is_retried_with_the_same_webhook_id_until_the_partner_accepts_it()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: 2);
+        await using var scenario = await Scenario.StartAsync(storage, settings: new() { ["Notifications:FirstDelaySeconds"] = "0.1" });
+        var partner = await scenario.NewPartnerAsync(receiver.Url);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+
+        await scenario.PayAsync(partner, sku, "order-1");
+
+        await Scenario.EventuallyAsync(async () =>
+            (await scenario.Service<OrderBook>().GetAsync(partner.PartnerId, "order-1", default))!.NotificationStatus == "sent", "notification sent");
+        Assert.Equal(3, receiver.Received.Count);
+        Assert.Single(receiver.Received.Select(r => r.Headers["webhook-id"]).Distinct());
+        var order = (await scenario.Service<OrderBook>().GetAsync(partner.PartnerId, "order-1", default))!;
+        Assert.Equal(3, order.NotificationAttempts);
+    }
+
+    [Fact]
+    public async Task Notification_is_dead_lettered_after_the_last_attempt_and_visible_to_ops()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: int.MaxValue);
+        await using var scenario = await Scenario.StartAsync(storage, settings: new()
+        {
+            ["Notifications:FirstDelaySeconds"] = "0.1",
+            ["Notifications:MaxAttempts"] = "3",
+        });
+        var partner = await scenario.NewPartnerAsync(receiver.Url);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+
+        await scenario.PayAsync(partner, sku, "order-1");
+
+        await Scenario.EventuallyAsync(async () =>
+            (await scenario.Service<OrderBook>().GetAsync(partner.PartnerId, "order-1", default))!.NotificationStatus == "dead-lettered", "notification dead-lettered");
+        Assert.Equal(3, receiver.Received.Count);
+        var dead = (await storage.Queues.GetQueueClient(scenario.Queue + "-notify-dead").PeekMessagesAsync()).Value;
+        var message = Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single(dead).Body.ToString()));
+        Assert.Contains("order-1", message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500", message, StringComparison.Ordinal);
+        Assert.Equal("delivered", (await scenario.GetOrderAsync(partner, "order-1"))!.State);
+    }
+
+    /// <summary>A partner's endpoint on loopback that records what it receives and fails the first N requests.</summary>
+    private sealed class CallbackReceiver : IAsyncDisposable
+    {
+        private readonly WebApplication app;
+        private int count;
+
+        private CallbackReceiver(WebApplication app) => this.app = app;
+
+        public ConcurrentQueue<(Dictionary<string, string> Headers, string Body)> Received { get; } = new();
+
+        public Uri Url { get; private set; } = null!;
+
+        public static async Task<CallbackReceiver> StartAsync(int failFirst)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            var receiver = new CallbackReceiver(app);
+            app.MapPost("/callbacks", async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                receiver.Received.Enqueue((context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+                return Interlocked.Increment(ref receiver.count) <= failFirst ? Results.StatusCode(500) : Results.NoContent();
+            });
+            await app.StartAsync();
+            receiver.Url = new Uri(app.Urls.First() + "/callbacks");
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
