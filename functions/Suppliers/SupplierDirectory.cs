@@ -49,6 +49,8 @@ internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptions
                     resilience.AttemptTimeout.Timeout = attempt;
                     resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(supplier.TotalTimeoutSeconds, supplier.AttemptTimeoutSeconds));
                     resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(attempt.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                    resilience.CircuitBreaker.FailureRatio = supplier.CircuitBreakerFailureRatio;
+                    resilience.CircuitBreaker.MinimumThroughput = 20;
                     resilience.Retry.MaxRetryAttempts = 2;
                     resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
                     resilience.Retry.DisableForUnsafeHttpMethods();

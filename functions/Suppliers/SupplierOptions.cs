@@ -20,6 +20,13 @@ internal sealed class SupplierOptions
     [Range(0.1, 600)]
     public double TotalTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// Share of failed calls (over 30 s, at least 20 calls) that opens the circuit for 5 s. A supplier that loses one
+    /// answer in five still credits; stopping all traffic to it then would only slow every order down.
+    /// </summary>
+    [Range(0.01, 1)]
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
     /// <summary>Requests per second we allow ourselves towards this supplier, per instance; 0 = no limit.</summary>
     [Range(0, 10_000)]
     public int RateLimitPerSecond { get; set; }

@@ -62,6 +62,11 @@ public sealed class TopUpTests(StorageFixture storage)
             Assert.Empty(alpha.Ledger.Credited());
             Assert.Equal(orderIds.Count, beta.Ledger.Credited().Count);
         }
+        else
+        {
+            // Failover only after a confirmed failure: no other fault ever reaches the second supplier.
+            Assert.Equal(0, beta.Submits);
+        }
     }
 
     /// <summary>

@@ -14,4 +14,15 @@ var command = new RootCommand(
 };
 command.SetAction((result, cancellationToken) =>
     OrderThroughputBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(rate), cancellationToken));
+
+var timeouts = new Option<double>("--timeouts") { Description = "Share of submits that time out after the supplier credited.", DefaultValueFactory = _ => 0.2 };
+var topUps = new Command("top-ups", "Direct top-ups through the app against the supplier simulator: no faults, then with submits timing out after crediting.")
+{
+    orders,
+    concurrency,
+    timeouts,
+};
+topUps.SetAction((result, cancellationToken) =>
+    TopUpBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(timeouts), cancellationToken));
+command.Subcommands.Add(topUps);
 return await command.Parse(args).InvokeAsync();

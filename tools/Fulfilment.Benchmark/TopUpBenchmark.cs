@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Fulfilment.Local;
+using Fulfilment.SupplierSimulator;
+using Microsoft.Extensions.Logging;
+
+namespace Fulfilment.Benchmark;
+
+/// <summary>
+/// Direct top-ups through the app (local trigger host) against the supplier simulator: once with no faults, once
+/// with a share of submits timing out after the supplier credited. Prints orders/s, accepted → delivered p50/p99,
+/// and checks the simulator's ledger for exactly one credit per order.
+/// </summary>
+internal static class TopUpBenchmark
+{
+    private const string SupplierKey = "bench-supplier-key";
+
+    public static async Task<int> RunAsync(int orders, int concurrency, double timeoutShare, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"Starting Azurite (in memory) and the supplier simulator for {orders} top-ups, {concurrency} in flight");
+        await using var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
+        var failed = false;
+        foreach (var (label, faults) in new[]
+        {
+            ("no faults", SupplierFaults.None),
+            ($"{timeoutShare:P0} of submits time out after crediting", new SupplierFaults { TimeoutAfterAccepting = timeoutShare }),
+        })
+        {
+            await using var supplier = await Simulator.StartAsync(SupplierKey, seed: 42);
+            supplier.Faults = faults;
+            Console.WriteLine($"Top-ups, {label}…");
+            failed |= !await RunOnceAsync(azurite.ConnectionString, supplier, orders, concurrency, cancellationToken);
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    private static async Task<bool> RunOnceAsync(string connectionString, Simulator supplier, int orders, int concurrency, CancellationToken cancellationToken)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var app = await LocalApp.StartAsync(
+            connectionString,
+            new Dictionary<string, string?>
+            {
+                ["OrderFulfilmentQueue"] = $"bench-{run}",
+                ["RedemptionRetryQueue"] = $"bench-{run}-retries",
+                ["PartnerNotificationQueue"] = $"bench-{run}-notify",
+                ["Suppliers:sim:BaseUrl"] = supplier.BaseAddress.ToString(),
+                ["Suppliers:sim:ApiKey"] = SupplierKey,
+                ["Suppliers:sim:AttemptTimeoutSeconds"] = "2",
+                ["SupplierDelivery:ReconcileFirstDelaySeconds"] = "0.2",
+                ["SupplierDelivery:ReconcileMaxDelaySeconds"] = "2",
+            },
+            // The circuit breaker's and the timeouts' warnings are expected here: one line each would drown the figures.
+            logging: l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Polly", LogLevel.Critical).AddFilter("Fulfilment", LogLevel.Error));
+        var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
+        var partner = await ops.CreatePartnerAsync($"bench-{run}", "Benchmark shop", cancellationToken: cancellationToken);
+        await ops.SaveSkuAsync("bench-topup", "Mobile 30 CNY", "direct-top-up", 30m, "CNY", ["sim"], "mobile-cny-30", cancellationToken);
+
+        using var http = app.CreateClient();
+        var sender = new PaymentWebhookSender(http);
+        var accepted = new DateTimeOffset[orders];
+        var next = -1;
+        var started = DateTimeOffset.UtcNow;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < orders)
+            {
+                using var response = await sender.SendAsync(partner.PartnerId, partner.WebhookSecret,
+                    new PaymentData($"topup-{i:D7}", "bench-topup", 1, 30m, "CNY", $"buyer-{i}", $"138{i:D8}"), cancellationToken: cancellationToken);
+                response.EnsureSuccessStatusCode();
+                accepted[i] = DateTimeOffset.UtcNow;
+            }
+        }, cancellationToken)));
+
+        var table = new TableServiceClient(connectionString).GetTableClient("Orders");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        List<TableEntity> done;
+        while (true)
+        {
+            done = await table.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartnerId eq {partner.PartnerId} and (State eq {"delivered"} or State eq {"failed"} or State eq {"needs-attention"})"),
+                select: ["OrderId", "State", "DeliveredAt"], cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+            Console.Write($"\r  finished {done.Count}/{orders}   ");
+            if (done.Count == orders || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        Console.WriteLine();
+        var delivered = done.Where(o => o.GetString("State") == "delivered").ToList();
+        var creditsPerOrder = supplier.Ledger.Credited().GroupBy(c => c.ClientReference.Split(':')[1]).ToDictionary(g => g.Key, g => g.Count());
+        var doubles = creditsPerOrder.Count(c => c.Value > 1);
+        var uncredited = delivered.Count(o => !creditsPerOrder.ContainsKey(o.GetString("OrderId")));
+        var elapsed = delivered.Max(o => o.GetDateTimeOffset("DeliveredAt")!.Value) - started;
+        var latencies = delivered
+            .Select(o => (o.GetDateTimeOffset("DeliveredAt")!.Value - accepted[int.Parse(o.GetString("OrderId")["topup-".Length..], System.Globalization.CultureInfo.InvariantCulture)]).TotalMilliseconds)
+            .Order().ToList();
+        Console.WriteLine($"  {delivered.Count}/{orders} delivered in {elapsed.TotalSeconds:F2} s = {delivered.Count / elapsed.TotalSeconds:F0} top-ups/s");
+        Console.WriteLine($"  accepted → delivered: p50 {Percentile(latencies, 0.50):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms");
+        Console.WriteLine($"  ledger: {supplier.Ledger.Credited().Count} credits, {doubles} orders credited twice, {uncredited} delivered without a credit; {supplier.Submits} submits, {supplier.Queries} queries");
+        return delivered.Count == orders && doubles == 0 && uncredited == 0;
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+}
