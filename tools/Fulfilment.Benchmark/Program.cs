@@ -21,8 +21,9 @@ var topUps = new Command("top-ups", "Direct top-ups through the app against the 
     orders,
     concurrency,
     timeouts,
+    rate,
 };
 topUps.SetAction((result, cancellationToken) =>
-    TopUpBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(timeouts), cancellationToken));
+    TopUpBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(timeouts), result.GetValue(rate), cancellationToken));
 command.Subcommands.Add(topUps);
 return await command.Parse(args).InvokeAsync();

@@ -15,7 +15,7 @@ internal static class TopUpBenchmark
 {
     private const string SupplierKey = "bench-supplier-key";
 
-    public static async Task<int> RunAsync(int orders, int concurrency, double timeoutShare, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int orders, int concurrency, double timeoutShare, int? rate, CancellationToken cancellationToken)
     {
         Console.WriteLine($"Starting Azurite (in memory) and the supplier simulator for {orders} top-ups, {concurrency} in flight");
         await using var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
@@ -29,13 +29,14 @@ internal static class TopUpBenchmark
             await using var supplier = await Simulator.StartAsync(SupplierKey, seed: 42);
             supplier.Faults = faults;
             Console.WriteLine($"Top-ups, {label}…");
-            failed |= !await RunOnceAsync(azurite.ConnectionString, supplier, orders, concurrency, cancellationToken);
+            failed |= !await RunOnceAsync(azurite.ConnectionString, supplier, orders, concurrency, rate, cancellationToken);
         }
 
         return failed ? 1 : 0;
     }
 
-    private static async Task<bool> RunOnceAsync(string connectionString, Simulator supplier, int orders, int concurrency, CancellationToken cancellationToken)
+    private static async Task<bool> RunOnceAsync(
+        string connectionString, Simulator supplier, int orders, int concurrency, int? rate, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         await using var app = await LocalApp.StartAsync(
@@ -62,11 +63,17 @@ internal static class TopUpBenchmark
         var accepted = new DateTimeOffset[orders];
         var next = -1;
         var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < orders)
             {
+                if (rate is > 0 && TimeSpan.FromSeconds((double)i / rate.Value) - clock.Elapsed is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
                 using var response = await sender.SendAsync(partner.PartnerId, partner.WebhookSecret,
                     new PaymentData($"topup-{i:D7}", "bench-topup", 1, 30m, "CNY", $"buyer-{i}", $"138{i:D8}"), cancellationToken: cancellationToken);
                 response.EnsureSuccessStatusCode();
