@@ -4,10 +4,11 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Fulfilment.Local;
+using Fulfilment.SupplierSimulator;
 
-// Runs the product locally: Azurite (data kept in .azurite/), the app with its local trigger host on
-// http://127.0.0.1:7071, demo data, then one paid order from webhook to delivered key. Stays up until Ctrl+C
-// unless --no-wait is given.
+// Runs the product locally: Azurite (data kept in .azurite/), the supplier simulator on http://127.0.0.1:7080,
+// the app with its local trigger host on http://127.0.0.1:7071, demo data, then a paid card-key order from webhook
+// to delivered key and a direct top-up whose supplier answer is lost. Stays up until Ctrl+C unless --no-wait.
 var noWait = args.Contains("--no-wait");
 var root = RepositoryRoot.Find();
 using var stopping = new CancellationTokenSource();
@@ -20,8 +21,14 @@ Console.CancelKeyPress += (_, e) =>
 Step("Starting Azurite (data in .azurite/) on 127.0.0.1:10000-10002");
 await using var azurite = await StartAzuriteUnlessRunningAsync(Path.Combine(root, ".azurite"));
 
+Step("Starting the supplier simulator on http://127.0.0.1:7080");
+await using var supplier = await Simulator.StartAsync("local-supplier-key", port: 7080);
+
 Step("Starting the Fulfilment app with its local trigger host on http://127.0.0.1:7071");
-await using var app = await LocalApp.StartAsync("UseDevelopmentStorage=true", port: 7071);
+await using var app = await LocalApp.StartAsync(
+    "UseDevelopmentStorage=true",
+    new Dictionary<string, string?> { ["Suppliers:sim:BaseUrl"] = supplier.BaseAddress.ToString(), ["Suppliers:sim:ApiKey"] = "local-supplier-key" },
+    port: 7071);
 using var http = app.CreateClient();
 var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
 
@@ -45,23 +52,31 @@ if (!accepted.IsSuccessStatusCode)
 
 Step("The partner fetches the order with its API key until it is delivered");
 using var partnerClient = app.CreateClient(partner.ApiKey);
-JsonElement order;
-do
+if (!await ShowWhenDeliveredAsync(partnerClient, partner.PartnerId, orderId, clock))
 {
-    order = await partnerClient.GetFromJsonAsync<JsonElement>($"api/partners/{partner.PartnerId}/orders/{orderId}");
-    if (clock.Elapsed > TimeSpan.FromSeconds(30))
-    {
-        Console.Error.WriteLine("   the order was not delivered within 30 s");
-        return 1;
-    }
+    return 1;
 }
-while (order.GetProperty("state").GetString() != "delivered" && await Delay(100));
-
-Console.WriteLine($"   delivered {clock.ElapsedMilliseconds} ms after the webhook was sent:");
-Console.WriteLine(JsonSerializer.Serialize(order, new JsonSerializerOptions { WriteIndented = true }));
 
 stock = await ops.GetStockAsync("steam-wallet-50");
 Console.WriteLine($"   stock now: {stock.Available} available, {stock.Reserved} reserved, {stock.Sold} sold");
+
+Step("A direct top-up (直充) of 30 CNY to 13800000000; the supplier credits it but its answer is lost on the way");
+await ops.SaveSkuAsync("mobile-cny-30", "Mobile top-up 30 CNY", "direct-top-up", 30m, "CNY", ["sim"], "mobile-cny-30");
+supplier.Faults = new SupplierFaults { TimeoutAfterAccepting = 1 };
+var topUpId = $"topup-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+clock.Restart();
+var topUp = await new PaymentWebhookSender(http).SendAsync(
+    partner.PartnerId, partner.WebhookSecret, new PaymentData(topUpId, "mobile-cny-30", 1, 30m, "CNY", "buyer-42", "13800000000"));
+Console.WriteLine($"   {(int)topUp.StatusCode} {topUp.StatusCode}: {await topUp.Content.ReadAsStringAsync()}");
+await Task.Delay(500);
+supplier.Faults = SupplierFaults.None;
+Console.WriteLine("   (the supplier answers normally again; Fulfilment asks it about our reference instead of paying twice)");
+if (!await ShowWhenDeliveredAsync(partnerClient, partner.PartnerId, topUpId, clock))
+{
+    return 1;
+}
+
+Console.WriteLine($"   the supplier's ledger holds {supplier.Ledger.Credited().Count(c => c.ClientReference.Contains(topUpId, StringComparison.Ordinal))} credit for this order");
 
 if (noWait)
 {
@@ -86,6 +101,25 @@ catch (OperationCanceledException)
 return 0;
 
 static void Step(string text) => Console.WriteLine($"\n== {text}");
+
+static async Task<bool> ShowWhenDeliveredAsync(HttpClient partnerClient, string partnerId, string orderId, Stopwatch clock)
+{
+    JsonElement order;
+    do
+    {
+        order = await partnerClient.GetFromJsonAsync<JsonElement>($"api/partners/{partnerId}/orders/{orderId}");
+        if (clock.Elapsed > TimeSpan.FromSeconds(60))
+        {
+            Console.Error.WriteLine($"   order {orderId} was not delivered within 60 s: {order}");
+            return false;
+        }
+    }
+    while (order.GetProperty("state").GetString() != "delivered" && await Delay(100));
+
+    Console.WriteLine($"   delivered {clock.ElapsedMilliseconds} ms after the webhook was sent:");
+    Console.WriteLine(JsonSerializer.Serialize(order, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    return true;
+}
 
 static async Task<bool> Delay(int milliseconds)
 {
