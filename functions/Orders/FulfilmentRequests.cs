@@ -27,6 +27,10 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
             cancellationToken,
             delay);
 
+    /// <summary>Reads a message that must be a fulfilment request; anything else goes to the poison queue at once.</summary>
+    public static FulfilmentRequest ParseOrPoison(string messageText) =>
+        Parse(messageText) ?? throw new Hosting.PoisonMessageException("message is not a fulfilment request ({\"partnerId\", \"orderId\"})");
+
     /// <summary>Reads a message; null when it is not a fulfilment request.</summary>
     public static FulfilmentRequest? Parse(string messageText)
     {

@@ -31,7 +31,7 @@ internal static class OrderThroughputBenchmark
         var (elapsed, latencies) = product.Value;
         var productRate = orders / elapsed.TotalSeconds;
         Console.WriteLine($"  {orders} orders delivered in {elapsed.TotalSeconds:F2} s = {productRate:F0} deliveries/s");
-        Console.WriteLine($"  webhook accepted → delivered: p50 {Percentile(latencies, 0.50):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms");
+        Console.WriteLine($"  webhook accepted → delivered: p50 {WebhookLoad.Percentile(latencies, 0.50):F0} ms, p99 {WebhookLoad.Percentile(latencies, 0.99):F0} ms");
         var ratio = productRate / baselineRate;
         Console.WriteLine(rate is > 0
             ? $"Ratio product/baseline: {ratio:F2} — not comparable: webhooks were capped at {rate}/s"
@@ -53,31 +53,9 @@ internal static class OrderThroughputBenchmark
 
         using var http = app.CreateClient();
         var sender = new PaymentWebhookSender(http);
-        var accepted = new DateTimeOffset[orders];
-        var next = -1;
         var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        var failures = 0;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < orders)
-            {
-                if (rate is > 0 && TimeSpan.FromSeconds((double)i / rate.Value) - clock.Elapsed is { Ticks: > 0 } wait)
-                {
-                    await Task.Delay(wait, cancellationToken);
-                }
-
-                using var response = await sender.SendAsync(partner.PartnerId, partner.WebhookSecret,
-                    new PaymentData($"order-{i:D7}", "bench-card", 1, 10m, "CNY", $"buyer-{i}"), cancellationToken: cancellationToken);
-                accepted[i] = DateTimeOffset.UtcNow;
-                if (!response.IsSuccessStatusCode)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-            }
-        }, cancellationToken)));
-        Console.WriteLine($"  {orders} webhooks accepted in {clock.Elapsed.TotalSeconds:F2} s ({failures} failed)");
+        var (accepted, _) = await WebhookLoad.SendAsync(sender, partner, orders, concurrency, rate,
+            i => new PaymentData($"order-{i:D7}", "bench-card", 1, 10m, "CNY", $"buyer-{i}"), cancellationToken);
 
         var ordersTable = new TableServiceClient(connectionString).GetTableClient("Orders");
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
@@ -115,5 +93,4 @@ internal static class OrderThroughputBenchmark
         return (last - started, latencies);
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 }

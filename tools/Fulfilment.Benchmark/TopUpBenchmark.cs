@@ -60,26 +60,9 @@ internal static class TopUpBenchmark
 
         using var http = app.CreateClient();
         var sender = new PaymentWebhookSender(http);
-        var accepted = new DateTimeOffset[orders];
-        var next = -1;
         var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < orders)
-            {
-                if (rate is > 0 && TimeSpan.FromSeconds((double)i / rate.Value) - clock.Elapsed is { Ticks: > 0 } wait)
-                {
-                    await Task.Delay(wait, cancellationToken);
-                }
-
-                using var response = await sender.SendAsync(partner.PartnerId, partner.WebhookSecret,
-                    new PaymentData($"topup-{i:D7}", "bench-topup", 1, 30m, "CNY", $"buyer-{i}", $"138{i:D8}"), cancellationToken: cancellationToken);
-                response.EnsureSuccessStatusCode();
-                accepted[i] = DateTimeOffset.UtcNow;
-            }
-        }, cancellationToken)));
+        var (accepted, _) = await WebhookLoad.SendAsync(sender, partner, orders, concurrency, rate,
+            i => new PaymentData($"topup-{i:D7}", "bench-topup", 1, 30m, "CNY", $"buyer-{i}", $"138{i:D8}"), cancellationToken);
 
         var table = new TableServiceClient(connectionString).GetTableClient("Orders");
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
@@ -108,10 +91,9 @@ internal static class TopUpBenchmark
             .Select(o => (o.GetDateTimeOffset("DeliveredAt")!.Value - accepted[int.Parse(o.GetString("OrderId")["topup-".Length..], System.Globalization.CultureInfo.InvariantCulture)]).TotalMilliseconds)
             .Order().ToList();
         Console.WriteLine($"  {delivered.Count}/{orders} delivered in {elapsed.TotalSeconds:F2} s = {delivered.Count / elapsed.TotalSeconds:F0} top-ups/s");
-        Console.WriteLine($"  accepted → delivered: p50 {Percentile(latencies, 0.50):F0} ms, p99 {Percentile(latencies, 0.99):F0} ms");
+        Console.WriteLine($"  accepted → delivered: p50 {WebhookLoad.Percentile(latencies, 0.50):F0} ms, p99 {WebhookLoad.Percentile(latencies, 0.99):F0} ms");
         Console.WriteLine($"  ledger: {supplier.Ledger.Credited().Count} credits, {doubles} orders credited twice, {uncredited} delivered without a credit; {supplier.Submits} submits, {supplier.Queries} queries");
         return delivered.Count == orders && doubles == 0 && uncredited == 0;
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 }

@@ -9,10 +9,6 @@ internal sealed class FulfilOrderFunction(OrderFulfilment fulfilment) : IQueueFu
 {
     public string Name => "FulfilOrder";
 
-    public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
-    {
-        var request = FulfilmentRequests.Parse(invocation.MessageText)
-            ?? throw new PoisonMessageException("message is not a fulfilment request ({\"partnerId\", \"orderId\"})");
-        return fulfilment.FulfilAsync(request, invocation.DequeueCount, cancellationToken);
-    }
+    public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken) =>
+        fulfilment.FulfilAsync(FulfilmentRequests.ParseOrPoison(invocation.MessageText), invocation.DequeueCount, cancellationToken);
 }

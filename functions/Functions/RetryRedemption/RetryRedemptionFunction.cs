@@ -9,10 +9,6 @@ internal sealed class RetryRedemptionFunction(OrderFulfilment fulfilment) : IQue
 {
     public string Name => "RetryRedemption";
 
-    public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
-    {
-        var request = FulfilmentRequests.Parse(invocation.MessageText)
-            ?? throw new PoisonMessageException("message is not a fulfilment request ({\"partnerId\", \"orderId\"})");
-        return fulfilment.FulfilAsync(request, invocation.DequeueCount, cancellationToken);
-    }
+    public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken) =>
+        fulfilment.FulfilAsync(FulfilmentRequests.ParseOrPoison(invocation.MessageText), invocation.DequeueCount, cancellationToken);
 }
