@@ -139,6 +139,10 @@ internal static class FulfilmentApp
         services.AddSingleton<SupplierDelivery>();
         services.AddSingleton<OpsAlerts>();
         services.AddSingleton<PartnerNotifications>();
+        services.AddSingleton<OrderOutcomes>();
+        services.AddSingleton<Fulfilment.RedemptionLog.RedemptionLogBook>();
+        services.AddSingleton<Fulfilment.RedemptionLog.RedemptionLogQuery>();
+        services.AddSingleton<Fulfilment.RedemptionLog.ContinuationTokens>();
         services.AddSingleton<PartnerNotifier>();
         services.AddOptions<NotificationOptions>().BindConfiguration("Notifications").ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(PartnerNotifier.HttpClientName);
@@ -151,6 +155,7 @@ internal static class FulfilmentApp
         services.AddSingleton<IQueueFunction, NotifyPartnerFunction>();
         services.AddSingleton<IHttpFunction, PaymentWebhookFunction>();
         services.AddSingleton<IHttpFunction, GetPartnerOrderFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListRedemptions.ListRedemptionsFunction>();
         services.AddSingleton<IHttpFunction, ImportKeysFunction>();
         services.AddSingleton<IHttpFunction, GetStockFunction>();
         services.AddSingleton<IHttpFunction, SaveSkuFunction>();

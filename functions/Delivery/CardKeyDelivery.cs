@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Inventory;
-using Fulfilment.Notifications;
 using Fulfilment.Orders;
 
 namespace Fulfilment.Delivery;
@@ -26,7 +25,7 @@ internal sealed class CardKeyDelivery(
     CardKeyInventory inventory,
     AwaitingStockList awaiting,
     FulfilmentRequests requests,
-    PartnerNotifications notifications,
+    OrderOutcomes outcomes,
     TimeProvider clock,
     ILogger<CardKeyDelivery> logger)
 {
@@ -39,7 +38,7 @@ internal sealed class CardKeyDelivery(
             {
                 await inventory.SettleAsync(sku, order, cancellationToken);
                 await awaiting.RemoveIfPresentAsync(order, cancellationToken);
-                await notifications.NotifyAsync(order, cancellationToken);
+                await outcomes.PublishAsync(order, cancellationToken);
             }
 
             return;
@@ -142,7 +141,7 @@ internal sealed class CardKeyDelivery(
             await awaiting.RemoveIfPresentAsync(delivered, cancellationToken);
         }
 
-        await notifications.NotifyAsync(delivered, cancellationToken);
+        await outcomes.PublishAsync(delivered, cancellationToken);
     }
 
     /// <summary>Another attempt holds the order: ask again once its lease is over, without using up retries.</summary>
@@ -170,6 +169,9 @@ internal sealed class CardKeyDelivery(
         await inventory.ReleaseAsync(sku, order.Reference, spare, cancellationToken);
     }
 
-    private Order Delivered(Order order, List<KeyRef> keys) =>
-        order with { State = OrderState.Delivered, StateReason = null, Keys = keys, DeliveredAt = clock.GetUtcNow(), LeaseUntil = null };
+    private Order Delivered(Order order, List<KeyRef> keys)
+    {
+        var now = clock.GetUtcNow();
+        return order with { State = OrderState.Delivered, StateReason = null, Keys = keys, DeliveredAt = now, FinalAt = now, LeaseUntil = null };
+    }
 }

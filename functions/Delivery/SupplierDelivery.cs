@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Ops;
-using Fulfilment.Notifications;
 using Fulfilment.Orders;
 using Fulfilment.Storage;
 using Fulfilment.Suppliers;
@@ -31,7 +30,7 @@ internal sealed class SupplierDelivery(
     FulfilmentRequests requests,
     OpsAlerts alerts,
     QueueMessages queueMessages,
-    PartnerNotifications notifications,
+    OrderOutcomes outcomes,
     IOptions<QueueOptions> queues,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
@@ -43,7 +42,7 @@ internal sealed class SupplierDelivery(
         {
             case var _ when order.IsTerminal && mayHaveRunBefore:
                 // An attempt may have died between the final state and queueing the partner's notification.
-                await notifications.NotifyAsync(order, cancellationToken);
+                await outcomes.PublishAsync(order, cancellationToken);
                 break;
             case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCode is null || order.TargetAccount is null:
                 await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code" }, cancellationToken);
@@ -197,9 +196,14 @@ internal sealed class SupplierDelivery(
 
     private async Task<Order> ChangeAsync(Order changed, CancellationToken cancellationToken)
     {
+        if (changed.IsTerminal && changed.FinalAt is null)
+        {
+            changed = changed with { FinalAt = clock.GetUtcNow() };
+        }
+
         var written = await orders.TryChangeAsync(changed, cancellationToken)
             ?? throw new InvalidOperationException($"Order {changed.OrderId} changed concurrently; retrying.");
-        await notifications.NotifyAsync(written, cancellationToken);
+        await outcomes.PublishAsync(written, cancellationToken);
         return written;
     }
 

@@ -97,6 +97,9 @@ internal sealed record Order(
 
     public string? NotificationError { get; init; }
 
+    /// <summary>When the order reached its final state: the time of its redemption-log entry.</summary>
+    public DateTimeOffset? FinalAt { get; init; }
+
     /// <summary>States the partner is told about.</summary>
     public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention;
 

@@ -77,6 +77,7 @@ internal sealed class OrderBook(TableServiceClient tables)
 
     private static TableEntity ToEntity(Order o) => new(PartitionKey(o.PartnerId, o.OrderId), OrderRow)
     {
+        ["FinalAt"] = o.FinalAt,
         ["NotificationStatus"] = o.NotificationStatus,
         ["NotificationAttempts"] = o.NotificationAttempts,
         ["NotificationError"] = o.NotificationError,
@@ -127,6 +128,7 @@ internal sealed class OrderBook(TableServiceClient tables)
             e.ETag,
             e.GetDateTimeOffset("LeaseUntil"))
         {
+            FinalAt = e.GetDateTimeOffset("FinalAt"),
             NotificationStatus = e.GetString("NotificationStatus"),
             NotificationAttempts = e.GetInt32("NotificationAttempts") ?? 0,
             NotificationError = e.GetString("NotificationError"),

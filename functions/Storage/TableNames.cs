@@ -11,7 +11,8 @@ internal static class TableNames
     public const string CardKeys = "CardKeys";
     public const string DataKeys = "DataKeys";
     public const string QueueFailures = "QueueFailures";
+    public const string RedemptionLog = "RedemptionLog";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, AwaitingStock, CardKeys, DataKeys, QueueFailures];
+        [Partners, PartnerApiKeys, Skus, Orders, AwaitingStock, CardKeys, DataKeys, QueueFailures, RedemptionLog];
 }

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Fulfilment.Crypto;
+
+namespace Fulfilment.RedemptionLog;
+
+/// <summary>
+/// Where a page of the redemption log stopped: the partner, the query it belongs to (as sent), the time window the
+/// first page resolved (so "to = now" does not move between pages), and the position.
+/// </summary>
+internal sealed record LogPosition(
+    string PartnerId, string QueryHash, long FromTicks, long ToTicks, string Day, string AfterRowKey, long ExpiresAt, string KekVersion);
+
+/// <summary>
+/// Continuation tokens for the redemption log: opaque to partners and authenticated (HMAC-SHA256 under a key
+/// derived from the KEK), bound to the partner and the query, expiring after <see cref="Lifetime"/>. Raw Table
+/// continuation headers never leave the app.
+/// </summary>
+internal sealed class ContinuationTokens(IKeyEncryptionKeys keks, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(72);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<string> IssueAsync(
+        string partnerId, string queryHash, DateTimeOffset from, DateTimeOffset to, string day, string afterRowKey, CancellationToken cancellationToken)
+    {
+        var kek = await keks.GetCurrentAsync(cancellationToken);
+        var position = new LogPosition(
+            partnerId, queryHash, from.UtcTicks, to.UtcTicks, day, afterRowKey, (clock.GetUtcNow() + Lifetime).ToUnixTimeSeconds(), kek.Version);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(position, Json);
+        return $"{Base64Url(payload)}.{Base64Url(Sign(kek, payload))}";
+    }
+
+    /// <summary>The position, or why the token is not valid for this partner and query.</summary>
+    public async Task<(LogPosition? Position, string? Problem)> ReadAsync(string token, string partnerId, string queryHash, CancellationToken cancellationToken)
+    {
+        var dot = token.IndexOf('.');
+        if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature))
+        {
+            return (null, "the continuation token is malformed");
+        }
+
+        LogPosition? position;
+        try
+        {
+            position = JsonSerializer.Deserialize<LogPosition>(payload, Json);
+        }
+        catch (JsonException)
+        {
+            return (null, "the continuation token is malformed");
+        }
+
+        if (position?.KekVersion is null)
+        {
+            return (null, "the continuation token is malformed");
+        }
+
+        KeyEncryptionKey kek;
+        try
+        {
+            kek = await keks.GetVersionAsync(position.KekVersion, cancellationToken);
+        }
+        catch (Exception e) when (e is SealedValueException or Azure.RequestFailedException)
+        {
+            return (null, "the continuation token was not issued here");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(Sign(kek, payload), signature))
+        {
+            return (null, "the continuation token was altered or not issued here");
+        }
+
+        return position.ExpiresAt < clock.GetUtcNow().ToUnixTimeSeconds() ? (null, "the continuation token has expired; start again without it")
+            : position.PartnerId != partnerId ? (null, "the continuation token belongs to another partner")
+            : position.QueryHash != queryHash ? (null, "the continuation token belongs to another query (filters, order or page size changed)")
+            : (position, null);
+    }
+
+    private static byte[] Sign(KeyEncryptionKey kek, byte[] payload) =>
+        HMACSHA256.HashData(HKDF.DeriveKey(HashAlgorithmName.SHA256, kek.Key, 32, info: Encoding.UTF8.GetBytes("redemption-log-continuation-token")), payload);
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(string text, out byte[] bytes)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        padded += new string('=', (4 - padded.Length % 4) % 4);
+        var buffer = new byte[padded.Length];
+        if (Convert.TryFromBase64String(padded, buffer, out var written))
+        {
+            bytes = buffer[..written];
+            return true;
+        }
+
+        bytes = [];
+        return false;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Fulfilment.Catalogue;
+using Fulfilment.Orders;
+using Fulfilment.Storage;
+
+namespace Fulfilment.RedemptionLog;
+
+/// <summary>
+/// The redemption log: one entry per final order state, per partner, in the <c>RedemptionLog</c> table. Laid out
+/// for time-range queries: one partition per partner and UTC day (<c>{partnerId}|{yyyy-MM-dd}</c>), each entry
+/// written twice in one transaction — <c>a|{ticks}|{eventId}</c> for oldest-first and <c>d|{inverted ticks}|{eventId}</c>
+/// for newest-first reading. The event id and time come from the order, so a redelivered message appends nothing.
+/// </summary>
+internal sealed class RedemptionLogBook(TableServiceClient tables)
+{
+    public const string Ascending = "a|";
+    public const string Descending = "d|";
+    private readonly TableClient table = tables.GetTableClient(TableNames.RedemptionLog);
+
+    /// <summary>Appends the entry for a final order once; a second call for the same state does nothing.</summary>
+    public async Task AppendAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (!order.IsTerminal || order.FinalAt is not { } at)
+        {
+            return;
+        }
+
+        var entry = new RedemptionLogEntry(
+            $"{order.OrderId}|{order.State}", EventOf(order), at, order.OrderId, order.Sku, order.SkuKind, order.State, order.Quantity,
+            order.Amount, order.Currency, order.BuyerReference, order.SupplierReference, order.State == OrderState.Delivered ? null : order.StateReason);
+        var partition = Partition(order.PartnerId, at);
+        try
+        {
+            await table.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.Add, ToEntity(partition, AscendingKey(at, entry.EventId), entry)),
+                    new(TableTransactionActionType.Add, ToEntity(partition, DescendingKey(at, entry.EventId), entry)),
+                ],
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            // Already in the log.
+        }
+    }
+
+    public static string Partition(string partnerId, DateTimeOffset at) => $"{partnerId}|{at.UtcDateTime:yyyy-MM-dd}";
+
+    public static string AscendingKey(DateTimeOffset at, string eventId) => $"{Ascending}{at.UtcTicks:D19}|{eventId}";
+
+    public static string DescendingKey(DateTimeOffset at, string eventId) => $"{Descending}{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}|{eventId}";
+
+    public static RedemptionLogEntry FromEntity(TableEntity e) => new(
+        e.GetString("EventId"), e.GetString("Event"), e.GetDateTimeOffset("At")!.Value, e.GetString("OrderId"), e.GetString("Sku"),
+        e.GetString("Kind"), e.GetString("Status"), e.GetInt32("Quantity") ?? 0,
+        decimal.Parse(e.GetString("Amount"), CultureInfo.InvariantCulture), e.GetString("Currency"), e.GetString("BuyerReference"),
+        e.GetString("SupplierReference"), e.GetString("Reason"));
+
+    private static TableEntity ToEntity(string partition, string rowKey, RedemptionLogEntry entry) => new(partition, rowKey)
+    {
+        ["EventId"] = entry.EventId,
+        ["Event"] = entry.Event,
+        ["At"] = entry.At,
+        ["OrderId"] = entry.OrderId,
+        ["Sku"] = entry.Sku,
+        ["Kind"] = entry.Kind,
+        ["Status"] = entry.Status,
+        ["Quantity"] = entry.Quantity,
+        ["Amount"] = entry.Amount.ToString(CultureInfo.InvariantCulture),
+        ["Currency"] = entry.Currency,
+        ["BuyerReference"] = entry.BuyerReference,
+        ["SupplierReference"] = entry.SupplierReference,
+        ["Reason"] = entry.Reason,
+    };
+
+    private static string EventOf(Order order) => order.State switch
+    {
+        OrderState.Delivered => order.SkuKind switch
+        {
+            SkuKind.CardKey => RedemptionEvent.KeyDelivered,
+            SkuKind.DirectTopUp => RedemptionEvent.TopUpCredited,
+            _ => RedemptionEvent.RedemptionDone,
+        },
+        OrderState.Failed => RedemptionEvent.OrderFailed,
+        _ => RedemptionEvent.NeedsAttention,
+    };
+}
