@@ -66,6 +66,8 @@ internal static class FulfilmentApp
         var app = builder.Build();
         app.UseExceptionHandler(error => error.Run(context =>
             ApiResults.Error(StatusCodes.Status500InternalServerError, "internal_error", "The request failed; it is safe to retry.").ExecuteAsync(context)));
+        app.UseRouting();
+        app.UseRateLimiter();
         app.MapFunctions();
         return app;
     }
@@ -116,6 +118,7 @@ internal static class FulfilmentApp
         }
 
         services.AddSingleton(TimeProvider.System);
+        PartnerRateLimit.AddTo(services, configuration);
         services.AddMemoryCache();
         services.AddSingleton(FunctionAppMetadata.Load(AppContext.BaseDirectory));
         services.AddHostedService<StorageSetupService>();
@@ -162,6 +165,8 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, CreatePartnerFunction>();
         services.AddSingleton<IHttpFunction, AddWebhookSecretFunction>();
         services.AddSingleton<IHttpFunction, AddPartnerApiKeyFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.RevokePartnerApiKey.RevokePartnerApiKeyFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ExportRedemptions.ExportRedemptionsFunction>();
     }
 
     /// <summary>Creates tables and queues before the server or the local trigger host start.</summary>

@@ -24,10 +24,14 @@ internal static class CustomHandlerEndpoints
         {
             if (function.HttpTrigger is { } http && httpFunctions.Remove(function.Name, out var httpFunction))
             {
-                var route = $"/{metadata.RoutePrefix}/{http.Route ?? function.Name}";
+                var route = http.Route ?? function.Name;
                 var methods = http.Methods is { Length: > 0 } m ? m.Select(x => x.ToUpperInvariant()) : ["GET", "POST"];
-                app.MapMethods(route, methods, async context => await (await httpFunction.HandleAsync(context)).ExecuteAsync(context))
+                var endpoint = app.MapMethods($"/{metadata.RoutePrefix}/{route}", methods, async context => await (await httpFunction.HandleAsync(context)).ExecuteAsync(context))
                     .WithName(function.Name);
+                if (Partners.PartnerRateLimit.AppliesTo(route))
+                {
+                    endpoint.RequireRateLimiting(Partners.PartnerRateLimit.PolicyName);
+                }
             }
             else if (function.QueueTrigger is { } queue && invoker.Handles(function.Name))
             {

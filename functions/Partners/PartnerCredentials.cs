@@ -16,5 +16,8 @@ internal static class PartnerCredentials
     /// <summary>What is stored for an API key: its SHA-256, enough for a 256-bit random key.</summary>
     public static string HashApiKey(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
+    /// <summary>Names an API key for ops (to revoke it) without revealing it: the start of its hash.</summary>
+    public static string KeyIdOf(string apiKey) => HashApiKey(apiKey)[..16];
+
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -75,6 +75,24 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return apiKey;
     }
 
+    /// <summary>
+    /// Revokes one of the partner's API keys by its key id: at once on this instance, within
+    /// <see cref="CacheLifetime"/> on the others. False if the partner has no such key.
+    /// </summary>
+    public async Task<bool> RevokeApiKeyAsync(string partnerId, string keyId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {keyId} and PartitionKey lt {keyId + "~"} and PartnerId eq {partnerId}");
+        var revoked = false;
+        await foreach (var key in apiKeys.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await apiKeys.DeleteEntityAsync(key.PartitionKey, key.RowKey, cancellationToken: cancellationToken);
+            cache.Remove(("api-key", key.PartitionKey));
+            revoked = true;
+        }
+
+        return revoked;
+    }
+
     /// <summary>The partner an API key belongs to, or null for an unknown key.</summary>
     public Task<string?> AuthenticateAsync(string apiKey, CancellationToken cancellationToken)
     {

@@ -27,16 +27,9 @@ internal sealed class RedemptionLogQuery(
     public async Task<IResult> ListAsync(string partnerId, HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        var apiKey = ApiResults.BearerToken(request);
-        var caller = string.IsNullOrEmpty(apiKey) ? null : await partners.AuthenticateAsync(apiKey, cancellationToken);
-        if (caller is null)
+        if (await ChallengeAsync(partnerId, request) is { } denied)
         {
-            return ApiResults.Unauthorized("A partner API key is required: Authorization: Bearer <api key>.");
-        }
-
-        if (caller != partnerId)
-        {
-            return ApiResults.NotFound($"No partner '{partnerId}'.");
+            return denied;
         }
 
         var (filter, problems) = ParseFilter(request.Query);
@@ -60,6 +53,50 @@ internal sealed class RedemptionLogQuery(
         var (entries, next) = await ReadPageAsync(partnerId, filter, position, cancellationToken);
         return Results.Json(new RedemptionLogPage(entries, next));
     }
+
+    /// <summary>A whole UTC day of the partner's log, oldest first, as NDJSON written page by page (never held whole).</summary>
+    public async Task<IResult> ExportDayAsync(string partnerId, HttpContext context)
+    {
+        if (await ChallengeAsync(partnerId, context.Request) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!DateOnly.TryParseExact(context.Request.Query["day"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_query", "day must be a UTC date, yyyy-MM-dd.");
+        }
+
+        var partition = $"{partnerId}|{day:yyyy-MM-dd}";
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey ge {RedemptionLogBook.Ascending} and RowKey lt {RedemptionLogBook.Descending}");
+        return Results.Stream(async body =>
+        {
+            var newline = new byte[] { (byte)'\n' };
+            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: MaxPageSize, cancellationToken: context.RequestAborted).AsPages())
+            {
+                foreach (var row in page.Values)
+                {
+                    await System.Text.Json.JsonSerializer.SerializeAsync(body, RedemptionLogBook.FromEntity(row), Json, context.RequestAborted);
+                    await body.WriteAsync(newline, context.RequestAborted);
+                }
+
+                await body.FlushAsync(context.RequestAborted);
+            }
+        }, "application/x-ndjson");
+    }
+
+    /// <summary>Null when the API key belongs to <paramref name="partnerId"/>; else 401 (no or unknown key) or 404 (another partner).</summary>
+    private async Task<IResult?> ChallengeAsync(string partnerId, HttpRequest request)
+    {
+        var apiKey = ApiResults.BearerToken(request);
+        var caller = string.IsNullOrEmpty(apiKey) ? null : await partners.AuthenticateAsync(apiKey, request.HttpContext.RequestAborted);
+        return caller is null ? ApiResults.Unauthorized("A partner API key is required: Authorization: Bearer <api key>.")
+            : caller != partnerId ? ApiResults.NotFound($"No partner '{partnerId}'.")
+            : null;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private async Task<(List<RedemptionLogEntry> Entries, string? ContinuationToken)> ReadPageAsync(
         string partnerId, Filter filter, LogPosition? position, CancellationToken cancellationToken)

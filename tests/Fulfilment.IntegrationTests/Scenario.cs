@@ -58,6 +58,7 @@ public sealed class Scenario : IAsyncDisposable
         };
         settings.TryAdd("RedemptionRetryQueue", queue + "-retries");
         settings.TryAdd("PartnerNotificationQueue", queue + "-notify");
+        settings.TryAdd("PartnerApi:RequestsPerSecond", "100000"); // tests poll hard; one test sets its own limit
         var apps = new List<LocalApp>();
         for (var i = 0; i < instances; i++)
         {

@@ -24,6 +24,6 @@ internal sealed class AddPartnerApiKeyFunction(OpsAuthentication ops, PartnerDir
         }
 
         var apiKey = await partners.AddApiKeyAsync(partnerId, context.RequestAborted);
-        return Results.Json(new { partnerId, apiKey }, statusCode: StatusCodes.Status201Created);
+        return Results.Json(new { partnerId, apiKey, keyId = PartnerCredentials.KeyIdOf(apiKey) }, statusCode: StatusCodes.Status201Created);
     }
 }

@@ -47,10 +47,12 @@ internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirect
 
         logger.LogInformation("Partner {PartnerId} created", body.PartnerId);
         var (partner, apiKey) = created.Value;
-        return Results.Json(new CreatedPartner(partner.Id, partner.Name, partner.WebhookSecrets[0], apiKey), statusCode: StatusCodes.Status201Created);
+        return Results.Json(
+            new CreatedPartner(partner.Id, partner.Name, partner.WebhookSecrets[0], apiKey, PartnerCredentials.KeyIdOf(apiKey)),
+            statusCode: StatusCodes.Status201Created);
     }
 
     private sealed record PartnerBody(string? PartnerId, string? Name, string? CallbackUrl);
 
-    private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey);
+    private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey, string KeyId);
 }
