@@ -22,28 +22,30 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
     /// <summary>Appends the entry for a final order once; a second call for the same state does nothing.</summary>
     public async Task AppendAsync(Order order, CancellationToken cancellationToken)
     {
-        if (!order.IsTerminal || order.FinalAt is not { } at)
+        if (!order.IsTerminal || order.FinalAt is null)
         {
             return;
         }
 
-        var entry = new RedemptionLogEntry(
-            $"{order.OrderId}|{order.State}", EventOf(order), at, order.OrderId, order.Sku, order.SkuKind, order.State, order.Quantity,
-            order.Amount, order.Currency, order.BuyerReference, order.SupplierReference, order.State == OrderState.Delivered ? null : order.StateReason);
-        var partition = Partition(order.PartnerId, at);
         try
         {
-            await table.SubmitTransactionAsync(
-                [
-                    new(TableTransactionActionType.Add, ToEntity(partition, AscendingKey(at, entry.EventId), entry)),
-                    new(TableTransactionActionType.Add, ToEntity(partition, DescendingKey(at, entry.EventId), entry)),
-                ],
-                cancellationToken);
+            await table.SubmitTransactionAsync(RowsOf(order).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken);
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             // Already in the log.
         }
+    }
+
+    /// <summary>The two rows of a final order's entry (oldest-first and newest-first), in its partner-day partition.</summary>
+    public static TableEntity[] RowsOf(Order order)
+    {
+        var at = order.FinalAt ?? throw new InvalidOperationException($"Order {order.OrderId} is not final.");
+        var entry = new RedemptionLogEntry(
+            $"{order.OrderId}|{order.State}", EventOf(order), at, order.OrderId, order.Sku, order.SkuKind, order.State, order.Quantity,
+            order.Amount, order.Currency, order.BuyerReference, order.SupplierReference, order.State == OrderState.Delivered ? null : order.StateReason);
+        var partition = Partition(order.PartnerId, at);
+        return [ToEntity(partition, AscendingKey(at, entry.EventId), entry), ToEntity(partition, DescendingKey(at, entry.EventId), entry)];
     }
 
     public static string Partition(string partnerId, DateTimeOffset at) => $"{partnerId}|{at.UtcDateTime:yyyy-MM-dd}";

@@ -26,4 +26,14 @@ var topUps = new Command("top-ups", "Direct top-ups through the app against the 
 topUps.SetAction((result, cancellationToken) =>
     TopUpBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(timeouts), result.GetValue(rate), cancellationToken));
 command.Subcommands.Add(topUps);
+
+var entries = new Option<int>("--entries") { Description = "Redemption log entries to pull.", DefaultValueFactory = _ => 100_000 };
+var pageSize = new Option<int>("--page-size") { Description = "Entries per page (at most 1000).", DefaultValueFactory = _ => 1000 };
+var logPull = new Command("log-pull", "A partner paging through its redemption log via the API, against a raw Table query of the same rows.")
+{
+    entries,
+    pageSize,
+};
+logPull.SetAction((result, cancellationToken) => LogPullBenchmark.RunAsync(result.GetValue(entries), result.GetValue(pageSize), cancellationToken));
+command.Subcommands.Add(logPull);
 return await command.Parse(args).InvokeAsync();
