@@ -185,14 +185,8 @@ internal sealed class SupplierDelivery(
             : requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay));
     }
 
-    /// <summary>Exponential from the first delay, capped, with ±50% jitter; never shorter than the supplier's Retry-After.</summary>
-    private TimeSpan Backoff(int reconciledBefore, TimeSpan? retryAfter)
-    {
-        var settings = options.Value;
-        var exponential = Math.Min(settings.ReconcileFirstDelaySeconds * Math.Pow(2, Math.Min(reconciledBefore, 20)), settings.ReconcileMaxDelaySeconds);
-        var jittered = exponential * (0.5 + Random.Shared.NextDouble());
-        return TimeSpan.FromSeconds(Math.Max(jittered, retryAfter?.TotalSeconds ?? 0));
-    }
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter) =>
+        RetryDelay.Exponential(options.Value.ReconcileFirstDelaySeconds, options.Value.ReconcileMaxDelaySeconds, attempt, retryAfter);
 
     private async Task<Order> ChangeAsync(Order changed, CancellationToken cancellationToken)
     {

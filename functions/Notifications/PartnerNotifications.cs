@@ -46,9 +46,8 @@ internal sealed class PartnerNotifications(
 
     public Task RetryAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var delay = Math.Min(settings.FirstDelaySeconds * Math.Pow(2, request.Attempt - 1), settings.MaxDelaySeconds) * (0.5 + Random.Shared.NextDouble());
-        return SendAsync(request with { Attempt = request.Attempt + 1 }, TimeSpan.FromSeconds(delay), cancellationToken);
+        var delay = RetryDelay.Exponential(options.Value.FirstDelaySeconds, options.Value.MaxDelaySeconds, request.Attempt - 1);
+        return SendAsync(request with { Attempt = request.Attempt + 1 }, delay, cancellationToken);
     }
 
     public Task DeadLetterAsync(NotificationRequest request, string error, CancellationToken cancellationToken) =>
