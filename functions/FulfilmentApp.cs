@@ -130,6 +130,7 @@ internal static class FulfilmentApp
         services.AddSingleton<DataKeyRing>();
         services.AddSingleton<PartnerDirectory>();
         services.AddSingleton<PartnerOrderQuery>();
+        services.AddSingleton<PartnerAuthentication>();
         services.AddSingleton<SkuCatalogue>();
         services.AddSingleton<OrderBook>();
         services.AddSingleton<FulfilmentRequests>();

@@ -9,19 +9,17 @@ namespace Fulfilment.Partners;
 /// What a partner sees of one of its orders. The API key decides the partner: another partner's order is a
 /// 404 whatever key or ids are sent, exactly like an order that does not exist.
 /// </summary>
-internal sealed class PartnerOrderQuery(PartnerDirectory partners, OrderBook orders, SkuCatalogue catalogue, CardKeyInventory inventory, ILogger<PartnerOrderQuery> logger)
+internal sealed class PartnerOrderQuery(PartnerAuthentication partners, OrderBook orders, SkuCatalogue catalogue, CardKeyInventory inventory, ILogger<PartnerOrderQuery> logger)
 {
     public async Task<IResult> GetAsync(string partnerId, string orderId, HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        var apiKey = ApiResults.BearerToken(request);
-        var caller = string.IsNullOrEmpty(apiKey) ? null : await partners.AuthenticateAsync(apiKey, cancellationToken);
-        if (caller is null)
+        if (await partners.ChallengeAsync(partnerId, request) is { } denied)
         {
-            return ApiResults.Unauthorized("A partner API key is required: Authorization: Bearer <api key>.");
+            return denied;
         }
 
-        var order = caller == partnerId ? await orders.GetAsync(partnerId, orderId, cancellationToken) : null;
+        var order = await orders.GetAsync(partnerId, orderId, cancellationToken);
         if (order is null)
         {
             return ApiResults.NotFound($"No order '{orderId}'.");

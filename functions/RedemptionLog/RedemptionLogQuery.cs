@@ -13,7 +13,7 @@ namespace Fulfilment.RedemptionLog;
 /// range, SKU, status or order, newest or oldest first, with authenticated continuation tokens.
 /// </summary>
 internal sealed class RedemptionLogQuery(
-    PartnerDirectory partners, TableServiceClient tables, ContinuationTokens tokens, TimeProvider clock)
+    PartnerAuthentication partners, TableServiceClient tables, ContinuationTokens tokens, TimeProvider clock)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
@@ -27,7 +27,7 @@ internal sealed class RedemptionLogQuery(
     public async Task<IResult> ListAsync(string partnerId, HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        if (await ChallengeAsync(partnerId, request) is { } denied)
+        if (await partners.ChallengeAsync(partnerId, request) is { } denied)
         {
             return denied;
         }
@@ -57,7 +57,7 @@ internal sealed class RedemptionLogQuery(
     /// <summary>A whole UTC day of the partner's log, oldest first, as NDJSON written page by page (never held whole).</summary>
     public async Task<IResult> ExportDayAsync(string partnerId, HttpContext context)
     {
-        if (await ChallengeAsync(partnerId, context.Request) is { } denied)
+        if (await partners.ChallengeAsync(partnerId, context.Request) is { } denied)
         {
             return denied;
         }
@@ -84,16 +84,6 @@ internal sealed class RedemptionLogQuery(
                 await body.FlushAsync(context.RequestAborted);
             }
         }, "application/x-ndjson");
-    }
-
-    /// <summary>Null when the API key belongs to <paramref name="partnerId"/>; else 401 (no or unknown key) or 404 (another partner).</summary>
-    private async Task<IResult?> ChallengeAsync(string partnerId, HttpRequest request)
-    {
-        var apiKey = ApiResults.BearerToken(request);
-        var caller = string.IsNullOrEmpty(apiKey) ? null : await partners.AuthenticateAsync(apiKey, request.HttpContext.RequestAborted);
-        return caller is null ? ApiResults.Unauthorized("A partner API key is required: Authorization: Bearer <api key>.")
-            : caller != partnerId ? ApiResults.NotFound($"No partner '{partnerId}'.")
-            : null;
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
