@@ -6,7 +6,7 @@ namespace Fulfilment.Delivery;
 
 /// <summary>Fulfils one paid order according to its SKU's kind. Safe to run any number of times, concurrently.</summary>
 internal sealed class OrderFulfilment(
-    OrderBook orders, SkuCatalogue catalogue, CardKeyDelivery cardKeys, SupplierDelivery viaSuppliers, ILogger<OrderFulfilment> logger)
+    OrderBook orders, SkuCatalogue catalogue, CardKeyDelivery cardKeys, SupplierDelivery viaSuppliers)
 {
     public async Task FulfilAsync(FulfilmentRequest request, long dequeueCount, CancellationToken cancellationToken)
     {
@@ -15,18 +15,13 @@ internal sealed class OrderFulfilment(
         var sku = await catalogue.FindAsync(order.Sku, cancellationToken)
             ?? throw new PoisonMessageException($"order {order.OrderId} refers to SKU {order.Sku}, which no longer exists");
 
-        if (order.SkuKind == SkuKind.CardKey)
+        var mayHaveRunBefore = dequeueCount > 1;
+        await (order.SkuKind switch
         {
-            await cardKeys.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
-        }
-        else if (order.SkuKind is SkuKind.DirectTopUp or SkuKind.Redemption)
-        {
-            await viaSuppliers.DeliverAsync(order, sku, mayHaveRunBefore: dequeueCount > 1, cancellationToken);
-        }
-        else if (order.State == OrderState.Paid
-            && await orders.TryChangeAsync(order with { State = OrderState.Unsupported, StateReason = $"{order.SkuKind} fulfilment is not available yet" }, cancellationToken) is not null)
-        {
-            logger.LogWarning("Order {OrderId} is {State}: {SkuKind} fulfilment is not available yet", order.OrderId, OrderState.Unsupported, order.SkuKind);
-        }
+            SkuKind.CardKey => cardKeys.DeliverAsync(order, sku, mayHaveRunBefore, cancellationToken),
+            SkuKind.DirectTopUp or SkuKind.Redemption => viaSuppliers.DeliverAsync(order, sku, mayHaveRunBefore, cancellationToken),
+            // SaveSku accepts only known kinds: another kind is data the app did not write.
+            _ => throw new PoisonMessageException($"order {order.OrderId} has SKU kind '{order.SkuKind}', which nothing fulfils"),
+        });
     }
 }

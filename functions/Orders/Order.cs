@@ -13,9 +13,6 @@ internal static class OrderState
     /// <summary>The order has everything it paid for.</summary>
     public const string Delivered = "delivered";
 
-    /// <summary>The SKU's kind has no fulfilment yet.</summary>
-    public const string Unsupported = "unsupported";
-
     /// <summary>Our client reference is stored; the supplier is being asked to credit (or may have been).</summary>
     public const string Submitting = "submitting";
 
