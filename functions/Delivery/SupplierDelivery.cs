@@ -173,6 +173,7 @@ internal sealed class SupplierDelivery(
         {
             var reason = $"outcome at {order.Supplier} for {order.ClientReference} still unknown after {options.Value.ReconcileDeadlineMinutes} min: {outcome.Verdict} {outcome.Reason}";
             await ChangeAsync(order with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken);
+            logger.LogError("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.NeedsAttention, reason);
             await alerts.RaiseAsync("top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
             return;
         }

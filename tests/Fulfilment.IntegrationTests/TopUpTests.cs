@@ -149,6 +149,13 @@ public sealed class TopUpTests(StorageFixture storage)
         var alerts = (await storage.Queues.GetQueueClient("ops-alerts").PeekMessagesAsync(32)).Value
             .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())));
         Assert.Contains(alerts, a => a.Contains("stuck-1", StringComparison.Ordinal) && a.Contains(partner.PartnerId, StringComparison.Ordinal));
+
+        // Its whole story can be read from the log lines that carry its order id.
+        var story = scenario.Logs.Lines.Where(l => l.Contains("OrderId=stuck-1", StringComparison.Ordinal)).ToList();
+        Assert.Contains(story, l => l.Contains(" paid:", StringComparison.Ordinal));
+        Assert.Contains(story, l => l.Contains("is submitting", StringComparison.Ordinal));
+        Assert.Contains(story, l => l.Contains("is reconciling", StringComparison.Ordinal));
+        Assert.Contains(story, l => l.Contains("is needs-attention", StringComparison.Ordinal));
     }
 
     [Theory]
