@@ -153,6 +153,7 @@ internal static class FulfilmentApp
         services.AddOptions<SupplierDeliveryOptions>().BindConfiguration("SupplierDelivery").ValidateDataAnnotations().ValidateOnStart();
         SupplierDirectory.AddSuppliers(services, configuration);
         services.AddSingleton<OpsAuthentication>();
+        services.AddSingleton<PoisonQueues>();
 
         services.AddSingleton<IQueueFunction, FulfilOrderFunction>();
         services.AddSingleton<IQueueFunction, RetryRedemptionFunction>();
@@ -168,6 +169,10 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, AddPartnerApiKeyFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.RevokePartnerApiKey.RevokePartnerApiKeyFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ExportRedemptions.ExportRedemptionsFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListPoisonQueues.ListPoisonQueuesFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListPoisonMessages.ListPoisonMessagesFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ReplayPoisonMessages.ReplayPoisonMessagesFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.PurgePoisonMessages.PurgePoisonMessagesFunction>();
     }
 
     /// <summary>Creates tables and queues before the server or the local trigger host start.</summary>

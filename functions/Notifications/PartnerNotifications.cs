@@ -27,12 +27,12 @@ internal sealed class NotificationOptions
 
 /// <summary>
 /// Queues partner notifications for orders that reached a terminal state (delivered, failed, needs-attention),
-/// retries them with back-off, and dead-letters them after the last attempt (<c>&lt;queue&gt;-dead</c>).
+/// retries them with back-off, and after the last attempt puts them in the poison queue (<c>&lt;queue&gt;-poison</c>), where
+/// ops see why and can replay them.
 /// </summary>
 internal sealed class PartnerNotifications(
     QueueMessages queueMessages, IOptions<QueueOptions> queues, IOptions<NotificationOptions> options, PartnerDirectory partners)
 {
-    public const string DeadSuffix = "-dead";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Queues the notification of a terminal order, if its partner has a callback URL.</summary>
@@ -51,9 +51,12 @@ internal sealed class PartnerNotifications(
     }
 
     public Task DeadLetterAsync(NotificationRequest request, string error, CancellationToken cancellationToken) =>
-        queueMessages.SendAsync(
-            queues.Value.PartnerNotificationQueue + DeadSuffix,
-            JsonSerializer.Serialize(new { request.PartnerId, request.OrderId, request.State, request.Attempt, error }, Json),
+        queueMessages.PoisonAsync(
+            queues.Value.PartnerNotificationQueue,
+            JsonSerializer.Serialize(request, Json),
+            "NotifyPartner",
+            $"partner did not accept the notification after {request.Attempt} attempts: {error}",
+            request.Attempt,
             cancellationToken);
 
     public static NotificationRequest? Parse(string messageText)

@@ -1,28 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Data.Tables;
 using Fulfilment.Hosting;
 
 namespace Fulfilment.Storage;
 
+/// <summary>Why a message failed last, as ops see it next to the message in its poison queue.</summary>
+internal sealed record QueueFailure(string FunctionName, string Reason, long Attempts, bool PoisonedAtOnce, DateTimeOffset FailedAt);
+
 /// <summary>
-/// The last failure reason of each queue message, keyed by queue and message id, so ops can see why a
-/// message sits in a poison queue (the Functions host copies the message there without a reason).
+/// The last failure reason of each queue message, so ops can see why a message sits in a poison queue (the Functions
+/// host copies a message there without a reason, and under a new message id). Rows are keyed by the queue and a hash
+/// of the message text, which the poison copy keeps: partition = queue, row = SHA-256 of the text.
 /// </summary>
 internal sealed class QueueFailureLog(TableServiceClient tables)
 {
     private readonly TableClient table = tables.GetTableClient(TableNames.QueueFailures);
 
-    public async Task RecordAsync(QueueInvocation invocation, string reason, bool poisoned, CancellationToken cancellationToken)
+    public Task RecordAsync(QueueInvocation invocation, string reason, bool poisoned, CancellationToken cancellationToken) =>
+        RecordAsync(invocation.QueueName, invocation.MessageText, invocation.FunctionName, reason, invocation.DequeueCount, poisoned, cancellationToken);
+
+    public async Task RecordAsync(
+        string queueName, string messageText, string functionName, string reason, long attempts, bool poisoned, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(invocation.QueueName, invocation.MessageId)
+        var entity = new TableEntity(queueName, RowKey(messageText))
         {
-            ["FunctionName"] = invocation.FunctionName,
+            ["FunctionName"] = functionName,
             ["Reason"] = Truncate(reason, 2000),
-            ["DequeueCount"] = invocation.DequeueCount,
+            ["DequeueCount"] = attempts,
             ["Poisoned"] = poisoned,
             ["FailedAt"] = DateTimeOffset.UtcNow,
         };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
+
+    /// <summary>The last recorded failure of this message text on this queue, if any.</summary>
+    public async Task<QueueFailure?> FindAsync(string queueName, string messageText, CancellationToken cancellationToken)
+    {
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(queueName, RowKey(messageText), cancellationToken: cancellationToken);
+        return found.HasValue
+            ? new QueueFailure(
+                found.Value!.GetString("FunctionName") ?? "",
+                found.Value.GetString("Reason") ?? "",
+                found.Value.GetInt64("DequeueCount") ?? 0,
+                found.Value.GetBoolean("Poisoned") ?? false,
+                found.Value.GetDateTimeOffset("FailedAt") ?? default)
+            : null;
+    }
+
+    private static string RowKey(string messageText) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageText)));
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -18,12 +18,17 @@ internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetada
     }
 
     /// <summary>Copies a message to the poison queue (creating it if missing) and records why.</summary>
-    public async Task PoisonAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken)
+    public Task PoisonAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken) =>
+        PoisonAsync(invocation.QueueName, invocation.MessageText, invocation.FunctionName, reason, invocation.DequeueCount, cancellationToken);
+
+    /// <summary>Puts a message the app gives up on into <c>&lt;queue&gt;-poison</c>, with the reason ops will see.</summary>
+    public async Task PoisonAsync(
+        string queueName, string messageText, string functionName, string reason, long attempts, CancellationToken cancellationToken)
     {
-        var poison = queues.GetQueueClient(invocation.QueueName + PoisonSuffix);
+        var poison = queues.GetQueueClient(queueName + PoisonSuffix);
         await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await poison.SendMessageAsync(Encode(invocation.MessageText), cancellationToken: cancellationToken);
-        await failures.RecordAsync(invocation, reason, poisoned: true, cancellationToken);
+        await poison.SendMessageAsync(Encode(messageText), cancellationToken: cancellationToken);
+        await failures.RecordAsync(queueName, messageText, functionName, reason, attempts, poisoned: true, cancellationToken);
     }
 
     /// <summary>The raw body to put on a queue for the given text.</summary>

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Fulfilment.Notifications;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Storage;
@@ -11,14 +10,9 @@ internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(TableNames.All.Select(name => tables.GetTableClient(name).CreateIfNotExistsAsync(cancellationToken)));
-        var fulfilment = queueOptions.Value.OrderFulfilmentQueue;
-        await Task.WhenAll(
-            queues.GetQueueClient(fulfilment).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(fulfilment + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(queueOptions.Value.OpsAlertsQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(queueOptions.Value.PartnerNotificationQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(queueOptions.Value.PartnerNotificationQueue + PartnerNotifications.DeadSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(queueOptions.Value.RedemptionRetryQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            queues.GetQueueClient(queueOptions.Value.RedemptionRetryQueue + QueueMessages.PoisonSuffix).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        var o = queueOptions.Value;
+        string[] triggered = [o.OrderFulfilmentQueue, o.RedemptionRetryQueue, o.PartnerNotificationQueue];
+        var names = triggered.Concat(triggered.Select(q => q + QueueMessages.PoisonSuffix)).Append(o.OpsAlertsQueue);
+        await Task.WhenAll(names.Select(name => queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
     }
 }

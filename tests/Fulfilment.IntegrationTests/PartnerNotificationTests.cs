@@ -56,7 +56,7 @@ public sealed class PartnerNotificationTests(StorageFixture storage)
     }
 
     [Fact]
-    public async Task Notification_is_dead_lettered_after_the_last_attempt_and_visible_to_ops()
+    public async Task Notification_goes_to_the_poison_queue_after_the_last_attempt_with_its_reason_for_ops()
     {
         await using var receiver = await CallbackReceiver.StartAsync(failFirst: int.MaxValue);
         await using var scenario = await Scenario.StartAsync(storage, settings: new()
@@ -72,10 +72,11 @@ public sealed class PartnerNotificationTests(StorageFixture storage)
         await Scenario.EventuallyAsync(async () =>
             (await scenario.Service<OrderBook>().GetAsync(partner.PartnerId, "order-1", default))!.NotificationStatus == "dead-lettered", "notification dead-lettered");
         Assert.Equal(3, receiver.Received.Count);
-        var dead = (await storage.Queues.GetQueueClient(scenario.Queue + "-notify-dead").PeekMessagesAsync()).Value;
-        var message = Encoding.UTF8.GetString(Convert.FromBase64String(Assert.Single(dead).Body.ToString()));
-        Assert.Contains("order-1", message, StringComparison.Ordinal);
-        Assert.Contains("HTTP 500", message, StringComparison.Ordinal);
+        var dead = Assert.Single(await scenario.Ops.ListPoisonMessagesAsync(scenario.Queue + "-notify-poison"));
+        Assert.Contains("order-1", dead.Body, StringComparison.Ordinal);
+        Assert.Equal(scenario.Queue + "-notify", dead.OriginalQueue);
+        Assert.Contains("HTTP 500", dead.Failure!.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, dead.Failure.Attempts);
         Assert.Equal("delivered", (await scenario.GetOrderAsync(partner, "order-1"))!.State);
     }
 

@@ -22,7 +22,7 @@ public sealed class FunctionMetadataTests
         var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
 
         Assert.Equal(
-            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetPartnerOrder", "GetStock", "ImportKeys", "ListRedemptions", "NotifyPartner", "PaymentWebhook", "RetryRedemption", "RevokePartnerApiKey", "SaveSku"],
+            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetPartnerOrder", "GetStock", "ImportKeys", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages", "ReplayPoisonMessages", "RetryRedemption", "RevokePartnerApiKey", "SaveSku"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);

@@ -12,6 +12,18 @@ public sealed record ImportResult(string Sku, int Received, int Imported, IReadO
 
 public sealed record ImportRejection(int Line, string Reason);
 
+public sealed record PoisonQueueSummary(string Queue, string OriginalQueue, int ApproximateCount);
+
+public sealed record PoisonFailure(string FunctionName, string Reason, long Attempts, bool PoisonedAtOnce, DateTimeOffset FailedAt);
+
+public sealed record PoisonMessage(
+    string MessageId, string OriginalQueue, string Body, bool Readable, long DequeueCount, DateTimeOffset? InsertedAt,
+    int ReplayCount, bool ReplayCapReached, PoisonFailure? Failure);
+
+public sealed record PoisonActionReport(int Examined, IReadOnlyList<string> Replayed, IReadOnlyList<string> Deleted, IReadOnlyList<PoisonMessageProblem> NotReplayed);
+
+public sealed record PoisonMessageProblem(string MessageId, string Reason);
+
 /// <summary>The ops API, as an operator's script uses it.</summary>
 public sealed class OpsClient(HttpClient http)
 {
@@ -40,6 +52,23 @@ public sealed class OpsClient(HttpClient http)
 
     public async Task<StockLevels> GetStockAsync(string sku, CancellationToken cancellationToken = default) =>
         await ReadAsync<StockLevels>(await http.GetAsync($"api/ops/skus/{sku}/stock", cancellationToken), cancellationToken);
+
+    public async Task<IReadOnlyList<PoisonQueueSummary>> ListPoisonQueuesAsync(CancellationToken cancellationToken = default) =>
+        (await ReadAsync<PoisonQueueList>(await http.GetAsync("api/ops/poison", cancellationToken), cancellationToken)).Queues;
+
+    public async Task<IReadOnlyList<PoisonMessage>> ListPoisonMessagesAsync(string poisonQueue, CancellationToken cancellationToken = default) =>
+        (await ReadAsync<PoisonMessageList>(await http.GetAsync($"api/ops/poison/{poisonQueue}/messages", cancellationToken), cancellationToken)).Messages;
+
+    /// <summary>Replays the messages <paramref name="filter"/> selects: <c>new { all = true }</c>, <c>new { messageIds }</c> or <c>new { orderId }</c>.</summary>
+    public async Task<PoisonActionReport> ReplayPoisonAsync(string poisonQueue, object filter, CancellationToken cancellationToken = default) =>
+        await ReadAsync<PoisonActionReport>(await http.PostAsJsonAsync($"api/ops/poison/{poisonQueue}/replay", filter, cancellationToken), cancellationToken);
+
+    public async Task<PoisonActionReport> PurgePoisonAsync(string poisonQueue, object filter, CancellationToken cancellationToken = default) =>
+        await ReadAsync<PoisonActionReport>(await http.PostAsJsonAsync($"api/ops/poison/{poisonQueue}/purge", filter, cancellationToken), cancellationToken);
+
+    private sealed record PoisonQueueList(IReadOnlyList<PoisonQueueSummary> Queues);
+
+    private sealed record PoisonMessageList(string Queue, IReadOnlyList<PoisonMessage> Messages);
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -1,0 +1,13 @@
+using Fulfilment.Hosting;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.ListPoisonQueues;
+
+/// <summary>GET /api/ops/poison — every poison queue, its original queue and its (approximate) message count.</summary>
+internal sealed class ListPoisonQueuesFunction(OpsAuthentication ops, PoisonQueues poisonQueues) : IHttpFunction
+{
+    public string Name => "ListPoisonQueues";
+
+    public async Task<IResult> HandleAsync(HttpContext context) =>
+        ops.Challenge(context.Request) ?? Results.Json(new { queues = await poisonQueues.ListQueuesAsync(context.RequestAborted) });
+}

@@ -1,0 +1,15 @@
+using Fulfilment.Hosting;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.PurgePoisonMessages;
+
+/// <summary>
+/// POST /api/ops/poison/{queue}/purge with {"all": true}, {"messageIds": [...]} or {"orderId": "..."} —
+/// delete matching messages.
+/// </summary>
+internal sealed class PurgePoisonMessagesFunction(OpsAuthentication ops, PoisonQueues poisonQueues) : IHttpFunction
+{
+    public string Name => "PurgePoisonMessages";
+
+    public Task<IResult> HandleAsync(HttpContext context) => PoisonRequest.ActAsync(context, ops, poisonQueues, poisonQueues.PurgeAsync);
+}
