@@ -154,6 +154,7 @@ internal static class FulfilmentApp
         SupplierDirectory.AddSuppliers(services, configuration);
         services.AddSingleton<OpsAuthentication>();
         services.AddSingleton<PoisonQueues>();
+        services.AddSingleton<OrderTrace>();
 
         services.AddSingleton<IQueueFunction, FulfilOrderFunction>();
         services.AddSingleton<IQueueFunction, RetryRedemptionFunction>();
@@ -173,6 +174,9 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListPoisonMessages.ListPoisonMessagesFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ReplayPoisonMessages.ReplayPoisonMessagesFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.PurgePoisonMessages.PurgePoisonMessagesFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.GetOrderTrace.GetOrderTraceFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ResendNotification.ResendNotificationFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListSkus.ListSkusFunction>();
     }
 
     /// <summary>Creates tables and queues before the server or the local trigger host start.</summary>

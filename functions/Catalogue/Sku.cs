@@ -25,6 +25,12 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
 
     /// <summary>Top-ups and redemptions: the product as the suppliers name it.</summary>
     public string? ProductCode { get; init; }
+
+    /// <summary>What one unit costs us (a key's purchase price, a supplier's price), in <see cref="Currency"/>; null if not told.</summary>
+    public decimal? UnitCost { get; init; }
+
+    /// <summary>What we keep per unit sold; null while the cost is unknown.</summary>
+    public decimal? UnitMargin => UnitPrice - UnitCost;
 }
 
 internal static partial class SkuId

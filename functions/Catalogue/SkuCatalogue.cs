@@ -20,6 +20,18 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
             return entity.HasValue ? FromEntity(entity.Value!) : null;
         });
 
+    /// <summary>Every SKU, by id.</summary>
+    public async Task<IReadOnlyList<Sku>> ListAsync(CancellationToken cancellationToken)
+    {
+        var skus = new List<Sku>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.RowKey == SkuRow, cancellationToken: cancellationToken))
+        {
+            skus.Add(FromEntity(entity));
+        }
+
+        return skus;
+    }
+
     /// <summary>Creates or updates a SKU. The shard count of an existing SKU is kept: its keys already live there.</summary>
     public async Task<Sku> SaveAsync(Sku sku, CancellationToken cancellationToken)
     {
@@ -35,6 +47,7 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["ShardCount"] = saved.ShardCount,
                 ["Suppliers"] = string.Join(',', saved.Suppliers),
                 ["ProductCode"] = saved.ProductCode,
+                ["UnitCost"] = saved.UnitCost?.ToString(CultureInfo.InvariantCulture),
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -52,5 +65,6 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
     {
         Suppliers = (e.GetString("Suppliers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
         ProductCode = e.GetString("ProductCode"),
+        UnitCost = e.GetString("UnitCost") is { Length: > 0 } cost ? decimal.Parse(cost, CultureInfo.InvariantCulture) : null,
     };
 }

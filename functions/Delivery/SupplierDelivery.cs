@@ -107,7 +107,7 @@ internal sealed class SupplierDelivery(
                     State = OrderState.Delivered, StateReason = null, SupplierReference = outcome.SupplierReference, DeliveredAt = clock.GetUtcNow(),
                 }, cancellationToken);
                 logger.LogInformation("Order {OrderId} delivered: {Supplier} credited {Account} ({SupplierReference})",
-                    order.OrderId, order.Supplier, Mask(order.TargetAccount), outcome.SupplierReference);
+                    order.OrderId, order.Supplier, OrderTrace.MaskAccount(order.TargetAccount), outcome.SupplierReference);
                 break;
 
             case SupplierVerdict.Rejected:
@@ -207,7 +207,4 @@ internal sealed class SupplierDelivery(
         var index = sku.Suppliers.ToList().IndexOf(current);
         return index >= 0 && index + 1 < sku.Suppliers.Count ? sku.Suppliers[index + 1] : null;
     }
-
-    /// <summary>Enough of an account to recognise it in a log line, not to reuse it.</summary>
-    private static string Mask(string? account) => account is { Length: > 4 } ? new string('*', account.Length - 4) + account[^4..] : "****";
 }

@@ -44,6 +44,23 @@ internal sealed class PartnerNotifications(
         }
     }
 
+    /// <summary>Queues the notification of the order's final state again (ops' resend): null, or why it cannot be sent.</summary>
+    public async Task<string?> ResendAsync(Order order, CancellationToken cancellationToken)
+    {
+        if (!order.IsTerminal)
+        {
+            return $"the order is {order.State}: partners are told about final states only (delivered, failed, needs-attention)";
+        }
+
+        if ((await partners.FindAsync(order.PartnerId, cancellationToken))?.CallbackUrl is null)
+        {
+            return $"partner {order.PartnerId} has no callback URL";
+        }
+
+        await SendAsync(new NotificationRequest(order.PartnerId, order.OrderId, order.State, 1), null, cancellationToken);
+        return null;
+    }
+
     public Task RetryAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
         var delay = RetryDelay.Exponential(options.Value.FirstDelaySeconds, options.Value.MaxDelaySeconds, request.Attempt - 1);

@@ -42,7 +42,7 @@ internal sealed class PartnerNotifier(
         var error = await PostAsync(partner, order, request.State, cancellationToken);
         if (error is null)
         {
-            await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, "sent", request.Attempt, null, cancellationToken);
+            await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, request.State, "sent", request.Attempt, null, cancellationToken);
             logger.LogInformation("Order {OrderId}: partner {PartnerId} notified that it is {State} (attempt {Attempt})",
                 order.OrderId, order.PartnerId, request.State, request.Attempt);
             return;
@@ -51,13 +51,13 @@ internal sealed class PartnerNotifier(
         if (request.Attempt >= options.Value.MaxAttempts)
         {
             await notifications.DeadLetterAsync(request, error, cancellationToken);
-            await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, "dead-lettered", request.Attempt, error, cancellationToken);
+            await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, request.State, "dead-lettered", request.Attempt, error, cancellationToken);
             logger.LogError("Order {OrderId}: notifying partner {PartnerId} failed {Attempt} times and was dead-lettered: {Error}",
                 order.OrderId, order.PartnerId, request.Attempt, error);
             return;
         }
 
-        await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, "retrying", request.Attempt, error, cancellationToken);
+        await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, request.State, "retrying", request.Attempt, error, cancellationToken);
         logger.LogWarning("Order {OrderId}: notifying partner {PartnerId} failed (attempt {Attempt}): {Error}; retrying",
             order.OrderId, order.PartnerId, request.Attempt, error);
         await notifications.RetryAsync(request, cancellationToken);

@@ -33,6 +33,12 @@ internal static class OrderState
 internal sealed record OrderAttempt(
     DateTimeOffset At, string Supplier, string ClientReference, string Action, string Outcome, long LatencyMilliseconds, string? Detail);
 
+/// <summary>The order entered <see cref="State"/> (or stayed in it for a new reason) at <see cref="At"/>.</summary>
+internal sealed record OrderStateChange(DateTimeOffset At, string State, string? Reason);
+
+/// <summary>One attempt to tell the partner about the order: <c>sent</c>, <c>retrying</c> or <c>dead-lettered</c>.</summary>
+internal sealed record NotificationAttempt(DateTimeOffset At, string State, int Attempt, string Status, string? Error);
+
 /// <summary>A card key bound to an order: which inventory partition (shard) holds it and its key id.</summary>
 internal sealed record KeyRef(int Shard, string KeyId)
 {
@@ -99,6 +105,11 @@ internal sealed record Order(
 
     /// <summary>States the partner is told about.</summary>
     public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention;
+
+    /// <summary>Every state the order entered, oldest first (the newest <see cref="MaxStateChanges"/>); kept by <see cref="OrderBook"/>.</summary>
+    public IReadOnlyList<OrderStateChange> StateChanges { get; init; } = [];
+
+    public const int MaxStateChanges = 100;
 
     /// <summary>Every supplier call, oldest first.</summary>
     public IReadOnlyList<OrderAttempt> History { get; init; } = [];

@@ -14,11 +14,15 @@ internal enum PlaceOutcome
 
 /// <summary>
 /// Orders in Table Storage, one partition per order (no partner's volume is capped by one partition).
-/// Every state change is conditional on the order's ETag, so concurrent workers cannot overwrite each other.
+/// Every state change is conditional on the order's ETag, so concurrent workers cannot overwrite each other, and is
+/// recorded in the order's <see cref="Order.StateChanges"/>. Notification attempts are rows <c>notification|{ticks}</c>
+/// in the order's partition, written in one transaction with the order's notification status.
 /// </summary>
-internal sealed class OrderBook(TableServiceClient tables)
+internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
 {
     private const string OrderRow = "order";
+    private const string NotificationPrefix = "notification|";
+    private const string AfterNotifications = "notification}";
     private readonly TableClient table = tables.GetTableClient(TableNames.Orders);
 
     /// <summary>Writes a new paid order; an existing order with the same id is a duplicate or, if it differs, a conflict.</summary>
@@ -26,6 +30,7 @@ internal sealed class OrderBook(TableServiceClient tables)
     {
         try
         {
+            order = order with { StateChanges = [new OrderStateChange(order.PaidAt, order.State, order.StateReason)] };
             var response = await table.AddEntityAsync(ToEntity(order), cancellationToken);
             return (PlaceOutcome.Created, order with { ETag = response.Headers.ETag ?? default });
         }
@@ -47,6 +52,14 @@ internal sealed class OrderBook(TableServiceClient tables)
     /// new ETag), or null if someone did.</summary>
     public async Task<Order?> TryChangeAsync(Order changed, CancellationToken cancellationToken)
     {
+        if (changed.StateChanges is not [.., var last] || last.State != changed.State || last.Reason != changed.StateReason)
+        {
+            changed = changed with
+            {
+                StateChanges = [.. changed.StateChanges.TakeLast(Order.MaxStateChanges - 1), new OrderStateChange(clock.GetUtcNow(), changed.State, changed.StateReason)],
+            };
+        }
+
         try
         {
             var response = await table.UpdateEntityAsync(ToEntity(changed), changed.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -58,18 +71,46 @@ internal sealed class OrderBook(TableServiceClient tables)
         }
     }
 
-    /// <summary>Records how the partner's notification went, touching nothing else of the order.</summary>
-    public Task RecordNotificationAsync(string partnerId, string orderId, string status, int attempts, string? error, CancellationToken cancellationToken) =>
-        table.UpdateEntityAsync(
-            new TableEntity(PartitionKey(partnerId, orderId), OrderRow)
-            {
-                ["NotificationStatus"] = status,
-                ["NotificationAttempts"] = attempts,
-                ["NotificationError"] = error ?? "",
-            },
-            ETag.All,
-            TableUpdateMode.Merge,
+    /// <summary>Records one notification attempt and the order's notification status, touching nothing else of the order.</summary>
+    public async Task RecordNotificationAsync(
+        string partnerId, string orderId, string state, string status, int attempt, string? error, CancellationToken cancellationToken)
+    {
+        var partition = PartitionKey(partnerId, orderId);
+        var now = clock.GetUtcNow();
+        await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(partition, OrderRow)
+                {
+                    ["NotificationStatus"] = status,
+                    ["NotificationAttempts"] = attempt,
+                    ["NotificationError"] = error ?? "",
+                }, ETag.All),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, $"{NotificationPrefix}{now.UtcTicks:D19}")
+                {
+                    ["At"] = now,
+                    ["State"] = state,
+                    ["Attempt"] = attempt,
+                    ["Status"] = status,
+                    ["Error"] = error,
+                }),
+            ],
             cancellationToken);
+    }
+
+    /// <summary>Every attempt to notify the partner about the order, oldest first.</summary>
+    public async Task<IReadOnlyList<NotificationAttempt>> GetNotificationAttemptsAsync(string partnerId, string orderId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {PartitionKey(partnerId, orderId)} and RowKey ge {NotificationPrefix} and RowKey lt {AfterNotifications}");
+        var attempts = new List<NotificationAttempt>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            attempts.Add(new NotificationAttempt(
+                e.GetDateTimeOffset("At") ?? default, e.GetString("State"), e.GetInt32("Attempt") ?? 0, e.GetString("Status"), e.GetString("Error")));
+        }
+
+        return attempts;
+    }
 
     private static string PartitionKey(string partnerId, string orderId) => $"{partnerId}|{orderId}";
 
@@ -88,6 +129,7 @@ internal sealed class OrderBook(TableServiceClient tables)
         ["ReconcileBy"] = o.ReconcileBy,
         ["ReconcileCount"] = o.ReconcileCount,
         ["History"] = o.History.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(o.History, Json),
+        ["StateChanges"] = System.Text.Json.JsonSerializer.Serialize(o.StateChanges, Json),
         ["PartnerId"] = o.PartnerId,
         ["OrderId"] = o.OrderId,
         ["Sku"] = o.Sku,
@@ -140,6 +182,9 @@ internal sealed class OrderBook(TableServiceClient tables)
             ReconcileCount = e.GetInt32("ReconcileCount") ?? 0,
             History = e.GetString("History") is { } history
                 ? System.Text.Json.JsonSerializer.Deserialize<List<OrderAttempt>>(history, Json)!
+                : [],
+            StateChanges = e.GetString("StateChanges") is { } changes
+                ? System.Text.Json.JsonSerializer.Deserialize<List<OrderStateChange>>(changes, Json)!
                 : [],
         };
     }

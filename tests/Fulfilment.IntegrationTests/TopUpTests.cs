@@ -156,6 +156,14 @@ public sealed class TopUpTests(StorageFixture storage)
         Assert.Contains(story, l => l.Contains("is submitting", StringComparison.Ordinal));
         Assert.Contains(story, l => l.Contains("is reconciling", StringComparison.Ordinal));
         Assert.Contains(story, l => l.Contains("is needs-attention", StringComparison.Ordinal));
+
+        // And ops read the same story as a trace: states and supplier calls in time order.
+        var trace = (await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "stuck-1")).Trace.ToList();
+        Assert.Equal(trace.OrderBy(e => e.At).Select(e => e.Summary), trace.Select(e => e.Summary));
+        var states = trace.Where(e => e.Kind == "state").Select(e => e.State).Distinct();
+        Assert.Equal(["paid", "submitting", "reconciling", "needs-attention"], states);
+        Assert.Contains(trace, e => e.Kind == "supplier-call" && e.Supplier is not null);
+        Assert.True(trace.IndexOf(trace.First(e => e.Kind == "supplier-call")) < trace.IndexOf(trace.Last(e => e.State == "needs-attention")));
     }
 
     [Theory]

@@ -22,7 +22,9 @@ public sealed class FunctionMetadataTests
         var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
 
         Assert.Equal(
-            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetPartnerOrder", "GetStock", "ImportKeys", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages", "ReplayPoisonMessages", "RetryRedemption", "RevokePartnerApiKey", "SaveSku"],
+            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
+             "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
+             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "SaveSku"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);

@@ -56,7 +56,7 @@ internal static class TopUpBenchmark
             logging: l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Polly", LogLevel.Critical).AddFilter("Fulfilment", LogLevel.Error));
         var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
         var partner = await ops.CreatePartnerAsync($"bench-{run}", "Benchmark shop", cancellationToken: cancellationToken);
-        await ops.SaveSkuAsync("bench-topup", "Mobile 30 CNY", "direct-top-up", 30m, "CNY", ["sim"], "mobile-cny-30", cancellationToken);
+        await ops.SaveSkuAsync("bench-topup", "Mobile 30 CNY", "direct-top-up", 30m, "CNY", ["sim"], "mobile-cny-30", cancellationToken: cancellationToken);
 
         using var http = app.CreateClient();
         var sender = new PaymentWebhookSender(http);

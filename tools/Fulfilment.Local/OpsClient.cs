@@ -12,6 +12,21 @@ public sealed record ImportResult(string Sku, int Received, int Imported, IReadO
 
 public sealed record ImportRejection(int Line, string Reason);
 
+public sealed record OpsOrder(
+    string PartnerId, string OrderId, string Sku, string State, string? StateReason, IReadOnlyList<string> KeyIds,
+    string? NotificationStatus, int NotificationAttempts);
+
+public sealed record OrderTraceEvent(
+    DateTimeOffset At, string Kind, string Summary, string? State, string? Reason, string? Supplier, string? Outcome, int? Attempt, string? Status);
+
+public sealed record OrderTrace(OpsOrder Order, IReadOnlyList<OrderTraceEvent> Trace);
+
+public sealed record SkuStockLevels(int Available, int Reserved, int Sold);
+
+public sealed record SkuSummary(
+    string Sku, string Kind, string Currency, decimal UnitPrice, decimal? UnitCost, decimal? UnitMargin, decimal? MarginPercent,
+    SkuStockLevels? Stock, decimal? SoldMargin);
+
 public sealed record PoisonQueueSummary(string Queue, string OriginalQueue, int ApproximateCount);
 
 public sealed record PoisonFailure(string FunctionName, string Reason, long Attempts, bool PoisonedAtOnce, DateTimeOffset FailedAt);
@@ -37,9 +52,9 @@ public sealed class OpsClient(HttpClient http)
 
     public async Task SaveSkuAsync(
         string sku, string name, string kind, decimal unitPrice, string currency,
-        string[]? suppliers = null, string? productCode = null, CancellationToken cancellationToken = default)
+        string[]? suppliers = null, string? productCode = null, decimal? unitCost = null, CancellationToken cancellationToken = default)
     {
-        var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode }, cancellationToken);
+        var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode, unitCost }, cancellationToken);
         await ReadAsync<JsonElement>(response, cancellationToken);
     }
 
@@ -53,6 +68,16 @@ public sealed class OpsClient(HttpClient http)
     public async Task<StockLevels> GetStockAsync(string sku, CancellationToken cancellationToken = default) =>
         await ReadAsync<StockLevels>(await http.GetAsync($"api/ops/skus/{sku}/stock", cancellationToken), cancellationToken);
 
+    public async Task<IReadOnlyList<SkuSummary>> ListSkusAsync(CancellationToken cancellationToken = default) =>
+        (await ReadAsync<SkuList>(await http.GetAsync("api/ops/skus", cancellationToken), cancellationToken)).Skus;
+
+    public async Task<OrderTrace> GetOrderTraceAsync(string partnerId, string orderId, CancellationToken cancellationToken = default) =>
+        await ReadAsync<OrderTrace>(await http.GetAsync($"api/ops/partners/{partnerId}/orders/{orderId}", cancellationToken), cancellationToken);
+
+    /// <summary>Sends the order's notification again; the raw response (202, or 409 when it cannot be sent).</summary>
+    public Task<HttpResponseMessage> ResendNotificationAsync(string partnerId, string orderId, CancellationToken cancellationToken = default) =>
+        http.PostAsync($"api/ops/partners/{partnerId}/orders/{orderId}/notification", null, cancellationToken);
+
     public async Task<IReadOnlyList<PoisonQueueSummary>> ListPoisonQueuesAsync(CancellationToken cancellationToken = default) =>
         (await ReadAsync<PoisonQueueList>(await http.GetAsync("api/ops/poison", cancellationToken), cancellationToken)).Queues;
 
@@ -65,6 +90,8 @@ public sealed class OpsClient(HttpClient http)
 
     public async Task<PoisonActionReport> PurgePoisonAsync(string poisonQueue, object filter, CancellationToken cancellationToken = default) =>
         await ReadAsync<PoisonActionReport>(await http.PostAsJsonAsync($"api/ops/poison/{poisonQueue}/purge", filter, cancellationToken), cancellationToken);
+
+    private sealed record SkuList(IReadOnlyList<SkuSummary> Skus);
 
     private sealed record PoisonQueueList(IReadOnlyList<PoisonQueueSummary> Queues);
 

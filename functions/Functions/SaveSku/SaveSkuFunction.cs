@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Fulfilment.Functions.SaveSku;
 
 /// <summary>
-/// PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency"}</c>, plus for
+/// PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency", "unitCost"?}</c>, plus for
 /// top-ups and redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
 /// </summary>
 internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalogue, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
@@ -35,6 +35,7 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
         if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 200) problems.Add("name must be 1-200 characters");
         if (!SkuKind.All.Contains(body.Kind)) problems.Add($"kind must be one of {string.Join(", ", SkuKind.All)}");
         if (body.UnitPrice is not > 0) problems.Add("unitPrice must be a positive number");
+        if (body.UnitCost is < 0) problems.Add("unitCost must not be negative");
         if (!CurrencyCode.IsValid(body.Currency)) problems.Add("currency must be a three-letter ISO 4217 code");
         var supplierNames = body.Suppliers ?? [];
         if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption)
@@ -54,10 +55,11 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
             {
                 Suppliers = supplierNames,
                 ProductCode = body.ProductCode,
+                UnitCost = body.UnitCost,
             },
             context.RequestAborted);
         return Results.Json(sku);
     }
 
-    private sealed record SkuBody(string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode);
+    private sealed record SkuBody(string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode, decimal? UnitCost);
 }

@@ -1,0 +1,42 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Hosting;
+using Fulfilment.Inventory;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.ListSkus;
+
+/// <summary>
+/// GET /api/ops/skus — every SKU with its price, cost and margin per unit, and for card keys its stock and the margin
+/// of the keys sold so far (null where the cost was never given).
+/// </summary>
+internal sealed class ListSkusFunction(OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
+{
+    public string Name => "ListSkus";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var rows = new List<SkuRow>();
+        foreach (var sku in await catalogue.ListAsync(context.RequestAborted))
+        {
+            var stock = sku.Kind == SkuKind.CardKey ? await inventory.GetStockAsync(sku, context.RequestAborted) : null;
+            rows.Add(new SkuRow(
+                sku.Id, sku.Name, sku.Kind, sku.Currency, sku.UnitPrice, sku.UnitCost, sku.UnitMargin,
+                sku.UnitMargin is { } margin ? Math.Round(margin / sku.UnitPrice * 100, 2) : null,
+                stock is null ? null : new SkuStock(stock.Available, stock.Reserved, stock.Sold),
+                stock is null ? null : stock.Sold * sku.UnitMargin));
+        }
+
+        return Results.Json(new { skus = rows });
+    }
+
+    private sealed record SkuStock(int Available, int Reserved, int Sold);
+
+    private sealed record SkuRow(
+        string Sku, string Name, string Kind, string Currency, decimal UnitPrice, decimal? UnitCost, decimal? UnitMargin,
+        decimal? MarginPercent, SkuStock? Stock, decimal? SoldMargin);
+}
