@@ -155,6 +155,9 @@ internal static class FulfilmentApp
         services.AddSingleton<OpsAuthentication>();
         services.AddSingleton<PoisonQueues>();
         services.AddSingleton<OrderTrace>();
+        services.AddSingleton<IKekWrappedRows>(services => services.GetRequiredService<DataKeyRing>());
+        services.AddSingleton<IKekWrappedRows>(services => services.GetRequiredService<PartnerDirectory>());
+        services.AddSingleton<KekRotation>();
 
         services.AddSingleton<IQueueFunction, FulfilOrderFunction>();
         services.AddSingleton<IQueueFunction, RetryRedemptionFunction>();
@@ -177,6 +180,7 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.GetOrderTrace.GetOrderTraceFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ResendNotification.ResendNotificationFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListSkus.ListSkusFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.RotateKek.RotateKekFunction>();
     }
 
     /// <summary>Creates tables and queues before the server or the local trigger host start.</summary>

@@ -15,7 +15,7 @@ internal sealed record DataKey(string Id, byte[] Key);
 /// card key into its key id (HMAC) so duplicates are found without decrypting anything.
 /// Unwrapped keys are cached: many instances each hold what they used, nothing else relies on it.
 /// </summary>
-internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys keks)
+internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys keks) : IKekWrappedRows
 {
     public const int MaxKeysPerDek = 1 << 20;
     private const string FingerprintKeyId = "fingerprint";
@@ -60,6 +60,20 @@ internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys 
         }
 
         return await GetAsync(sku, FingerprintKeyId, cancellationToken);
+    }
+
+    public string TableName => TableNames.DataKeys;
+
+    public async Task<bool> RewrapAsync(TableEntity row, KeyEncryptionKey current, CancellationToken cancellationToken)
+    {
+        var kek = await keks.GetVersionAsync(row.GetString("KekVersion"), cancellationToken);
+        var ad = AssociatedData(row.PartitionKey, row.RowKey);
+        var key = Aead.Open(kek.Key, row.GetBinary("WrappedKey"), ad);
+        return await KekWrappedRows.ReplaceIfUnchangedAsync(table, row, new TableEntity(row.PartitionKey, row.RowKey)
+        {
+            ["WrappedKey"] = Aead.Seal(current.Key, key, ad),
+            ["KekVersion"] = current.Version,
+        }, cancellationToken);
     }
 
     private async Task<TableEntity> WrapAsync(string sku, string id, byte[] key, CancellationToken cancellationToken)

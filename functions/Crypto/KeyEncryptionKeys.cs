@@ -11,7 +11,11 @@ internal sealed record KeyEncryptionKey(string Version, byte[] Key);
 /// <summary>Where KEKs come from: Key Vault in Azure, a development key from settings locally.</summary>
 internal interface IKeyEncryptionKeys
 {
+    /// <summary>The KEK new wraps use; may be cached for a few minutes.</summary>
     Task<KeyEncryptionKey> GetCurrentAsync(CancellationToken cancellationToken);
+
+    /// <summary>The current KEK as the source has it now, bypassing (and refreshing) the cache.</summary>
+    Task<KeyEncryptionKey> RefreshCurrentAsync(CancellationToken cancellationToken);
 
     Task<KeyEncryptionKey> GetVersionAsync(string version, CancellationToken cancellationToken);
 }
@@ -35,17 +39,19 @@ internal sealed class DevKekOptions
 internal sealed class KeyVaultKeyEncryptionKeys(SecretClient secrets, IOptions<KeyVaultOptions> options, TimeProvider clock)
     : IKeyEncryptionKeys
 {
-    private static readonly TimeSpan CurrentVersionLifetime = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, Task<KeyEncryptionKey>> versions = new();
     private CurrentKek? current; // replaced whole, so concurrent readers never see half an update
 
-    public async Task<KeyEncryptionKey> GetCurrentAsync(CancellationToken cancellationToken)
-    {
-        if (current is { } cached && clock.GetUtcNow() - cached.FetchedAt < CurrentVersionLifetime)
-        {
-            return cached.Key;
-        }
+    /// <summary>How long an instance keeps wrapping under a version after a newer one became current.</summary>
+    public static readonly TimeSpan CurrentVersionLifetime = TimeSpan.FromMinutes(5);
 
+    public async Task<KeyEncryptionKey> GetCurrentAsync(CancellationToken cancellationToken) =>
+        current is { } cached && clock.GetUtcNow() - cached.FetchedAt < CurrentVersionLifetime
+            ? cached.Key
+            : await RefreshCurrentAsync(cancellationToken);
+
+    public async Task<KeyEncryptionKey> RefreshCurrentAsync(CancellationToken cancellationToken)
+    {
         var secret = (await secrets.GetSecretAsync(options.Value.KekSecretName, cancellationToken: cancellationToken)).Value;
         var key = ToKek(secret);
         current = new CurrentKek(key, clock.GetUtcNow());
@@ -92,6 +98,8 @@ internal sealed class DevKeyEncryptionKeys : IKeyEncryptionKeys
     }
 
     public Task<KeyEncryptionKey> GetCurrentAsync(CancellationToken cancellationToken) => Task.FromResult(key);
+
+    public Task<KeyEncryptionKey> RefreshCurrentAsync(CancellationToken cancellationToken) => Task.FromResult(key);
 
     public Task<KeyEncryptionKey> GetVersionAsync(string version, CancellationToken cancellationToken) =>
         version == Version

@@ -12,7 +12,7 @@ namespace Fulfilment.Partners;
 /// Partners in Table Storage. Webhook secrets are stored sealed under the KEK; API keys only as hashes.
 /// Lookups are cached briefly per instance (a new secret or key takes effect within <see cref="CacheLifetime"/>).
 /// </summary>
-internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryptionKeys keks, IMemoryCache cache)
+internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryptionKeys keks, IMemoryCache cache) : IKekWrappedRows
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private const string PartnerRow = "partner";
@@ -126,6 +126,19 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         {
             CallbackUrl = entity.GetString("CallbackUrl") is { Length: > 0 } url ? new Uri(url) : null,
         };
+    }
+
+    public string TableName => TableNames.Partners;
+
+    public async Task<bool> RewrapAsync(TableEntity row, KeyEncryptionKey current, CancellationToken cancellationToken)
+    {
+        var kek = await keks.GetVersionAsync(row.GetString("KekVersion"), cancellationToken);
+        var secrets = Aead.Open(kek.Key, row.GetBinary("SealedWebhookSecrets"), AssociatedData(row.PartitionKey));
+        return await KekWrappedRows.ReplaceIfUnchangedAsync(partners, row, new TableEntity(row.PartitionKey, row.RowKey)
+        {
+            ["SealedWebhookSecrets"] = Aead.Seal(current.Key, secrets, AssociatedData(row.PartitionKey)),
+            ["KekVersion"] = current.Version,
+        }, cancellationToken);
     }
 
     private static string AssociatedData(string partnerId) => $"webhook-secrets|v1|{partnerId}";

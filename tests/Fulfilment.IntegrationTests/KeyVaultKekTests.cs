@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
@@ -39,6 +42,64 @@ public sealed class KeyVaultKekTests(StorageFixture storage)
         var dataKeys = await storage.Tables.GetTableClient(TableNames.DataKeys).QueryAsync<TableEntity>(e => e.PartitionKey == sku).ToListAsync();
         Assert.NotEmpty(dataKeys);
         Assert.All(dataKeys, k => Assert.Equal(version, k.GetString("KekVersion")));
+    }
+
+    [Fact]
+    public async Task Rotation_rewraps_every_data_key_and_partner_secret_so_the_old_version_can_be_disabled()
+    {
+        await using var vault = await KeyVaultStandIn.StartAsync();
+        var old = vault.AddVersion("card-key-kek", RandomNumberGenerator.GetBytes(32));
+        var queue = "fulfil-" + Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?> { ["KeyVault:Uri"] = vault.Uri.ToString(), ["DevKek:Key"] = "", ["OrderFulfilmentQueue"] = queue };
+        Local.CreatedPartner partner;
+        string sku = "sku-" + Guid.NewGuid().ToString("N")[..10];
+        await using (var before = await Local.LocalApp.StartAsync(storage.ConnectionString, settings, replaceServices: services => services.AddSingleton(SecretClientTrusting(vault))))
+        {
+            var ops = new Local.OpsClient(before.CreateClient(Local.LocalApp.OpsKey));
+            partner = await ops.CreatePartnerAsync("p-" + Guid.NewGuid().ToString("N")[..10], "Rotating shop");
+            await ops.SaveSkuAsync(sku, "Card", "card-key", 10m, "CNY");
+            await ops.ImportKeysAsync(sku, ["ROTATED-KEY-1"]);
+            await ops.ImportKeysAsync(sku, ["ROTATED-KEY-2"]);
+        }
+
+        var current = vault.AddVersion("card-key-kek", RandomNumberGenerator.GetBytes(32));
+        await using var app = await Local.LocalApp.StartAsync(storage.ConnectionString, settings, replaceServices: services => services.AddSingleton(SecretClientTrusting(vault)));
+        using var asOps = app.CreateClient(Local.LocalApp.OpsKey);
+        string? token = null;
+        var calls = 0;
+        var rewrapped = 0;
+        do
+        {
+            // The first call stops after two rows; the rest resume from its token (other tests' rows are in these tables too).
+            var response = await asOps.PostAsJsonAsync("api/ops/kek/rotate", new { continuationToken = token, maxRows = calls == 0 ? 2 : 5000 });
+            var progress = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(current, progress.GetProperty("kekVersion").GetString());
+            rewrapped += progress.GetProperty("rewrapped").GetInt32();
+            token = progress.GetProperty("continuationToken").GetString();
+            calls++;
+        }
+        while (token is not null);
+
+        Assert.True(calls > 1, "the rotation resumed from its continuation token");
+        Assert.True(rewrapped >= 4, "two data keys, the fingerprint key and the partner's secrets");
+        var again = await (await asOps.PostAsJsonAsync("api/ops/kek/rotate", new { })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, again.GetProperty("rewrapped").GetInt32());
+        var ours = await storage.Tables.GetTableClient(TableNames.DataKeys).QueryAsync<TableEntity>(e => e.PartitionKey == sku).ToListAsync();
+        Assert.All(ours, k => Assert.Equal(current, k.GetString("KekVersion")));
+        Assert.Equal(current, (await storage.Tables.GetTableClient(TableNames.Partners).GetEntityAsync<TableEntity>(partner.PartnerId, "partner")).Value.GetString("KekVersion"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await asOps.PostAsJsonAsync("api/ops/kek/rotate", new { continuationToken = "forged" })).StatusCode);
+
+        vault.Disable(old);
+        await using var after = await Local.LocalApp.StartAsync(storage.ConnectionString, settings, replaceServices: services => services.AddSingleton(SecretClientTrusting(vault)));
+        using var http = after.CreateClient();
+        (await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Local.PaymentData("o1", sku, 2, 20m, "CNY", "b")))
+            .EnsureSuccessStatusCode();
+        using var asPartner = after.CreateClient(partner.ApiKey);
+        await Scenario.EventuallyAsync(async () =>
+        {
+            var order = await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/orders/o1");
+            return order.Contains("ROTATED-KEY-1", StringComparison.Ordinal) && order.Contains("ROTATED-KEY-2", StringComparison.Ordinal);
+        }, "order delivered with keys sealed before the rotation");
     }
 
     private static SecretClient SecretClientTrusting(KeyVaultStandIn vault)

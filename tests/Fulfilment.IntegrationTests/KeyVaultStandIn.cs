@@ -18,6 +18,7 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
 {
     public const string AccessToken = "stand-in-access-token";
     private readonly ConcurrentDictionary<string, List<(string Version, string Value)>> secrets = new();
+    private readonly ConcurrentDictionary<string, bool> disabled = new();
     private readonly WebApplication app;
 
     private KeyVaultStandIn(WebApplication app, X509Certificate2 certificate, Uri uri)
@@ -56,6 +57,9 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         return version;
     }
 
+    /// <summary>Disables a version, as an operator does after a rotation: reading it answers 403 SecretDisabled.</summary>
+    public void Disable(string version) => disabled[version] = true;
+
     private IResult GetSecret(HttpContext context, string name, string? version)
     {
         if (context.Request.Headers.Authorization.ToString() != $"Bearer {AccessToken}")
@@ -72,6 +76,14 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         if (found.Version is null)
         {
             return Results.Json(new { error = new { code = "SecretNotFound", message = $"A secret with (name/id) {name}/{version} was not found in this key vault." } }, statusCode: 404);
+        }
+
+        if (disabled.ContainsKey(found.Version))
+        {
+            return Results.Json(new
+            {
+                error = new { code = "Forbidden", message = $"Operation get is not allowed on a disabled secret.", innererror = new { code = "SecretDisabled" } },
+            }, statusCode: 403);
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

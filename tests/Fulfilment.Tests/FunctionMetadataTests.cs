@@ -24,7 +24,7 @@ public sealed class FunctionMetadataTests
         Assert.Equal(
             ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
              "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
-             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "SaveSku"],
+             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);

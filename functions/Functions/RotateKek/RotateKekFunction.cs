@@ -1,0 +1,48 @@
+using Fulfilment.Crypto;
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.RotateKek;
+
+/// <summary>
+/// POST /api/ops/kek/rotate <c>{"continuationToken"?, "maxRows"?}</c> — re-wraps up to <c>maxRows</c> (default 500) values
+/// sealed under an older KEK version to the current one; call again with the answered token until it is null.
+/// </summary>
+internal sealed class RotateKekFunction(OpsAuthentication ops, KekRotation rotation) : IHttpFunction
+{
+    public const int DefaultMaxRows = 500;
+    public const int MaxRows = 5000;
+
+    public string Name => "RotateKek";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<RotateBody>(context.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body!.MaxRows is < 1 or > MaxRows)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_max_rows", $"maxRows must be 1-{MaxRows}.");
+        }
+
+        try
+        {
+            return Results.Json(await rotation.RunAsync(body.ContinuationToken, body.MaxRows ?? DefaultMaxRows, context.RequestAborted));
+        }
+        catch (FormatException e)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_continuation_token", e.Message);
+        }
+    }
+
+    private sealed record RotateBody(string? ContinuationToken, int? MaxRows);
+}
