@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Fulfilment.Cli;
+
+/// <summary>Whose credential a request carries.</summary>
+internal enum Caller
+{
+    /// <summary>The ops key (<c>--ops-key</c>, <c>FULFIL_OPS_KEY</c>).</summary>
+    Ops,
+
+    /// <summary>A partner's API key (<c>--api-key</c>, <c>FULFIL_API_KEY</c>).</summary>
+    Partner,
+}
+
+/// <summary>
+/// The app's HTTP API as the command line calls it: bearer credentials, JSON in and out, the API's error shape turned
+/// into a message and an exit code. Safe requests (GET) are retried on 429 (after <c>Retry-After</c>), 5xx and
+/// transient network errors; requests that change something are sent once.
+/// </summary>
+internal sealed class FulfilmentApi : IDisposable
+{
+    private readonly HttpClient http;
+    private readonly string? opsKey;
+    private readonly string? apiKey;
+
+    public FulfilmentApi(Uri baseUrl, string? opsKey, string? apiKey, TimeSpan timeout)
+    {
+        var retry = new HttpRetryStrategyOptions { MaxRetryAttempts = 4, Delay = TimeSpan.FromMilliseconds(500), BackoffType = DelayBackoffType.Exponential, UseJitter = true };
+        retry.DisableForUnsafeHttpMethods();
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>().AddRetry(retry).Build();
+        http = new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/"),
+            Timeout = timeout,
+        };
+        this.opsKey = opsKey;
+        this.apiKey = apiKey;
+    }
+
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public Task<JsonElement> GetAsync(string path, Caller caller, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, null, caller, cancellationToken);
+
+    public Task<JsonElement> PostJsonAsync(string path, object body, Caller caller, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, JsonContent(body), caller, cancellationToken);
+
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, Caller caller, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CredentialOf(caller));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"Cannot reach {BaseAddress}: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"{BaseAddress} did not answer {method} {path} within {http.Timeout.TotalSeconds:0} s.");
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CliException(ExitCodes.For(response.StatusCode), Describe(method, path, response, text));
+            }
+
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        }
+    }
+
+    public static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body, Json.Web), Encoding.UTF8, "application/json");
+
+    private string CredentialOf(Caller caller) => caller switch
+    {
+        Caller.Ops => opsKey ?? throw new CliException(ExitCodes.Usage, "No ops key: pass --ops-key or set FULFIL_OPS_KEY."),
+        _ => apiKey ?? throw new CliException(ExitCodes.Usage, "No partner API key: pass --api-key or set FULFIL_API_KEY."),
+    };
+
+    /// <summary>"404 not_found: No order 'x'." from the API's <c>{"error": {"code", "message", "details"}}</c>.</summary>
+    private static string Describe(HttpMethod method, string path, HttpResponseMessage response, string body)
+    {
+        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        try
+        {
+            var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+            var message = new StringBuilder($"{status}: {error.GetProperty("message").GetString()} ({error.GetProperty("code").GetString()})");
+            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var detail in details.EnumerateArray())
+                {
+                    message.Append("\n  - ").Append(detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText());
+                }
+            }
+
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } wait)
+            {
+                message.Append($"\n  retry after {wait.TotalSeconds:0} s");
+            }
+
+            return message.ToString();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return $"{status} from {method} {path}" + (body.Length is > 0 and < 500 ? $": {body}" : "");
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+}
+
+internal static class Json
+{
+    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}

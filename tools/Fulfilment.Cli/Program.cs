@@ -1,0 +1,3 @@
+using Fulfilment.Cli;
+
+return await FulfilCommandLine.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);
