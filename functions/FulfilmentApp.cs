@@ -181,6 +181,7 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ResendNotification.ResendNotificationFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListSkus.ListSkusFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.RotateKek.RotateKekFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.GetOpenApiDocument.GetOpenApiDocumentFunction>();
     }
 
     /// <summary>Creates tables and queues before the server or the local trigger host start.</summary>

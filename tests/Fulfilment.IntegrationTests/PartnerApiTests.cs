@@ -12,6 +12,16 @@ namespace Fulfilment.IntegrationTests;
 public sealed class PartnerApiTests(StorageFixture storage)
 {
     [Fact]
+    public async Task The_OpenAPI_document_is_served_without_credentials_exactly_as_checked_in()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
+        using var response = await scenario.Http.GetAsync("api/openapi.json");
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Find(), "docs", "openapi.json")), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Revoked_api_key_fails_while_the_partners_other_keys_keep_working()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);

@@ -22,7 +22,7 @@ public sealed class FunctionMetadataTests
         var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
 
         Assert.Equal(
-            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
+            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
              "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
              "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku"],
             metadata.Functions.Select(f => f.Name));
