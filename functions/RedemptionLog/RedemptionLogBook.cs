@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
@@ -54,28 +55,23 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
 
     public static string DescendingKey(DateTimeOffset at, string eventId) => $"{Descending}{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}|{eventId}";
 
-    public static RedemptionLogEntry FromEntity(TableEntity e) => new(
-        e.GetString("EventId"), e.GetString("Event"), e.GetDateTimeOffset("At")!.Value, e.GetString("OrderId"), e.GetString("Sku"),
-        e.GetString("Kind"), e.GetString("Status"), e.GetInt32("Quantity") ?? 0,
-        decimal.Parse(e.GetString("Amount"), CultureInfo.InvariantCulture), e.GetString("Currency"), e.GetString("BuyerReference"),
-        e.GetString("SupplierReference"), e.GetString("Reason"));
+    /// <summary>The entry's JSON as partners read it: stored as it is served, so pages are written without re-serialising.</summary>
+    public const string EntryColumn = "Entry";
 
+    public static string EntryJsonOf(TableEntity e) => e.GetString(EntryColumn);
+
+    /// <summary>
+    /// A row holds the entry's JSON (<see cref="EntryColumn"/>) and, for server-side filters, its SKU, status and order id.
+    /// </summary>
     private static TableEntity ToEntity(string partition, string rowKey, RedemptionLogEntry entry) => new(partition, rowKey)
     {
-        ["EventId"] = entry.EventId,
-        ["Event"] = entry.Event,
-        ["At"] = entry.At,
-        ["OrderId"] = entry.OrderId,
+        [EntryColumn] = JsonSerializer.Serialize(entry, Json),
         ["Sku"] = entry.Sku,
-        ["Kind"] = entry.Kind,
         ["Status"] = entry.Status,
-        ["Quantity"] = entry.Quantity,
-        ["Amount"] = entry.Amount.ToString(CultureInfo.InvariantCulture),
-        ["Currency"] = entry.Currency,
-        ["BuyerReference"] = entry.BuyerReference,
-        ["SupplierReference"] = entry.SupplierReference,
-        ["Reason"] = entry.Reason,
+        ["OrderId"] = entry.OrderId,
     };
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static string EventOf(Order order) => order.State switch
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Fulfilment.Http;
 using Fulfilment.Partners;
@@ -51,7 +52,7 @@ internal sealed class RedemptionLogQuery(
         }
 
         var (entries, next) = await ReadPageAsync(partnerId, filter, position, cancellationToken);
-        return Results.Json(new RedemptionLogPage(entries, next));
+        return Results.Bytes(PageJson(entries, next), "application/json");
     }
 
     /// <summary>A whole UTC day of the partner's log, oldest first, as NDJSON written page by page (never held whole).</summary>
@@ -77,7 +78,7 @@ internal sealed class RedemptionLogQuery(
             {
                 foreach (var row in page.Values)
                 {
-                    await System.Text.Json.JsonSerializer.SerializeAsync(body, RedemptionLogBook.FromEntity(row), Json, context.RequestAborted);
+                    await body.WriteAsync(Encoding.UTF8.GetBytes(RedemptionLogBook.EntryJsonOf(row)), context.RequestAborted);
                     await body.WriteAsync(newline, context.RequestAborted);
                 }
 
@@ -86,12 +87,31 @@ internal sealed class RedemptionLogQuery(
         }, "application/x-ndjson");
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    /// <summary><c>{"entries": [...], "continuationToken": ...}</c>, the entries' stored JSON written as it is.</summary>
+    private static byte[] PageJson(List<string> entries, string? continuationToken)
+    {
+        using var buffer = new MemoryStream(entries.Sum(e => e.Length) + 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("entries");
+            foreach (var entry in entries)
+            {
+                writer.WriteRawValue(entry, skipInputValidation: true);
+            }
 
-    private async Task<(List<RedemptionLogEntry> Entries, string? ContinuationToken)> ReadPageAsync(
+            writer.WriteEndArray();
+            writer.WriteString("continuationToken", continuationToken);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<(List<string> Entries, string? ContinuationToken)> ReadPageAsync(
         string partnerId, Filter filter, LogPosition? position, CancellationToken cancellationToken)
     {
-        var entries = new List<RedemptionLogEntry>(Math.Min(filter.PageSize, 256));
+        var entries = new List<string>(Math.Min(filter.PageSize, 256));
         var days = Days(filter.From, filter.To);
         if (filter.NewestFirst)
         {
@@ -109,9 +129,9 @@ internal sealed class RedemptionLogQuery(
                 ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {lower} and RowKey le {upper}")
                 : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {after} and RowKey le {upper}");
             query += Extra(filter);
-            await foreach (var row in table.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(filter.PageSize + 1, MaxPageSize), cancellationToken: cancellationToken))
+            await foreach (var row in table.QueryAsync<TableEntity>(query, maxPerPage: filter.PageSize - entries.Count, cancellationToken: cancellationToken))
             {
-                entries.Add(RedemptionLogBook.FromEntity(row));
+                entries.Add(RedemptionLogBook.EntryJsonOf(row));
                 if (entries.Count == filter.PageSize)
                 {
                     return (entries, await tokens.IssueAsync(partnerId, filter.Hash, filter.From, filter.To, day, row.RowKey, cancellationToken));
@@ -187,6 +207,4 @@ internal sealed class RedemptionLogQuery(
 
         return days;
     }
-
-    private sealed record RedemptionLogPage(IReadOnlyList<RedemptionLogEntry> Entries, string? ContinuationToken);
 }

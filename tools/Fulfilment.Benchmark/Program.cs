@@ -28,12 +28,15 @@ topUps.SetAction((result, cancellationToken) =>
 command.Subcommands.Add(topUps);
 
 var entries = new Option<int>("--entries") { Description = "Redemption log entries to pull.", DefaultValueFactory = _ => 100_000 };
+var days = new Option<int>("--days") { Description = "Days (one partition each) the entries are spread over.", DefaultValueFactory = _ => 100 };
 var pageSize = new Option<int>("--page-size") { Description = "Entries per page (at most 1000).", DefaultValueFactory = _ => 1000 };
 var logPull = new Command("log-pull", "A partner paging through its redemption log via the API, against a raw Table query of the same rows.")
 {
     entries,
+    days,
     pageSize,
 };
-logPull.SetAction((result, cancellationToken) => LogPullBenchmark.RunAsync(result.GetValue(entries), result.GetValue(pageSize), cancellationToken));
+logPull.SetAction((result, cancellationToken) =>
+    LogPullBenchmark.RunAsync(result.GetValue(entries), result.GetValue(days), result.GetValue(pageSize), cancellationToken));
 command.Subcommands.Add(logPull);
 return await command.Parse(args).InvokeAsync();
