@@ -89,6 +89,11 @@ The app is running at {app.BaseAddress} (Ctrl+C stops it and Azurite).
 Try:
   curl -H "Authorization: Bearer {partner.ApiKey}" {app.BaseAddress}api/partners/{partner.PartnerId}/orders/{orderId}
   curl -H "Authorization: Bearer {LocalApp.OpsKey}" {app.BaseAddress}api/ops/skus/steam-wallet-50/stock
+or the command line (in another terminal):
+  export FULFIL_URL={app.BaseAddress} FULFIL_OPS_KEY={LocalApp.OpsKey}
+  dotnet run --project tools/Fulfilment.Cli -- stock
+  dotnet run --project tools/Fulfilment.Cli -- orders trace {partner.PartnerId} {orderId}
+  dotnet run --project tools/Fulfilment.Cli -- logs pull {partner.PartnerId} --api-key {partner.ApiKey}
 """);
 try
 {
