@@ -13,118 +13,188 @@ namespace Fulfilment.Inventory;
 /// <summary>One rejected entry of an upload: its line (or 1-based array position) and why.</summary>
 internal sealed record RejectedKey(int Line, string Reason);
 
-internal sealed record ImportReport(string Sku, int Received, int Imported, IReadOnlyList<RejectedKey> Rejected, int OrdersReleased);
+/// <summary>What an import did. <see cref="Error"/> says why it stopped early (the keys before it were imported).</summary>
+internal sealed record ImportReport(string Sku, int Received, int Imported, IReadOnlyList<RejectedKey> Rejected, int OrdersReleased, string? Error = null);
+
+/// <summary>The upload is not what it claims to be (a JSON upload that is not an array of strings).</summary>
+internal sealed class InvalidUploadException(string message) : Exception(message);
 
 /// <summary>
-/// Imports card keys into a SKU's inventory: validates every entry, seals each key under a fresh batch DEK
-/// (AES-256-GCM, bound to its row), and writes keys in entity-group transactions. Blanks, duplicates within the
-/// upload and keys already in stock (found by key id, i.e. keyed fingerprint) are rejected with their line.
-/// Then orders awaiting stock of the SKU are queued again, oldest first.
+/// Imports card keys into a SKU's inventory, streaming: the upload is read and written a chunk at a time, never held
+/// whole. Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new DEK every
+/// <see cref="DataKeyRing.MaxKeysPerDek"/> keys), and written in entity-group transactions. Blanks, duplicates within
+/// the upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock (the
+/// insert conflicts: no scan) are rejected with their line. Then orders awaiting stock of the SKU are queued again,
+/// oldest first.
 /// </summary>
 internal sealed class KeyImport(
     TableServiceClient tables, DataKeyRing dataKeys, AwaitingStockList awaiting, ILogger<KeyImport> logger)
 {
     public const int MaxKeyLength = 512;
+    public const int MaxKeysPerUpload = 250_000;
     private const int KeysPerTransaction = 50; // two entities per key, 100 per transaction at most
+    private const int KeysPerChunk = 5_000;
+    private const int ConcurrentTransactions = 8;
 
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
 
-    /// <summary>Reads an upload: a JSON array of strings, or one key per line.</summary>
-    public static IReadOnlyList<(int Line, string Text)>? ParseUpload(byte[] body, bool isJson)
+    /// <summary>Reads an upload as it arrives: one key per line, or a JSON array of strings.</summary>
+    public static async IAsyncEnumerable<(int Line, string Text)> ReadUploadAsync(
+        Stream body, bool isJson, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var line = 0;
         if (isJson)
         {
-            try
+            var keys = JsonSerializer.DeserializeAsyncEnumerable<string?>(body, cancellationToken: cancellationToken);
+            await using var reading = keys.GetAsyncEnumerator(cancellationToken);
+            while (true)
             {
-                var keys = JsonSerializer.Deserialize<string?[]>(body);
-                return keys?.Select((k, i) => (i + 1, k ?? "")).ToList();
-            }
-            catch (JsonException)
-            {
-                return null;
+                try
+                {
+                    if (!await reading.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (JsonException e)
+                {
+                    throw new InvalidUploadException($"A JSON upload must be an array of strings; after {line} entries: {e.Message}");
+                }
+
+                yield return (++line, reading.Current ?? "");
             }
         }
 
-        var lines = Encoding.UTF8.GetString(body).Split('\n');
-        var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length; // final newline
-        return lines.Take(count).Select((l, i) => (i + 1, l.TrimEnd('\r'))).ToList();
+        using var reader = new StreamReader(body, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            yield return (++line, text);
+        }
     }
 
-    public async Task<ImportReport> ImportAsync(Sku sku, IReadOnlyList<(int Line, string Text)> entries, CancellationToken cancellationToken)
+    public async Task<ImportReport> ImportAsync(Sku sku, IAsyncEnumerable<(int Line, string Text)> entries, CancellationToken cancellationToken)
     {
         var rejected = new ConcurrentBag<RejectedKey>();
         var fingerprintKey = await dataKeys.GetFingerprintKeyAsync(sku.Id, cancellationToken);
-        var accepted = new List<(int Line, string KeyId, string Key)>();
         var firstLineOf = new Dictionary<string, int>();
-        foreach (var (line, text) in entries)
+        var chunk = new List<(int Line, string KeyId, string Key)>(KeysPerChunk);
+        DataKey? dek = null;
+        int received = 0, imported = 0, sealedUnderDek = 0;
+
+        async Task WriteChunkAsync()
         {
-            var key = text.Trim();
-            var problem = key.Length == 0 ? "blank"
-                : key.Length > MaxKeyLength ? $"longer than {MaxKeyLength} characters"
-                : key.Any(char.IsControl) ? "contains control characters"
-                : null;
-            if (problem is not null)
+            if (dek is null || sealedUnderDek + chunk.Count > DataKeyRing.MaxKeysPerDek)
             {
-                rejected.Add(new RejectedKey(line, problem));
-                continue;
+                (dek, sealedUnderDek) = (await dataKeys.CreateAsync(sku.Id, cancellationToken), 0);
             }
 
-            var keyId = CardKeyCipher.KeyId(fingerprintKey, key);
-            if (!firstLineOf.TryAdd(keyId, line))
-            {
-                rejected.Add(new RejectedKey(line, $"duplicate of line {firstLineOf[keyId]}"));
-                continue;
-            }
-
-            accepted.Add((line, keyId, key));
+            sealedUnderDek += chunk.Count;
+            imported += await WriteAsync(sku, chunk, dek, rejected, cancellationToken);
+            chunk.Clear();
+            logger.LogInformation("Importing into {Sku}: {Received} keys read, {Imported} imported so far", sku.Id, received, imported);
         }
 
-        var imported = 0;
-        foreach (var batch in accepted.Chunk(DataKeyRing.MaxKeysPerDek))
+        string? error = null;
+        try
         {
-            var dek = await dataKeys.CreateAsync(sku.Id, cancellationToken);
-            var perShard = batch.GroupBy(k => ShardOf(k.KeyId, sku.ShardCount));
-            var counts = await Task.WhenAll(perShard.Select(shard => WriteShardAsync(sku, shard.Key, shard.ToList(), dek, rejected, cancellationToken)));
-            imported += counts.Sum();
+            await foreach (var (line, text) in entries.WithCancellation(cancellationToken))
+            {
+                if (++received > MaxKeysPerUpload)
+                {
+                    throw new InvalidUploadException($"An upload may hold at most {MaxKeysPerUpload} keys: import the rest in another upload.");
+                }
+
+                if (Validate(text, line, fingerprintKey, rejected) is not var (keyId, key))
+                {
+                    continue;
+                }
+
+                if (!firstLineOf.TryAdd(keyId, line))
+                {
+                    rejected.Add(new RejectedKey(line, $"duplicate of line {firstLineOf[keyId]}"));
+                    continue;
+                }
+
+                chunk.Add((line, keyId, key));
+                if (chunk.Count == KeysPerChunk)
+                {
+                    await WriteChunkAsync();
+                }
+            }
+        }
+        catch (InvalidUploadException e)
+        {
+            received = Math.Min(received, MaxKeysPerUpload);
+            error = $"{e.Message} The keys read before this ({received}) were imported as reported.";
+        }
+
+        if (chunk.Count > 0)
+        {
+            await WriteChunkAsync();
         }
 
         var released = imported > 0 ? await awaiting.ReleaseAsync(sku.Id, imported, cancellationToken) : 0;
         logger.LogInformation("Imported {Imported} of {Received} keys into {Sku} ({Rejected} rejected); {Released} waiting orders queued",
-            imported, entries.Count, sku.Id, rejected.Count, released);
-        return new ImportReport(sku.Id, entries.Count, imported, rejected.OrderBy(r => r.Line).ToList(), released);
+            imported, received, sku.Id, rejected.Count, released);
+        return new ImportReport(sku.Id, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
     }
 
-    private async Task<int> WriteShardAsync(
-        Sku sku, int shard, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
-        CancellationToken cancellationToken)
+    /// <summary>A valid entry's key id and key, or null after recording why it is rejected.</summary>
+    private static (string KeyId, string Key)? Validate(string text, int line, byte[] fingerprintKey, ConcurrentBag<RejectedKey> rejected)
     {
-        var partition = Partition(sku.Id, shard);
-        var written = 0;
-        foreach (var chunk in keys.Chunk(KeysPerTransaction))
+        var key = text.Trim();
+        var problem = key.Length == 0 ? "blank"
+            : key.Length > MaxKeyLength ? $"longer than {MaxKeyLength} characters"
+            : key.Any(char.IsControl) ? "contains control characters"
+            : null;
+        if (problem is null)
         {
-            var pending = chunk.ToList();
-            while (pending.Count > 0)
-            {
-                try
-                {
-                    await table.SubmitTransactionAsync(pending.SelectMany(k => Rows(sku.Id, partition, k.KeyId, k.Key, dek)), cancellationToken);
-                    written += pending.Count;
-                    break;
-                }
-                catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } index)
-                {
-                    // That key is already in this SKU's inventory (in any state, sold included): reject it, retry the rest.
-                    var duplicate = pending[index / 2];
-                    rejected.Add(new RejectedKey(duplicate.Line, "already in stock"));
-                    pending.RemoveAt(index / 2);
-                }
-            }
+            return (CardKeyCipher.KeyId(fingerprintKey, key), key);
         }
 
+        rejected.Add(new RejectedKey(line, problem));
+        return null;
+    }
+
+    /// <summary>Writes a chunk's keys, transactions of one shard partition each, several at a time; returns how many were new.</summary>
+    private async Task<int> WriteAsync(
+        Sku sku, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
+    {
+        var transactions = keys
+            .GroupBy(k => ShardOf(k.KeyId, sku.ShardCount))
+            .SelectMany(shard => shard.Chunk(KeysPerTransaction).Select(batch => (Shard: shard.Key, Keys: batch.ToList())));
+        var written = 0;
+        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentTransactions, CancellationToken = cancellationToken },
+            async (transaction, ct) => Interlocked.Add(ref written, await WriteTransactionAsync(sku, transaction.Shard, transaction.Keys, dek, rejected, ct)));
         return written;
     }
 
-    private static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek)
+    private async Task<int> WriteTransactionAsync(
+        Sku sku, int shard, List<(int Line, string KeyId, string Key)> pending, DataKey dek, ConcurrentBag<RejectedKey> rejected,
+        CancellationToken cancellationToken)
+    {
+        var partition = Partition(sku.Id, shard);
+        while (pending.Count > 0)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(pending.SelectMany(k => Rows(sku.Id, partition, k.KeyId, k.Key, dek)), cancellationToken);
+                return pending.Count;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } index)
+            {
+                // That key is already in this SKU's inventory (in any state, sold included): reject it, retry the rest.
+                var duplicate = pending[index / 2];
+                rejected.Add(new RejectedKey(duplicate.Line, "already in stock"));
+                pending.RemoveAt(index / 2);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The two rows of a newly imported key: the sealed key and its in-stock marker.</summary>
+    internal static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek)
     {
         yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, KeyRow(keyId))
         {

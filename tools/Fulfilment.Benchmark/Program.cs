@@ -39,4 +39,13 @@ var logPull = new Command("log-pull", "A partner paging through its redemption l
 logPull.SetAction((result, cancellationToken) =>
     LogPullBenchmark.RunAsync(result.GetValue(entries), result.GetValue(days), result.GetValue(pageSize), cancellationToken));
 command.Subcommands.Add(logPull);
+var keys = new Option<int>("--keys") { Description = "Card keys in the one upload.", DefaultValueFactory = _ => 100_000 };
+var shards = new Option<int>("--shards") { Description = "Partitions per SKU (Inventory:ShardCount).", DefaultValueFactory = _ => 32 };
+var import = new Command("import", "One upload of card keys through the import API, against raw entity-group inserts of the same sealed entities.")
+{
+    keys,
+    shards,
+};
+import.SetAction((result, cancellationToken) => ImportBenchmark.RunAsync(result.GetValue(keys), result.GetValue(shards), cancellationToken));
+command.Subcommands.Add(import);
 return await command.Parse(args).InvokeAsync();

@@ -6,11 +6,12 @@ using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.ImportKeys;
 
-/// <summary>POST /api/ops/skus/{sku}/keys — import card keys: one per line, or a JSON array of strings.</summary>
+/// <summary>
+/// POST /api/ops/skus/{sku}/keys — import card keys: one per line, or a JSON array of strings; read as it arrives,
+/// never held whole (up to <see cref="KeyImport.MaxKeysPerUpload"/> keys, within the server's request size limit).
+/// </summary>
 internal sealed class ImportKeysFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyImport import) : IHttpFunction
 {
-    public const int MaxUploadBytes = 16 * 1024 * 1024;
-
     public string Name => "ImportKeys";
 
     public async Task<IResult> HandleAsync(HttpContext context)
@@ -27,18 +28,17 @@ internal sealed class ImportKeysFunction(OpsAuthentication ops, SkuCatalogue cat
             return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
         }
 
-        var body = await ApiResults.ReadBodyAsync(context.Request, MaxUploadBytes);
-        if (body is null)
+        var isJson = context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
+        try
         {
-            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"An upload must be at most {MaxUploadBytes} bytes.");
+            var report = await import.ImportAsync(sku, KeyImport.ReadUploadAsync(context.Request.Body, isJson, context.RequestAborted), context.RequestAborted);
+            return report.Error is null
+                ? Results.Json(report)
+                : ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_upload", report.Error, report);
         }
-
-        var entries = KeyImport.ParseUpload(body, context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true);
-        if (entries is null)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_upload", "A JSON upload must be an array of strings.");
+            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", "The upload is larger than the server accepts: split it.");
         }
-
-        return Results.Json(await import.ImportAsync(sku, entries, context.RequestAborted));
     }
 }
