@@ -136,6 +136,10 @@ internal static class FulfilmentApp
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();
         services.AddSingleton<PaymentAcceptance>();
+        services.AddSingleton<StockMap>();
+        services.AddSingleton<LowStockWatch>();
+        services.AddSingleton<KeyBatches>();
+        services.AddSingleton<KeyVoiding>();
         services.AddSingleton<CardKeyInventory>();
         services.AddSingleton<KeyImport>();
         services.AddSingleton<CardKeyDelivery>();
@@ -167,6 +171,9 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListRedemptions.ListRedemptionsFunction>();
         services.AddSingleton<IHttpFunction, ImportKeysFunction>();
         services.AddSingleton<IHttpFunction, GetStockFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListKeyBatches.ListKeyBatchesFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.VoidKey.VoidKeyFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.VoidKeyBatch.VoidKeyBatchFunction>();
         services.AddSingleton<IHttpFunction, SaveSkuFunction>();
         services.AddSingleton<IHttpFunction, CreatePartnerFunction>();
         services.AddSingleton<IHttpFunction, AddWebhookSecretFunction>();

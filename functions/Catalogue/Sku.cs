@@ -17,7 +17,7 @@ internal static class SkuKind
     public static readonly string[] All = [CardKey, DirectTopUp, Redemption];
 }
 
-/// <summary>A sellable item: its kind, unit price and currency, and how many partitions hold its card keys.</summary>
+/// <summary>A sellable item: its kind, unit price and currency, and over how many partitions new card keys are spread.</summary>
 internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount)
 {
     /// <summary>Top-ups and redemptions: the suppliers to ask, in failover order.</summary>
@@ -31,6 +31,15 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
 
     /// <summary>What we keep per unit sold; null while the cost is unknown.</summary>
     public decimal? UnitMargin => UnitPrice - UnitCost;
+
+    /// <summary>Card keys: shard counts used by earlier imports (keys stay where they were imported).</summary>
+    public IReadOnlyList<int> PastShardCounts { get; init; } = [];
+
+    /// <summary>Card keys: how many shard partitions may hold keys, whatever the shard count at their import.</summary>
+    public int ShardSlots => PastShardCounts.Append(ShardCount).Max();
+
+    /// <summary>Card keys: when the keys available fall to this many, one alert is raised (until stock rises above it again).</summary>
+    public int? LowStockThreshold { get; init; }
 }
 
 internal static partial class SkuId

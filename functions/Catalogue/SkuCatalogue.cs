@@ -12,6 +12,13 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
     private const string SkuRow = "sku";
     private readonly TableClient table = tables.GetTableClient(TableNames.Skus);
 
+    /// <summary>The SKU as stored now, not as cached: for imports, which must know the current shard counts.</summary>
+    public async Task<Sku?> FindFreshAsync(string id, CancellationToken cancellationToken)
+    {
+        cache.Remove(("sku", id));
+        return await FindAsync(id, cancellationToken);
+    }
+
     public Task<Sku?> FindAsync(string id, CancellationToken cancellationToken) =>
         cache.GetOrCreateAsync(("sku", id), async entry =>
         {
@@ -32,11 +39,26 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
         return skus;
     }
 
-    /// <summary>Creates or updates a SKU. The shard count of an existing SKU is kept: its keys already live there.</summary>
-    public async Task<Sku> SaveAsync(Sku sku, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or updates a SKU. An existing SKU keeps its shard count unless <paramref name="shardCount"/> asks for
+    /// another; the old count is remembered, since the keys imported under it stay where they are.
+    /// </summary>
+    public async Task<Sku> SaveAsync(Sku sku, int? shardCount, CancellationToken cancellationToken)
     {
         var existing = await table.GetEntityIfExistsAsync<TableEntity>(sku.Id, SkuRow, cancellationToken: cancellationToken);
-        var saved = existing.HasValue ? sku with { ShardCount = FromEntity(existing.Value!).ShardCount } : sku;
+        var saved = sku with { ShardCount = shardCount ?? sku.ShardCount };
+        if (existing.HasValue)
+        {
+            var before = FromEntity(existing.Value!);
+            saved = saved with
+            {
+                ShardCount = shardCount ?? before.ShardCount,
+                PastShardCounts = shardCount is { } count && count != before.ShardCount
+                    ? before.PastShardCounts.Append(before.ShardCount).Distinct().Order().ToList()
+                    : before.PastShardCounts,
+            };
+        }
+
         await table.UpsertEntityAsync(
             new TableEntity(saved.Id, SkuRow)
             {
@@ -45,6 +67,8 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["UnitPrice"] = saved.UnitPrice.ToString(CultureInfo.InvariantCulture),
                 ["Currency"] = saved.Currency,
                 ["ShardCount"] = saved.ShardCount,
+                ["PastShardCounts"] = string.Join(',', saved.PastShardCounts),
+                ["LowStockThreshold"] = saved.LowStockThreshold,
                 ["Suppliers"] = string.Join(',', saved.Suppliers),
                 ["ProductCode"] = saved.ProductCode,
                 ["UnitCost"] = saved.UnitCost?.ToString(CultureInfo.InvariantCulture),
@@ -66,5 +90,8 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
         Suppliers = (e.GetString("Suppliers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
         ProductCode = e.GetString("ProductCode"),
         UnitCost = e.GetString("UnitCost") is { Length: > 0 } cost ? decimal.Parse(cost, CultureInfo.InvariantCulture) : null,
+        PastShardCounts = (e.GetString("PastShardCounts") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
+        LowStockThreshold = e.GetInt32("LowStockThreshold"),
     };
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
@@ -9,52 +8,78 @@ using static Fulfilment.Inventory.InventoryRows;
 
 namespace Fulfilment.Inventory;
 
-/// <summary>Counts of a SKU's keys by state.</summary>
-internal sealed record StockLevels(string Sku, int Available, int Reserved, int Sold);
+/// <summary>A SKU's keys by state (void includes the expired ones), and the cost of the keys sold.</summary>
+internal sealed record StockLevels(
+    string Sku, int Available, int Reserved, int Sold, int Void, int Expired, decimal SoldCost, int SoldWithoutCost)
+{
+    /// <summary>Price × keys sold − what those keys cost (each at its batch's unit cost); null if a sold key's cost is unknown.</summary>
+    public decimal? SoldMargin(Sku sku) => SoldWithoutCost == 0 ? sku.UnitPrice * Sold - SoldCost : null;
+}
+
+/// <summary>How claims went on this instance: transactions that won, and those that lost to a concurrent change of the shard.</summary>
+internal sealed class ClaimStatistics
+{
+    private long transactions;
+    private long conflicts;
+
+    public long Transactions => Interlocked.Read(ref transactions);
+
+    public long Conflicts => Interlocked.Read(ref conflicts);
+
+    public void Won() => Interlocked.Increment(ref transactions);
+
+    public void Lost() => Interlocked.Increment(ref conflicts);
+}
 
 /// <summary>
-/// Claims, sells and releases card keys. A claim is one conditional entity-group transaction (delete the
-/// <c>avail</c> row at the ETag read, add the reservation, mark the key reserved): two workers can never
-/// claim the same key, whatever their number.
+/// Claims, sells and gives back card keys. A claim picks a random shard that may have stock (from the SKU's
+/// <see cref="StockMap"/>), reads the shard's counts and first keys in stock in one query, and reserves keys in one
+/// entity-group transaction conditional on the counts' ETag: of concurrent claimers in a shard exactly one wins each
+/// round, and the counts always agree with the keys. An empty shard is unmarked in the map, so an empty SKU costs one
+/// read, not a query per shard. Expired keys met on the way are voided, never sold.
 /// </summary>
-internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing dataKeys, ILogger<CardKeyInventory> logger)
+internal sealed class CardKeyInventory(
+    TableServiceClient tables, DataKeyRing dataKeys, StockMap stockMap, LowStockWatch lowStock, TimeProvider clock, ILogger<CardKeyInventory> logger)
 {
-    private const int CandidatesPerQuery = 16;
-    private const int MaxQueriesPerShard = 8;
+    private const int KeysPerClaim = 16; // three actions per key, two per expired key, plus the counts: within 100
+    private const int RoundsPerShard = 20;
+    private const int KeysPerSettlement = 30;
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
+
+    public ClaimStatistics Statistics { get; } = new();
 
     /// <summary>Reserves up to <paramref name="count"/> keys for the order; fewer means the SKU ran out.</summary>
     public async Task<List<KeyRef>> ClaimAsync(Sku sku, string orderReference, int count, CancellationToken cancellationToken)
     {
         var claimed = new List<KeyRef>();
-        foreach (var shard in RandomOrder(sku.ShardCount))
+        var map = await stockMap.GetRecentAsync(sku.Id, cancellationToken);
+        var mapIsFresh = false;
+        for (var round = 0; claimed.Count < count && round < 4 * sku.ShardSlots + count; round++)
         {
-            for (var query = 0; query < MaxQueriesPerShard && claimed.Count < count; query++)
+            var shards = map.ShardsWithStock.ToArray();
+            if (shards.Length == 0)
             {
-                var candidates = await FindAvailableAsync(sku.Id, shard, cancellationToken);
-                if (candidates.Count == 0)
+                if (mapIsFresh)
                 {
                     break;
                 }
 
-                foreach (var candidate in candidates)
-                {
-                    if (claimed.Count == count)
-                    {
-                        break;
-                    }
-
-                    if (await TryReserveAsync(candidate, orderReference, cancellationToken))
-                    {
-                        claimed.Add(new KeyRef(shard, candidate.RowKey[AvailablePrefix.Length..]));
-                    }
-                }
+                (map, mapIsFresh) = (await stockMap.GetFreshAsync(sku.Id, cancellationToken), true);
+                continue;
             }
 
-            if (claimed.Count == count)
+            var shard = shards[Random.Shared.Next(shards.Length)];
+            var (keys, shardIsEmpty) = await ClaimFromShardAsync(sku, shard, orderReference, count - claimed.Count, cancellationToken);
+            claimed.AddRange(keys);
+            if (shardIsEmpty)
             {
-                break;
+                (map, mapIsFresh) = (await stockMap.MarkEmptyAsync(sku, shard, (s, ct) => ReadCountsAsync(sku, s, ct), cancellationToken), true);
             }
+        }
+
+        if (claimed.Count > 0)
+        {
+            lowStock.Notice(sku, ct => GetStockAsync(sku, ct));
         }
 
         return claimed;
@@ -63,45 +88,26 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
     /// <summary>Keys reserved for the order by any attempt, including one that crashed before binding them.</summary>
     public async Task<List<KeyRef>> FindReservationsAsync(Sku sku, string orderReference, CancellationToken cancellationToken)
     {
-        var prefix = ReservationPrefixOf(orderReference);
         var found = new List<KeyRef>();
-        foreach (var shard in Enumerable.Range(0, sku.ShardCount))
+        foreach (var shard in AllShards(sku))
         {
-            var partition = Partition(sku.Id, shard);
-            await foreach (var row in table.QueryAsync<TableEntity>(
-                RangeFilter(partition, prefix, After(prefix)), select: ["RowKey"], cancellationToken: cancellationToken))
-            {
-                found.Add(KeyRefOfReservation(row.RowKey, shard));
-            }
+            found.AddRange((await ReadReservationsAsync(sku, shard, orderReference, cancellationToken)).Keys.Select(keyId => new KeyRef(shard, keyId)));
         }
 
         return found;
     }
 
-    /// <summary>Reserved → sold, for keys bound to a delivered order. Idempotent: keys already sold are skipped.</summary>
+    /// <summary>Reserved → sold, for keys bound to a delivered order. Idempotent: keys already sold are checked, not sold again.</summary>
     public Task SellAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken) =>
-        TransitionAsync(sku, keys, (key, ct) => VerifySoldAsync(sku, orderReference, key, ct), key =>
-        [
-            new(TableTransactionActionType.Delete, new TableEntity(Partition(sku.Id, key.Shard), ReservationRow(orderReference, key.KeyId)), ETag.All),
-            new(TableTransactionActionType.UpdateMerge, new TableEntity(Partition(sku.Id, key.Shard), KeyRow(key.KeyId))
-            {
-                ["State"] = Sold,
-                ["SoldAt"] = DateTimeOffset.UtcNow,
-            }, ETag.All),
-        ], cancellationToken);
+        SettleReservationsAsync(sku, orderReference, keys, sell: true, cancellationToken);
 
-    /// <summary>Reserved → available, for keys an order did not keep.</summary>
-    public Task ReleaseAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken) =>
-        TransitionAsync(sku, keys, (_, _) => Task.CompletedTask, key =>
-        [
-            new(TableTransactionActionType.Delete, new TableEntity(Partition(sku.Id, key.Shard), ReservationRow(orderReference, key.KeyId)), ETag.All),
-            new(TableTransactionActionType.Add, new TableEntity(Partition(sku.Id, key.Shard), AvailableRow(key.KeyId))),
-            new(TableTransactionActionType.UpdateMerge, new TableEntity(Partition(sku.Id, key.Shard), KeyRow(key.KeyId))
-            {
-                ["State"] = Available,
-                ["OrderReference"] = "",
-            }, ETag.All),
-        ], cancellationToken);
+    /// <summary>Reserved → available, for keys an order did not keep. A sold key never comes back: it has no reservation.</summary>
+    public async Task ReleaseAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken)
+    {
+        var released = keys.ToList();
+        await SettleReservationsAsync(sku, orderReference, released, sell: false, cancellationToken);
+        await stockMap.MarkStockedAsync(sku.Id, released.Select(k => k.Shard).Distinct().ToList(), cancellationToken);
+    }
 
     /// <summary>
     /// Puts every reservation of a delivered order where it belongs: keys bound to the order are sold, keys a
@@ -120,39 +126,20 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
         }
     }
 
-    public async Task<bool> HasStockAsync(Sku sku, CancellationToken cancellationToken)
-    {
-        foreach (var shard in Enumerable.Range(0, sku.ShardCount))
-        {
-            if ((await FindAvailableAsync(sku.Id, shard, cancellationToken, from: AvailablePrefix, take: 1)).Count > 0)
-            {
-                return true;
-            }
-        }
+    /// <summary>Whether any shard may have keys in stock, from a fresh read of the stock map (one read).</summary>
+    public async Task<bool> HasStockAsync(Sku sku, CancellationToken cancellationToken) =>
+        (await stockMap.GetFreshAsync(sku.Id, cancellationToken)).AnyStock;
 
-        return false;
-    }
-
+    /// <summary>The SKU's stock: the sum of its shards' counts (one point read per shard, never a scan of keys).</summary>
     public async Task<StockLevels> GetStockAsync(Sku sku, CancellationToken cancellationToken)
     {
-        int available = 0, reserved = 0, sold = 0;
-        foreach (var shard in Enumerable.Range(0, sku.ShardCount))
-        {
-            var partition = Partition(sku.Id, shard);
-            await foreach (var key in table.QueryAsync<TableEntity>(
-                RangeFilter(partition, KeyPrefix, After(KeyPrefix)), select: ["State"], cancellationToken: cancellationToken))
-            {
-                switch (key.GetString("State"))
-                {
-                    case Available: available++; break;
-                    case Reserved: reserved++; break;
-                    case Sold: sold++; break;
-                }
-            }
-        }
-
-        return new StockLevels(sku.Id, available, reserved, sold);
+        var shards = await Task.WhenAll(AllShards(sku).Select(shard => ReadCountsAsync(sku, shard, cancellationToken)));
+        var total = shards.Aggregate(ShardCounts.None, (sum, shard) => sum + shard);
+        return new StockLevels(sku.Id, total.Available, total.Reserved, total.Sold, total.Void, total.Expired, total.SoldCost, total.SoldWithoutCost);
     }
+
+    public Task<ShardCounts> ReadCountsAsync(Sku sku, int shard, CancellationToken cancellationToken) =>
+        ShardCounts.ReadAsync(table, Partition(sku.Id, shard), cancellationToken);
 
     /// <summary>Decrypts the keys of a delivered order, in memory only, for the partner that owns it.</summary>
     public async Task<List<(string KeyId, string CardKey)>> OpenAsync(Sku sku, IEnumerable<KeyRef> keys, CancellationToken cancellationToken)
@@ -168,102 +155,209 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
         return opened;
     }
 
-    private async Task<List<TableEntity>> FindAvailableAsync(
-        string sku, int shard, CancellationToken cancellationToken, string? from = null, int take = CandidatesPerQuery)
+    /// <summary>Claims up to <paramref name="wanted"/> keys from one shard; says whether the shard has no stock left.</summary>
+    private async Task<(List<KeyRef> Claimed, bool ShardIsEmpty)> ClaimFromShardAsync(
+        Sku sku, int shard, string orderReference, int wanted, CancellationToken cancellationToken)
     {
-        // Start at a random point of the shard's stock (key ids are uniformly random) so concurrent claimers
-        // mostly see different keys; wrap around to the start when the tail is short.
-        var partition = Partition(sku, shard);
-        var start = from ?? AvailablePrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2));
-        var found = await QueryAvailableAsync(partition, start, take, cancellationToken);
-        if (found.Count < take && start != AvailablePrefix)
+        var partition = Partition(sku.Id, shard);
+        for (var round = 0; round < RoundsPerShard; round++)
         {
-            found.AddRange((await QueryAvailableAsync(partition, AvailablePrefix, take - found.Count, cancellationToken))
-                .Where(e => string.CompareOrdinal(e.RowKey, start) < 0));
+            var (counts, inStock) = await ReadCountsAndStockAsync(partition, Math.Min(wanted + 3, KeysPerClaim), cancellationToken); // a few spare, in case some expired
+            if (counts.Available == 0)
+            {
+                return ([], true);
+            }
+
+            if (inStock.Count == 0)
+            {
+                logger.LogCritical("Shard {Partition} counts {Available} keys available but has none in stock: check its counts", partition, counts.Available);
+                return ([], true);
+            }
+
+            var now = clock.GetUtcNow();
+            var actions = new List<TableTransactionAction>();
+            var change = ShardCounts.None;
+            var claimed = new List<KeyRef>();
+            var expired = 0;
+            foreach (var key in inStock)
+            {
+                var keyId = key.RowKey[AvailablePrefix.Length..];
+                if (key.GetDateTimeOffset("ExpiresAt") <= now)
+                {
+                    actions.AddRange(VoidActions(partition, keyId, VoidReasons.Expired, now));
+                    change += VoidReasons.CountsChange(VoidReasons.Expired);
+                    expired++;
+                }
+                else if (claimed.Count < wanted)
+                {
+                    actions.AddRange(ReserveActions(key, orderReference, now));
+                    change += new ShardCounts(-1, 1, 0, 0, 0, 0m, 0);
+                    claimed.Add(new KeyRef(shard, keyId));
+                }
+            }
+
+            actions.Add(counts.Write(partition, change));
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+            {
+                // Another claim, sale or import changed the shard since we read it: read it again.
+                Statistics.Lost();
+                continue;
+            }
+
+            Statistics.Won();
+            if (expired > 0)
+            {
+                logger.LogWarning("{Count} expired key(s) of {Sku} met in shard {Shard} were voided, not sold", expired, sku.Id, shard);
+            }
+
+            return (claimed, counts.Available + change.Available == 0);
         }
 
-        return found;
+        return ([], false);
     }
 
-    private async Task<List<TableEntity>> QueryAvailableAsync(string partition, string from, int take, CancellationToken cancellationToken)
+    /// <summary>The shard's counts and its first keys in stock, in one query (the counts row sorts just before them).</summary>
+    private async Task<(ShardCounts Counts, List<TableEntity> InStock)> ReadCountsAndStockAsync(string partition, int take, CancellationToken cancellationToken)
     {
-        var found = new List<TableEntity>(take);
         await foreach (var page in table.QueryAsync<TableEntity>(
-            RangeFilter(partition, from, After(AvailablePrefix)), maxPerPage: take, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages())
+            RangeFilter(partition, CountsRow, After(AvailablePrefix)), maxPerPage: take + 1, cancellationToken: cancellationToken).AsPages())
         {
-            found.AddRange(page.Values.Take(take));
-            break;
+            var counts = page.Values.FirstOrDefault(r => r.RowKey == CountsRow);
+            return (ShardCounts.From(counts), page.Values.Where(r => r.RowKey.StartsWith(AvailablePrefix, StringComparison.Ordinal)).ToList());
         }
 
-        return found;
+        return (ShardCounts.None, []);
     }
 
-    private async Task<bool> TryReserveAsync(TableEntity available, string orderReference, CancellationToken cancellationToken)
+    private static IEnumerable<TableTransactionAction> ReserveActions(TableEntity inStock, string orderReference, DateTimeOffset now)
     {
-        var keyId = available.RowKey[AvailablePrefix.Length..];
-        var now = DateTimeOffset.UtcNow;
-        try
+        var keyId = inStock.RowKey[AvailablePrefix.Length..];
+        yield return new(TableTransactionActionType.Delete, inStock, ETag.All);
+        yield return new(TableTransactionActionType.Add, new TableEntity(inStock.PartitionKey, ReservationRow(orderReference, keyId))
         {
-            await table.SubmitTransactionAsync(
-                [
-                    new(TableTransactionActionType.Delete, available, available.ETag),
-                    new(TableTransactionActionType.Add, new TableEntity(available.PartitionKey, ReservationRow(orderReference, keyId))
-                    {
-                        ["ReservedAt"] = now,
-                    }),
-                    new(TableTransactionActionType.UpdateMerge, new TableEntity(available.PartitionKey, KeyRow(keyId))
-                    {
-                        ["State"] = Reserved,
-                        ["OrderReference"] = orderReference,
-                        ["ReservedAt"] = now,
-                    }, ETag.All),
-                ],
-                cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+            ["ReservedAt"] = now,
+            ["BatchId"] = inStock.GetString("BatchId"),
+            ["UnitCost"] = inStock.GetString("UnitCost"),
+            ["ExpiresAt"] = inStock.GetDateTimeOffset("ExpiresAt"),
+        });
+        yield return new(TableTransactionActionType.UpdateMerge, new TableEntity(inStock.PartitionKey, KeyRow(keyId))
         {
-            // Another worker claimed it first.
-            return false;
-        }
+            ["State"] = Reserved,
+            ["OrderReference"] = orderReference,
+            ["ReservedAt"] = now,
+        }, ETag.All);
+    }
+
+    /// <summary>An available key → void: its in-stock row goes, its key row says why.</summary>
+    internal static IEnumerable<TableTransactionAction> VoidActions(string partition, string keyId, string reason, DateTimeOffset now)
+    {
+        yield return new(TableTransactionActionType.Delete, new TableEntity(partition, AvailableRow(keyId)), ETag.All);
+        yield return new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(keyId))
+        {
+            ["State"] = Voided,
+            ["VoidReason"] = reason,
+            ["VoidedAt"] = now,
+        }, ETag.All);
     }
 
     /// <summary>
-    /// Applies a per-key transition, one transaction per shard (at most 100 actions each). A key whose reservation
-    /// is gone was settled by an earlier attempt: <paramref name="alreadySettled"/> checks it.
+    /// Sells or gives back the order's reservations among <paramref name="keys"/>, shard by shard, in transactions
+    /// conditional on the shard's counts. A key with no reservation was settled before (a retry): a key to sell is then
+    /// checked to be sold to this order.
     /// </summary>
-    private async Task TransitionAsync(
-        Sku sku,
-        IEnumerable<KeyRef> keys,
-        Func<KeyRef, CancellationToken, Task> alreadySettled,
-        Func<KeyRef, TableTransactionAction[]> actionsFor,
-        CancellationToken cancellationToken)
+    private async Task SettleReservationsAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, bool sell, CancellationToken cancellationToken)
     {
         foreach (var shard in keys.GroupBy(k => k.Shard))
         {
-            foreach (var chunk in shard.Chunk(30))
+            var partition = Partition(sku.Id, shard.Key);
+            var firstRead = true;
+            for (var round = 0; ; round++)
             {
+                if (round == 100)
+                {
+                    throw new InvalidOperationException($"Could not settle the reservations of {orderReference} in {partition}; retrying later.");
+                }
+
+                var countsRead = ReadCountsAsync(sku, shard.Key, cancellationToken);
+                var reservations = await ReadReservationsAsync(sku, shard.Key, orderReference, cancellationToken);
+                var counts = await countsRead;
+                if (sell && firstRead)
+                {
+                    foreach (var settled in shard.Where(k => !reservations.ContainsKey(k.KeyId)))
+                    {
+                        await VerifySoldAsync(sku, orderReference, settled, cancellationToken);
+                    }
+                }
+
+                firstRead = false;
+                var pending = shard.Where(k => reservations.ContainsKey(k.KeyId)).Take(KeysPerSettlement).ToList();
+                if (pending.Count == 0)
+                {
+                    break;
+                }
+
+                var actions = new List<TableTransactionAction>();
+                var change = ShardCounts.None;
+                foreach (var key in pending)
+                {
+                    var reservation = reservations[key.KeyId];
+                    actions.Add(new(TableTransactionActionType.Delete, reservation, ETag.All));
+                    if (sell)
+                    {
+                        actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(key.KeyId))
+                        {
+                            ["State"] = Sold,
+                            ["SoldAt"] = clock.GetUtcNow(),
+                        }, ETag.All));
+                        change += reservation.GetString("UnitCost") is { Length: > 0 } cost
+                            ? new ShardCounts(0, -1, 1, 0, 0, decimal.Parse(cost, System.Globalization.CultureInfo.InvariantCulture), 0)
+                            : new ShardCounts(0, -1, 1, 0, 0, 0m, 1);
+                    }
+                    else
+                    {
+                        actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, AvailableRow(key.KeyId))
+                        {
+                            ["BatchId"] = reservation.GetString("BatchId"),
+                            ["UnitCost"] = reservation.GetString("UnitCost"),
+                            ["ExpiresAt"] = reservation.GetDateTimeOffset("ExpiresAt"),
+                        }));
+                        actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(key.KeyId))
+                        {
+                            ["State"] = Available,
+                            ["OrderReference"] = "",
+                        }, ETag.All));
+                        change += new ShardCounts(1, -1, 0, 0, 0, 0m, 0);
+                    }
+                }
+
+                actions.Add(counts.Write(partition, change));
                 try
                 {
-                    await table.SubmitTransactionAsync(chunk.SelectMany(actionsFor), cancellationToken);
+                    await table.SubmitTransactionAsync(actions, cancellationToken);
                 }
-                catch (RequestFailedException e) when (e.Status == 404)
+                catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
                 {
-                    // Some reservation is already settled (a retry): settle the rest one by one.
-                    foreach (var key in chunk)
-                    {
-                        try
-                        {
-                            await table.SubmitTransactionAsync(actionsFor(key), cancellationToken);
-                        }
-                        catch (RequestFailedException one) when (one.Status == 404)
-                        {
-                            await alreadySettled(key, cancellationToken);
-                        }
-                    }
+                    // The shard changed (a claim, or a concurrent attempt settling the same order): read it again.
                 }
             }
         }
+    }
+
+    /// <summary>The order's reservation rows in one shard, by key id.</summary>
+    private async Task<Dictionary<string, TableEntity>> ReadReservationsAsync(Sku sku, int shard, string orderReference, CancellationToken cancellationToken)
+    {
+        var prefix = ReservationPrefixOf(orderReference);
+        var found = new Dictionary<string, TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(RangeFilter(Partition(sku.Id, shard), prefix, After(prefix)), cancellationToken: cancellationToken))
+        {
+            found[KeyRefOfReservation(row.RowKey, shard).KeyId] = row;
+        }
+
+        return found;
     }
 
     /// <summary>A key bound to a delivered order must be sold to that order; anything else is an alarm for ops.</summary>
@@ -277,11 +371,13 @@ internal sealed class CardKeyInventory(TableServiceClient tables, DataKeyRing da
                 key.KeyId, sku.Id, orderReference, row.GetString("State"), row.GetString("OrderReference"));
         }
     }
+}
 
-    private static IEnumerable<int> RandomOrder(int count)
-    {
-        var shards = Enumerable.Range(0, count).ToArray();
-        Random.Shared.Shuffle(shards);
-        return shards;
-    }
+/// <summary>Why a key was voided.</summary>
+internal static class VoidReasons
+{
+    public const string Expired = "expired";
+    public const string ByOps = "voided-by-ops";
+
+    public static ShardCounts CountsChange(string reason) => new(-1, 0, 0, 1, reason == Expired ? 1 : 0, 0m, 0);
 }

@@ -5,25 +5,33 @@ using Fulfilment.Orders;
 namespace Fulfilment.Inventory;
 
 /// <summary>
-/// Layout of the CardKeys table. A SKU's keys are spread over <see cref="Sku.ShardCount"/> partitions
-/// (<c>{sku}|{shard}</c>); a key's shard follows from its id. In its partition a key has:
+/// Layout of the CardKeys table. A SKU's keys are spread over shard partitions (<c>{sku}|{shard}</c>); a key's shard
+/// follows from its id and the SKU's shard count when it was imported. In its partition a key has:
 /// <list type="bullet">
-/// <item><c>key|{keyId}</c> — the key itself: sealed ciphertext, DEK id, state (available, reserved, sold), order;</item>
-/// <item><c>avail|{keyId}</c> — present while the key is in stock, so finding stock never scans sold keys;</item>
-/// <item><c>resv|{partnerId}|{orderId}|{keyId}</c> — present while the key is reserved for that order, so a
-/// retried fulfilment finds what an earlier, crashed attempt reserved with one range query per shard.</item>
+/// <item><c>key|{keyId}</c> — the key itself: sealed ciphertext, DEK id, batch, state (available, reserved, sold,
+/// void), order;</item>
+/// <item><c>avail|{keyId}</c> — present while the key is in stock (with its batch, cost and expiry), so finding stock
+/// never reads sold keys;</item>
+/// <item><c>resv|{partnerId}|{orderId}|{keyId}</c> — present while the key is reserved for that order, so a retried
+/// fulfilment finds what an earlier, crashed attempt reserved with one range query per shard;</item>
+/// <item><c>!counts</c> — the shard's counts by state. Every transition rewrites the rows above <em>and</em> this row,
+/// conditional on its ETag, in one entity-group transaction: the counts cannot drift from the keys.</item>
 /// </list>
-/// Every transition rewrites these rows in one entity-group transaction: a key is never in two states.
+/// The SKU's <see cref="StockMap"/> row (partition <c>{sku}</c>) says which shards may have keys in stock.
 /// </summary>
 internal static class InventoryRows
 {
     public const string Available = "available";
     public const string Reserved = "reserved";
     public const string Sold = "sold";
+    public const string Voided = "void";
 
     public const string KeyPrefix = "key|";
     public const string AvailablePrefix = "avail|";
     public const string ReservationPrefix = "resv|";
+
+    /// <summary>Sorts just before the <c>avail|</c> rows, so one query reads the counts and the first keys in stock.</summary>
+    public const string CountsRow = "!counts";
 
     public static string Partition(string sku, int shard) => $"{sku}|{shard.ToString("D2", CultureInfo.InvariantCulture)}";
 
@@ -46,4 +54,7 @@ internal static class InventoryRows
         Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {to}");
 
     public static KeyRef KeyRefOfReservation(string rowKey, int shard) => new(shard, rowKey[(rowKey.LastIndexOf('|') + 1)..]);
+
+    /// <summary>Every shard a key of the SKU may be in: its current shard count and every earlier one.</summary>
+    public static IEnumerable<int> AllShards(Sku sku) => Enumerable.Range(0, sku.ShardSlots);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;
@@ -14,7 +15,8 @@ namespace Fulfilment.Inventory;
 internal sealed record RejectedKey(int Line, string Reason);
 
 /// <summary>What an import did. <see cref="Error"/> says why it stopped early (the keys before it were imported).</summary>
-internal sealed record ImportReport(string Sku, int Received, int Imported, IReadOnlyList<RejectedKey> Rejected, int OrdersReleased, string? Error = null);
+internal sealed record ImportReport(
+    string Sku, string BatchId, int Received, int Imported, IReadOnlyList<RejectedKey> Rejected, int OrdersReleased, string? Error = null);
 
 /// <summary>The upload is not what it claims to be (a JSON upload that is not an array of strings).</summary>
 internal sealed class InvalidUploadException(string message) : Exception(message);
@@ -22,19 +24,22 @@ internal sealed class InvalidUploadException(string message) : Exception(message
 /// <summary>
 /// Imports card keys into a SKU's inventory, streaming: the upload is read and written a chunk at a time, never held
 /// whole. Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new DEK every
-/// <see cref="DataKeyRing.MaxKeysPerDek"/> keys), and written in entity-group transactions. Blanks, duplicates within
-/// the upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock (the
-/// insert conflicts: no scan) are rejected with their line. Then orders awaiting stock of the SKU are queued again,
-/// oldest first.
+/// <see cref="DataKeyRing.MaxKeysPerDek"/> keys), and written in entity-group transactions together with the shard's
+/// counts (so one shard's transactions go one after another; shards go in parallel). Blanks, duplicates within the
+/// upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock (the insert
+/// conflicts; for keys imported under an earlier shard count, one point read: never a scan) are rejected with their
+/// line. Shards that got keys are marked in the stock map after each chunk; then orders awaiting stock of the SKU are
+/// queued again, oldest first.
 /// </summary>
 internal sealed class KeyImport(
-    TableServiceClient tables, DataKeyRing dataKeys, AwaitingStockList awaiting, ILogger<KeyImport> logger)
+    TableServiceClient tables, DataKeyRing dataKeys, KeyBatches batches, StockMap stockMap, CardKeyInventory inventory, LowStockWatch lowStock,
+    AwaitingStockList awaiting, ILogger<KeyImport> logger)
 {
     public const int MaxKeyLength = 512;
     public const int MaxKeysPerUpload = 250_000;
-    private const int KeysPerTransaction = 50; // two entities per key, 100 per transaction at most
+    private const int KeysPerTransaction = 49; // two entities per key and the counts: 100 per transaction at most
     private const int KeysPerChunk = 5_000;
-    private const int ConcurrentTransactions = 8;
+    private const int ConcurrentShards = 8;
 
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
 
@@ -72,7 +77,8 @@ internal sealed class KeyImport(
         }
     }
 
-    public async Task<ImportReport> ImportAsync(Sku sku, IAsyncEnumerable<(int Line, string Text)> entries, CancellationToken cancellationToken)
+    public async Task<ImportReport> ImportAsync(
+        Sku sku, KeyBatch batch, IAsyncEnumerable<(int Line, string Text)> entries, CancellationToken cancellationToken)
     {
         var rejected = new ConcurrentBag<RejectedKey>();
         var fingerprintKey = await dataKeys.GetFingerprintKeyAsync(sku.Id, cancellationToken);
@@ -89,7 +95,7 @@ internal sealed class KeyImport(
             }
 
             sealedUnderDek += chunk.Count;
-            imported += await WriteAsync(sku, chunk, dek, rejected, cancellationToken);
+            imported += await WriteAsync(sku, batch, chunk, dek, rejected, cancellationToken);
             chunk.Clear();
             logger.LogInformation("Importing into {Sku}: {Received} keys read, {Imported} imported so far", sku.Id, received, imported);
         }
@@ -133,10 +139,16 @@ internal sealed class KeyImport(
             await WriteChunkAsync();
         }
 
+        if (imported > 0)
+        {
+            await batches.AddImportedAsync(batch, imported, cancellationToken);
+            await lowStock.CheckAsync(sku, await inventory.GetStockAsync(sku, cancellationToken), cancellationToken);
+        }
+
         var released = imported > 0 ? await awaiting.ReleaseAsync(sku.Id, imported, cancellationToken) : 0;
-        logger.LogInformation("Imported {Imported} of {Received} keys into {Sku} ({Rejected} rejected); {Released} waiting orders queued",
-            imported, received, sku.Id, rejected.Count, released);
-        return new ImportReport(sku.Id, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
+        logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected); {Released} waiting orders queued",
+            imported, received, sku.Id, batch.BatchId, rejected.Count, released);
+        return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
     }
 
     /// <summary>A valid entry's key id and key, or null after recording why it is rejected.</summary>
@@ -156,45 +168,102 @@ internal sealed class KeyImport(
         return null;
     }
 
-    /// <summary>Writes a chunk's keys, transactions of one shard partition each, several at a time; returns how many were new.</summary>
+    /// <summary>Writes a chunk's keys, one shard's transactions after another, several shards at a time; returns how many were new.</summary>
     private async Task<int> WriteAsync(
-        Sku sku, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
+        Sku sku, KeyBatch batch, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
+        CancellationToken cancellationToken)
     {
-        var transactions = keys
-            .GroupBy(k => ShardOf(k.KeyId, sku.ShardCount))
-            .SelectMany(shard => shard.Chunk(KeysPerTransaction).Select(batch => (Shard: shard.Key, Keys: batch.ToList())));
         var written = 0;
-        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentTransactions, CancellationToken = cancellationToken },
-            async (transaction, ct) => Interlocked.Add(ref written, await WriteTransactionAsync(sku, transaction.Shard, transaction.Keys, dek, rejected, ct)));
+        var stocked = new ConcurrentBag<int>();
+        await Parallel.ForEachAsync(keys.GroupBy(k => ShardOf(k.KeyId, sku.ShardCount)),
+            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentShards, CancellationToken = cancellationToken },
+            async (shard, ct) =>
+            {
+                var fresh = await NotImportedEarlierAsync(sku, shard.ToList(), rejected, ct);
+                var added = await WriteShardAsync(sku, batch, shard.Key, fresh, dek, rejected, ct);
+                if (added > 0)
+                {
+                    stocked.Add(shard.Key);
+                    Interlocked.Add(ref written, added);
+                }
+            });
+        await stockMap.MarkStockedAsync(sku.Id, stocked.ToList(), cancellationToken);
         return written;
     }
 
-    private async Task<int> WriteTransactionAsync(
-        Sku sku, int shard, List<(int Line, string KeyId, string Key)> pending, DataKey dek, ConcurrentBag<RejectedKey> rejected,
+    /// <summary>
+    /// A key imported while the SKU had another shard count may live in another shard: it is looked up there (one point
+    /// read per earlier shard count), so it is rejected as already in stock just like a key whose insert conflicts.
+    /// </summary>
+    private async Task<List<(int Line, string KeyId, string Key)>> NotImportedEarlierAsync(
+        Sku sku, List<(int Line, string KeyId, string Key)> keys, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
+    {
+        if (sku.PastShardCounts.Count == 0)
+        {
+            return keys;
+        }
+
+        var fresh = new ConcurrentBag<(int Line, string KeyId, string Key)>();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            var current = ShardOf(key.KeyId, sku.ShardCount);
+            foreach (var shard in sku.PastShardCounts.Select(count => ShardOf(key.KeyId, count)).Where(s => s != current).Distinct())
+            {
+                if ((await table.GetEntityIfExistsAsync<TableEntity>(Partition(sku.Id, shard), KeyRow(key.KeyId), cancellationToken: ct)).HasValue)
+                {
+                    rejected.Add(new RejectedKey(key.Line, "already in stock"));
+                    return;
+                }
+            }
+
+            fresh.Add(key);
+        });
+        return fresh.OrderBy(k => k.Line).ToList();
+    }
+
+    /// <summary>Writes one shard's keys in transactions of <see cref="KeysPerTransaction"/>, each also adding them to the shard's counts.</summary>
+    private async Task<int> WriteShardAsync(
+        Sku sku, KeyBatch batch, int shard, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
         CancellationToken cancellationToken)
     {
         var partition = Partition(sku.Id, shard);
-        while (pending.Count > 0)
+        var counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
+        var written = 0;
+        foreach (var transaction in keys.Chunk(KeysPerTransaction))
         {
-            try
+            var pending = transaction.ToList();
+            while (pending.Count > 0)
             {
-                await table.SubmitTransactionAsync(pending.SelectMany(k => Rows(sku.Id, partition, k.KeyId, k.Key, dek)), cancellationToken);
-                return pending.Count;
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } index)
-            {
-                // That key is already in this SKU's inventory (in any state, sold included): reject it, retry the rest.
-                var duplicate = pending[index / 2];
-                rejected.Add(new RejectedKey(duplicate.Line, "already in stock"));
-                pending.RemoveAt(index / 2);
+                var actions = pending.SelectMany(k => Rows(sku.Id, partition, k.KeyId, k.Key, dek, batch)).ToList();
+                var added = new ShardCounts(pending.Count, 0, 0, 0, 0, 0m, 0);
+                actions.Add(counts.Write(partition, added));
+                try
+                {
+                    var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
+                    counts = (counts + added) with { ETag = responses.Value[^1].Headers.ETag };
+                    written += pending.Count;
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 && e.Status == 409)
+                {
+                    // That key is already in this SKU's inventory (in any state, sold included): reject it, retry the rest.
+                    var duplicate = pending[index / 2];
+                    rejected.Add(new RejectedKey(duplicate.Line, "already in stock"));
+                    pending.RemoveAt(index / 2);
+                }
+                catch (RequestFailedException e) when (e.Status is 409 or 412)
+                {
+                    // A claim or another import changed the shard's counts: read them again.
+                    counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
+                }
             }
         }
 
-        return 0;
+        return written;
     }
 
-    /// <summary>The two rows of a newly imported key: the sealed key and its in-stock marker.</summary>
-    internal static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek)
+    /// <summary>The two rows of a newly imported key: the sealed key and its in-stock marker (with its batch's cost and expiry).</summary>
+    internal static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek, KeyBatch batch)
     {
         yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, KeyRow(keyId))
         {
@@ -202,8 +271,14 @@ internal sealed class KeyImport(
             ["DekId"] = dek.Id,
             ["SealedKey"] = CardKeyCipher.Seal(dek.Key, sku, keyId, key),
             ["FormatVersion"] = CardKeyCipher.FormatVersion,
+            ["BatchId"] = batch.BatchId,
             ["ImportedAt"] = DateTimeOffset.UtcNow,
         });
-        yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, AvailableRow(keyId)));
+        yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, AvailableRow(keyId))
+        {
+            ["BatchId"] = batch.BatchId,
+            ["UnitCost"] = batch.UnitCost?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ExpiresAt"] = batch.ExpiresAt,
+        });
     }
 }

@@ -19,4 +19,8 @@ internal sealed class QueueOptions
     /// <summary>Alerts for ops (an order needs attention): read by monitoring or an operator.</summary>
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OpsAlertsQueue must be a valid Storage queue name.")]
     public string OpsAlertsQueue { get; set; } = "ops-alerts";
+
+    /// <summary>Low-stock alerts: one message when a SKU's available keys fall to its threshold.</summary>
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "StockAlertsQueue must be a valid Storage queue name.")]
+    public string StockAlertsQueue { get; set; } = "stock-alerts";
 }

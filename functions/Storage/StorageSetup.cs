@@ -12,7 +12,7 @@ internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient
         await Task.WhenAll(TableNames.All.Select(name => tables.GetTableClient(name).CreateIfNotExistsAsync(cancellationToken)));
         var o = queueOptions.Value;
         string[] triggered = [o.OrderFulfilmentQueue, o.RedemptionRetryQueue, o.PartnerNotificationQueue];
-        var names = triggered.Concat(triggered.Select(q => q + QueueMessages.PoisonSuffix)).Append(o.OpsAlertsQueue);
+        var names = triggered.Concat(triggered.Select(q => q + QueueMessages.PoisonSuffix)).Append(o.OpsAlertsQueue).Append(o.StockAlertsQueue);
         await Task.WhenAll(names.Select(name => queues.GetQueueClient(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
     }
 }

@@ -9,10 +9,11 @@ internal static class TableNames
     public const string Orders = "Orders";
     public const string AwaitingStock = "AwaitingStock";
     public const string CardKeys = "CardKeys";
+    public const string KeyBatches = "KeyBatches";
     public const string DataKeys = "DataKeys";
     public const string QueueFailures = "QueueFailures";
     public const string RedemptionLog = "RedemptionLog";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, AwaitingStock, CardKeys, DataKeys, QueueFailures, RedemptionLog];
+        [Partners, PartnerApiKeys, Skus, Orders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog];
 }

@@ -6,7 +6,7 @@ namespace Fulfilment.IntegrationTests;
 public sealed class InventoryConcurrencyTests(StorageFixture storage)
 {
     [Fact]
-    public async Task Eight_workers_200_orders_150_keys_sell_no_key_twice_and_the_rest_wait_for_stock()
+    public async Task Eight_workers_200_orders_150_keys_sell_no_key_twice_the_rest_wait_for_stock_and_counts_match_the_keys()
     {
         const int Orders = 200;
         const int Keys = 150;
@@ -47,6 +47,7 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
         var all = (await ReadAllAsync(workers, partner, Orders)).SelectMany(o => o.Keys.Select(k => k.Code)).ToList();
         Assert.Equal(Orders, all.Distinct().Count());
         await workers.WaitForStockAsync(sku, (0, 0, Orders));
+        Assert.Equal((0, 0, Orders, 0), await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, sku));
     }
 
     [Fact]

@@ -52,8 +52,9 @@ public sealed class OrderOpsTests(StorageFixture storage)
     {
         await using var scenario = await Scenario.StartAsync(storage);
         var partner = await scenario.NewPartnerAsync();
-        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        var sku = await scenario.NewCardKeySkuAsync();
         await scenario.Ops.SaveSkuAsync(sku, "Gift card", "card-key", 10m, "CNY", unitCost: 7.5m);
+        await scenario.Ops.ImportKeysAsync(sku, Scenario.NewCardKeys(3)); // the batch costs the SKU's unit cost
         var withoutCost = await scenario.NewCardKeySkuAsync();
 
         await scenario.PayAsync(partner, sku, "order-1");
@@ -62,10 +63,10 @@ public sealed class OrderOpsTests(StorageFixture storage)
         var skus = await scenario.Ops.ListSkusAsync();
         var row = skus.Single(s => s.Sku == sku);
         Assert.Equal((10m, 7.5m, 2.5m, 25m), (row.UnitPrice, row.UnitCost, row.UnitMargin!.Value, row.MarginPercent!.Value));
-        Assert.Equal(new SkuStockLevels(2, 0, 1), row.Stock);
+        Assert.Equal(new SkuStockLevels(2, 0, 1, 0, 0), row.Stock);
         Assert.Equal(2.5m, row.SoldMargin);
         var unknown = skus.Single(s => s.Sku == withoutCost);
         Assert.Null(unknown.UnitMargin);
-        Assert.Null(unknown.SoldMargin);
+        Assert.Equal(0m, unknown.SoldMargin); // nothing sold yet: nothing earned, whatever the cost
     }
 }

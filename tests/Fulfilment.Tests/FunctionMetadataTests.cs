@@ -23,8 +23,8 @@ public sealed class FunctionMetadataTests
 
         Assert.Equal(
             ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
-             "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
-             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku"],
+             "ListKeyBatches", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
+             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "VoidKey", "VoidKeyBatch"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);

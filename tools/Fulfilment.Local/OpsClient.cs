@@ -6,9 +6,37 @@ namespace Fulfilment.Local;
 
 public sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey);
 
-public sealed record StockLevels(string Sku, int Available, int Reserved, int Sold);
+public sealed record StockLevels(
+    string Sku, int Available, int Reserved, int Sold, int Void, int Expired, decimal SoldCost, int SoldWithoutCost, decimal? SoldMargin,
+    int? LowStockThreshold);
 
-public sealed record ImportResult(string Sku, int Received, int Imported, IReadOnlyList<ImportRejection> Rejected, int OrdersReleased);
+public sealed record ImportResult(string Sku, string BatchId, int Received, int Imported, IReadOnlyList<ImportRejection> Rejected, int OrdersReleased);
+
+/// <summary>Where an upload's keys come from: a new batch (supplier, cost, currency, expiry), or an earlier one by id.</summary>
+public sealed record ImportBatch(string? Supplier = null, decimal? UnitCost = null, string? Currency = null, DateTimeOffset? ExpiresAt = null, string? BatchId = null)
+{
+    public string Query()
+    {
+        var parts = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (value is not null) parts.Add($"{name}={Uri.EscapeDataString(value)}");
+        }
+
+        Add("supplier", Supplier);
+        Add("unitCost", UnitCost?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("currency", Currency);
+        Add("expiresAt", ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Add("batchId", BatchId);
+        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
+    }
+}
+
+public sealed record KeyBatchSummary(
+    string BatchId, string? Supplier, decimal? UnitCost, string Currency, DateTimeOffset ImportedAt, DateTimeOffset? ExpiresAt, bool Expired,
+    int Imported, int Available, int Reserved, int Sold, int Void);
+
+public sealed record BatchVoidReport(string Sku, string BatchId, string Reason, int Voided, int Reserved);
 
 public sealed record ImportRejection(int Line, string Reason);
 
@@ -21,11 +49,11 @@ public sealed record OrderTraceEvent(
 
 public sealed record OrderTrace(OpsOrder Order, IReadOnlyList<OrderTraceEvent> Trace);
 
-public sealed record SkuStockLevels(int Available, int Reserved, int Sold);
+public sealed record SkuStockLevels(int Available, int Reserved, int Sold, int Void = 0, int Expired = 0);
 
 public sealed record SkuSummary(
     string Sku, string Kind, string Currency, decimal UnitPrice, decimal? UnitCost, decimal? UnitMargin, decimal? MarginPercent,
-    SkuStockLevels? Stock, decimal? SoldMargin);
+    int? LowStockThreshold, SkuStockLevels? Stock, decimal? SoldMargin);
 
 public sealed record PoisonQueueSummary(string Queue, string OriginalQueue, int ApproximateCount);
 
@@ -52,18 +80,30 @@ public sealed class OpsClient(HttpClient http)
 
     public async Task SaveSkuAsync(
         string sku, string name, string kind, decimal unitPrice, string currency,
-        string[]? suppliers = null, string? productCode = null, decimal? unitCost = null, CancellationToken cancellationToken = default)
+        string[]? suppliers = null, string? productCode = null, decimal? unitCost = null, CancellationToken cancellationToken = default,
+        int? shardCount = null, int? lowStockThreshold = null)
     {
-        var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode, unitCost }, cancellationToken);
+        var response = await http.PutAsJsonAsync(
+            $"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode, unitCost, shardCount, lowStockThreshold }, cancellationToken);
         await ReadAsync<JsonElement>(response, cancellationToken);
     }
 
-    public async Task<ImportResult> ImportKeysAsync(string sku, IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    public async Task<ImportResult> ImportKeysAsync(
+        string sku, IEnumerable<string> keys, CancellationToken cancellationToken = default, ImportBatch? batch = null)
     {
         var body = new StringContent(string.Join('\n', keys) + "\n", Encoding.UTF8, "text/plain");
-        var response = await http.PostAsync($"api/ops/skus/{sku}/keys", body, cancellationToken);
+        var response = await http.PostAsync($"api/ops/skus/{sku}/keys{batch?.Query()}", body, cancellationToken);
         return await ReadAsync<ImportResult>(response, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<KeyBatchSummary>> ListBatchesAsync(string sku, CancellationToken cancellationToken = default) =>
+        (await ReadAsync<BatchList>(await http.GetAsync($"api/ops/skus/{sku}/batches", cancellationToken), cancellationToken)).Batches;
+
+    public Task<HttpResponseMessage> VoidKeyAsync(string sku, string keyId, CancellationToken cancellationToken = default) =>
+        http.PostAsync($"api/ops/skus/{sku}/keys/{keyId}/void", null, cancellationToken);
+
+    public async Task<BatchVoidReport> VoidBatchAsync(string sku, string batchId, CancellationToken cancellationToken = default) =>
+        await ReadAsync<BatchVoidReport>(await http.PostAsync($"api/ops/skus/{sku}/batches/{batchId}/void", null, cancellationToken), cancellationToken);
 
     public async Task<StockLevels> GetStockAsync(string sku, CancellationToken cancellationToken = default) =>
         await ReadAsync<StockLevels>(await http.GetAsync($"api/ops/skus/{sku}/stock", cancellationToken), cancellationToken);
@@ -92,6 +132,8 @@ public sealed class OpsClient(HttpClient http)
         await ReadAsync<PoisonActionReport>(await http.PostAsJsonAsync($"api/ops/poison/{poisonQueue}/purge", filter, cancellationToken), cancellationToken);
 
     private sealed record SkuList(IReadOnlyList<SkuSummary> Skus);
+
+    private sealed record BatchList(string Sku, IReadOnlyList<KeyBatchSummary> Batches);
 
     private sealed record PoisonQueueList(IReadOnlyList<PoisonQueueSummary> Queues);
 

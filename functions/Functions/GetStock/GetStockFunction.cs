@@ -6,7 +6,7 @@ using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.GetStock;
 
-/// <summary>GET /api/ops/skus/{sku}/stock — available, reserved and sold key counts.</summary>
+/// <summary>GET /api/ops/skus/{sku}/stock — keys available, reserved, sold and void (expired among them), from the shards' counts; the cost and margin of those sold.</summary>
 internal sealed class GetStockFunction(OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
 {
     public string Name => "GetStock";
@@ -20,7 +20,13 @@ internal sealed class GetStockFunction(OpsAuthentication ops, SkuCatalogue catal
 
         var skuId = (string)context.GetRouteValue("sku")!;
         return await catalogue.FindAsync(skuId, context.RequestAborted) is { Kind: SkuKind.CardKey } sku
-            ? Results.Json(await inventory.GetStockAsync(sku, context.RequestAborted))
+            ? Results.Json(await inventory.GetStockAsync(sku, context.RequestAborted) is var stock
+                ? new
+                {
+                    stock.Sku, stock.Available, stock.Reserved, stock.Sold, stock.Void, stock.Expired, stock.SoldCost, stock.SoldWithoutCost,
+                    SoldMargin = stock.SoldMargin(sku), sku.LowStockThreshold,
+                }
+                : null)
             : ApiResults.NotFound($"No card-key SKU '{skuId}'.");
     }
 }

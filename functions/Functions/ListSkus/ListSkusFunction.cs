@@ -7,7 +7,7 @@ namespace Fulfilment.Functions.ListSkus;
 
 /// <summary>
 /// GET /api/ops/skus — every SKU with its price, cost and margin per unit, and for card keys its stock and the margin
-/// of the keys sold so far (null where the cost was never given).
+/// of the keys sold so far: price × sold − what those keys cost, by their batches (null if a sold key's cost is unknown).
 /// </summary>
 internal sealed class ListSkusFunction(OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
 {
@@ -27,16 +27,17 @@ internal sealed class ListSkusFunction(OpsAuthentication ops, SkuCatalogue catal
             rows.Add(new SkuRow(
                 sku.Id, sku.Name, sku.Kind, sku.Currency, sku.UnitPrice, sku.UnitCost, sku.UnitMargin,
                 sku.UnitMargin is { } margin ? Math.Round(margin / sku.UnitPrice * 100, 2) : null,
-                stock is null ? null : new SkuStock(stock.Available, stock.Reserved, stock.Sold),
-                stock is null ? null : stock.Sold * sku.UnitMargin));
+                sku.LowStockThreshold,
+                stock is null ? null : new SkuStock(stock.Available, stock.Reserved, stock.Sold, stock.Void, stock.Expired),
+                stock?.SoldMargin(sku)));
         }
 
         return Results.Json(new { skus = rows });
     }
 
-    private sealed record SkuStock(int Available, int Reserved, int Sold);
+    private sealed record SkuStock(int Available, int Reserved, int Sold, int Void, int Expired);
 
     private sealed record SkuRow(
         string Sku, string Name, string Kind, string Currency, decimal UnitPrice, decimal? UnitCost, decimal? UnitMargin,
-        decimal? MarginPercent, SkuStock? Stock, decimal? SoldMargin);
+        decimal? MarginPercent, int? LowStockThreshold, SkuStock? Stock, decimal? SoldMargin);
 }

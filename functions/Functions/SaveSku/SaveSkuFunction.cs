@@ -10,7 +10,8 @@ namespace Fulfilment.Functions.SaveSku;
 
 /// <summary>
 /// PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency", "unitCost"?}</c>, plus for
-/// top-ups and redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
+/// card keys <c>"shardCount"</c> (partitions for new imports) and <c>"lowStockThreshold"</c>, and for top-ups and
+/// redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
 /// </summary>
 internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalogue, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
 {
@@ -37,6 +38,13 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
         if (body.UnitPrice is not > 0) problems.Add("unitPrice must be a positive number");
         if (body.UnitCost is < 0) problems.Add("unitCost must not be negative");
         if (!CurrencyCode.IsValid(body.Currency)) problems.Add("currency must be a three-letter ISO 4217 code");
+        if (body.ShardCount is < 1 or > 64) problems.Add("shardCount must be 1-64");
+        if (body.LowStockThreshold is < 0) problems.Add("lowStockThreshold must not be negative");
+        if (body.Kind != SkuKind.CardKey && (body.ShardCount is not null || body.LowStockThreshold is not null))
+        {
+            problems.Add("shardCount and lowStockThreshold are for card keys only");
+        }
+
         var supplierNames = body.Suppliers ?? [];
         if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption)
         {
@@ -56,10 +64,14 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
                 Suppliers = supplierNames,
                 ProductCode = body.ProductCode,
                 UnitCost = body.UnitCost,
+                LowStockThreshold = body.LowStockThreshold,
             },
+            body.ShardCount,
             context.RequestAborted);
         return Results.Json(sku);
     }
 
-    private sealed record SkuBody(string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode, decimal? UnitCost);
+    private sealed record SkuBody(
+        string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode, decimal? UnitCost,
+        int? ShardCount, int? LowStockThreshold);
 }

@@ -1,0 +1,41 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Inventory;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.ListKeyBatches;
+
+/// <summary>
+/// GET /api/ops/skus/{sku}/batches — the SKU's import batches, oldest first: supplier, unit cost, currency, import time,
+/// expiry, whether it expired, and its keys by state. Expired batches with keys still in stock are the ones to void.
+/// </summary>
+internal sealed class ListKeyBatchesFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyVoiding voiding) : IHttpFunction
+{
+    public string Name => "ListKeyBatches";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var skuId = (string)context.GetRouteValue("sku")!;
+        if (await catalogue.FindAsync(skuId, context.RequestAborted) is not { Kind: SkuKind.CardKey } sku)
+        {
+            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+        }
+
+        var report = await voiding.ReportAsync(sku, await batches.ListAsync(sku.Id, context.RequestAborted), context.RequestAborted);
+        return Results.Json(new
+        {
+            sku = sku.Id,
+            batches = report.Select(r => new
+            {
+                r.Batch.BatchId, r.Batch.Supplier, r.Batch.UnitCost, r.Batch.Currency, r.Batch.ImportedAt, r.Batch.ExpiresAt,
+                r.Expired, r.Batch.Imported, r.Available, r.Reserved, r.Sold, r.Void,
+            }),
+        });
+    }
+}

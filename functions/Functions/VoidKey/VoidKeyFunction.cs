@@ -1,0 +1,41 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Inventory;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.VoidKey;
+
+/// <summary>POST /api/ops/skus/{sku}/keys/{keyId}/void — takes one key in stock out of stock for good; 409 if it is reserved, sold or void.</summary>
+internal sealed class VoidKeyFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyVoiding voiding) : IHttpFunction
+{
+    public string Name => "VoidKey";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var skuId = (string)context.GetRouteValue("sku")!;
+        var keyId = (string)context.GetRouteValue("keyId")!;
+        if (await catalogue.FindFreshAsync(skuId, context.RequestAborted) is not { Kind: SkuKind.CardKey } sku)
+        {
+            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+        }
+
+        if (keyId.Length < 4 || !keyId.All(char.IsAsciiHexDigitLower))
+        {
+            return ApiResults.NotFound($"No key '{keyId}' in SKU '{skuId}'.");
+        }
+
+        return await voiding.VoidKeyAsync(sku, keyId, context.RequestAborted) switch
+        {
+            null => Results.Json(new { sku = sku.Id, keyId, state = InventoryRows.Voided, reason = VoidReasons.ByOps }),
+            "missing" => ApiResults.NotFound($"No key '{keyId}' in SKU '{skuId}'."),
+            var state => ApiResults.Error(StatusCodes.Status409Conflict, "key_not_in_stock",
+                $"Key '{keyId}' is {state}: only keys in stock can be voided (a reserved key belongs to an order in flight, a sold key to its buyer)."),
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Inventory;
+using Fulfilment.Ops;
+
+namespace Fulfilment.Functions.VoidKeyBatch;
+
+/// <summary>
+/// POST /api/ops/skus/{sku}/batches/{batchId}/void — voids every key of the batch still in stock (as expired if the batch
+/// expired); answers how many, and how many were reserved for orders in flight (run it again once those settle).
+/// </summary>
+internal sealed class VoidKeyBatchFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyVoiding voiding) : IHttpFunction
+{
+    public string Name => "VoidKeyBatch";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var skuId = (string)context.GetRouteValue("sku")!;
+        var batchId = (string)context.GetRouteValue("batchId")!;
+        if (await catalogue.FindFreshAsync(skuId, context.RequestAborted) is not { Kind: SkuKind.CardKey } sku)
+        {
+            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+        }
+
+        return await batches.FindAsync(sku.Id, batchId, context.RequestAborted) is { } batch
+            ? Results.Json(await voiding.VoidBatchAsync(sku, batch, context.RequestAborted))
+            : ApiResults.NotFound($"No batch '{batchId}' of SKU '{skuId}'.");
+    }
+}

@@ -1,0 +1,137 @@
+using Azure;
+using Azure.Data.Tables;
+using Fulfilment.Catalogue;
+using Fulfilment.Storage;
+using Microsoft.Extensions.Caching.Memory;
+using static Fulfilment.Inventory.InventoryRows;
+
+namespace Fulfilment.Inventory;
+
+/// <summary>Which shards of a SKU may have keys in stock, and whether the low-stock alert has been raised.</summary>
+internal sealed record StockMapState(string WithStock, bool LowStockAlerted, ETag? ETag)
+{
+    public bool MayHaveStock(int shard) => shard < WithStock.Length && WithStock[shard] == '1';
+
+    public bool AnyStock => WithStock.Contains('1');
+
+    public IEnumerable<int> ShardsWithStock => Enumerable.Range(0, WithStock.Length).Where(MayHaveStock);
+}
+
+/// <summary>
+/// The SKU's stock map: one row (partition <c>{sku}</c>, row <c>shards</c>) marking each shard that may have keys in
+/// stock, so claims go straight to a shard with stock and an empty SKU is known from one read, not by asking every
+/// shard. It is a superset of the truth, kept so by ordering:
+/// <list type="bullet">
+/// <item>whoever puts keys into a shard (import, keys given back) writes them first and marks the shard afterwards;</item>
+/// <item>a shard is unmarked only by reading the map, <em>then</em> finding the shard's count at zero, then writing the
+/// map conditional on the ETag read. Keys put in after that read changed the map's ETag when marked, so the unmarking
+/// fails and is tried again; keys put in before it are seen by the count.</item>
+/// </list>
+/// Claims may pick shards from a copy up to a second old; only a fresh read can say a SKU is empty.
+/// </summary>
+internal sealed class StockMap(TableServiceClient tables, IMemoryCache cache)
+{
+    private const string MapRow = "shards";
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
+    private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
+
+    /// <summary>The map, possibly up to a second old: good for choosing where to look, not for concluding there is no stock.</summary>
+    public async Task<StockMapState> GetRecentAsync(string sku, CancellationToken cancellationToken) =>
+        cache.TryGetValue(("stock-map", sku), out StockMapState? recent) ? recent! : await GetFreshAsync(sku, cancellationToken);
+
+    public async Task<StockMapState> GetFreshAsync(string sku, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(sku, MapRow, cancellationToken: cancellationToken);
+        var state = row.HasValue
+            ? new StockMapState(row.Value!.GetString("WithStock") ?? "", row.Value.GetBoolean("LowStockAlerted") ?? false, row.Value.ETag)
+            : new StockMapState("", false, null);
+        return Remember(sku, state);
+    }
+
+    /// <summary>Marks shards that were just given keys. Call after the keys are written.</summary>
+    public async Task MarkStockedAsync(string sku, IReadOnlyCollection<int> shards, CancellationToken cancellationToken)
+    {
+        if (shards.Count == 0)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            var map = await GetFreshAsync(sku, cancellationToken);
+            if (shards.All(map.MayHaveStock))
+            {
+                return;
+            }
+
+            var marks = map.WithStock.PadRight(shards.Max() + 1, '0').ToCharArray();
+            foreach (var shard in shards)
+            {
+                marks[shard] = '1';
+            }
+
+            if (await TryWriteAsync(sku, map with { WithStock = new string(marks) }, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Unmarks a shard a claimer found empty, unless keys came back to it meanwhile; answers the map after.</summary>
+    public async Task<StockMapState> MarkEmptyAsync(Sku sku, int shard, Func<int, CancellationToken, Task<ShardCounts>> readCounts, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var map = await GetFreshAsync(sku.Id, cancellationToken);
+            if (!map.MayHaveStock(shard) || (await readCounts(shard, cancellationToken)).Available > 0)
+            {
+                return map;
+            }
+
+            var marks = map.WithStock.ToCharArray();
+            marks[shard] = '0';
+            var emptied = map with { WithStock = new string(marks) };
+            if (await TryWriteAsync(sku.Id, emptied, cancellationToken))
+            {
+                return emptied;
+            }
+        }
+    }
+
+    /// <summary>Sets or clears the low-stock flag if it is not so already; true if this call changed it.</summary>
+    public async Task<bool> TrySetLowStockAlertedAsync(string sku, bool alerted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var map = await GetFreshAsync(sku, cancellationToken);
+            if (map.LowStockAlerted == alerted)
+            {
+                return false;
+            }
+
+            if (await TryWriteAsync(sku, map with { LowStockAlerted = alerted }, cancellationToken))
+            {
+                return true;
+            }
+        }
+    }
+
+    private async Task<bool> TryWriteAsync(string sku, StockMapState next, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(sku, MapRow) { ["WithStock"] = next.WithStock, ["LowStockAlerted"] = next.LowStockAlerted };
+        try
+        {
+            var response = next.ETag is { } etag
+                ? await table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken)
+                : await table.AddEntityAsync(row, cancellationToken);
+            Remember(sku, next with { ETag = response.Headers.ETag });
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    private StockMapState Remember(string sku, StockMapState state) => cache.Set(("stock-map", sku), state, CacheLifetime);
+}
