@@ -91,8 +91,16 @@ internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys 
     {
         var entity = (await table.GetEntityIfExistsAsync<TableEntity>(sku, id, cancellationToken: cancellationToken)).Value
             ?? throw new SealedValueException($"data key {id} of SKU {sku} does not exist");
-        var kek = await keks.GetVersionAsync(entity.GetString("KekVersion"), cancellationToken);
-        return Aead.Open(kek.Key, entity.GetBinary("WrappedKey"), AssociatedData(sku, id));
+        var version = entity.GetString("KekVersion");
+        try
+        {
+            var kek = await keks.GetVersionAsync(version, cancellationToken);
+            return Aead.Open(kek.Key, entity.GetBinary("WrappedKey"), AssociatedData(sku, id));
+        }
+        catch (SealedValueException e)
+        {
+            throw new SealedValueException($"data key {id} of SKU {sku} (wrapped under KEK version '{version}') does not open: {e.Message}");
+        }
     }
 
     private static string AssociatedData(string sku, string id) => $"dek|v1|{sku}|{id}";

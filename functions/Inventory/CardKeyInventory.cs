@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
@@ -32,19 +33,22 @@ internal sealed class ClaimStatistics
 }
 
 /// <summary>
-/// Claims, sells and gives back card keys. A claim picks a random shard that may have stock (from the SKU's
-/// <see cref="StockMap"/>), reads the shard's counts and first keys in stock in one query, and reserves keys in one
-/// entity-group transaction conditional on the counts' ETag: of concurrent claimers in a shard exactly one wins each
-/// round, and the counts always agree with the keys. An empty shard is unmarked in the map, so an empty SKU costs one
-/// read, not a query per shard. Expired keys met on the way are voided, never sold.
+/// Claims, sells and gives back card keys. A claim picks a shard that may have stock (from the SKU's
+/// <see cref="StockMap"/>; see <see cref="PickShard"/>), reads the shard's counts and the head of its stock queue by
+/// point reads, and reserves keys in one entity-group transaction conditional on the counts' ETag: of concurrent
+/// claimers in a shard exactly one wins, the others try another shard, and the counts always agree with the keys. An
+/// empty shard is unmarked in the map, so an empty SKU costs one read, not a query per shard. Expired keys met on the
+/// way are voided, never sold.
 /// </summary>
 internal sealed class CardKeyInventory(
     TableServiceClient tables, DataKeyRing dataKeys, StockMap stockMap, LowStockWatch lowStock, TimeProvider clock, ILogger<CardKeyInventory> logger)
 {
-    private const int KeysPerClaim = 16; // three actions per key, two per expired key, plus the counts: within 100
-    private const int RoundsPerShard = 20;
+    private const int KeysPerClaim = 16;
+    private const int MaxActionsPerClaim = 96; // three per key claimed, two per expired key; plus the counts: within 100
     private const int KeysPerSettlement = 30;
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
+    private readonly ConcurrentDictionary<string, int> claimersInShard = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, byte>> homeShards = new();
 
     public ClaimStatistics Statistics { get; } = new();
 
@@ -54,7 +58,7 @@ internal sealed class CardKeyInventory(
         var claimed = new List<KeyRef>();
         var map = await stockMap.GetRecentAsync(sku.Id, cancellationToken);
         var mapIsFresh = false;
-        for (var round = 0; claimed.Count < count && round < 4 * sku.ShardSlots + count; round++)
+        for (var round = 0; claimed.Count < count && round < 100 + 4 * (sku.ShardSlots + count); round++)
         {
             var shards = map.ShardsWithStock.ToArray();
             if (shards.Length == 0)
@@ -68,9 +72,29 @@ internal sealed class CardKeyInventory(
                 continue;
             }
 
-            var shard = shards[Random.Shared.Next(shards.Length)];
-            var (keys, shardIsEmpty) = await ClaimFromShardAsync(sku, shard, orderReference, count - claimed.Count, cancellationToken);
+            var shard = PickShard(sku.Id, shards);
+            List<KeyRef> keys;
+            bool shardIsEmpty;
+            try
+            {
+                (keys, shardIsEmpty) = await ClaimFromShardAsync(sku, shard, orderReference, count - claimed.Count, cancellationToken);
+            }
+            finally
+            {
+                claimersInShard.AddOrUpdate(Partition(sku.Id, shard), 0, (_, n) => n - 1);
+            }
+
             claimed.AddRange(keys);
+            var home = homeShards.GetOrAdd(sku.Id, _ => new());
+            if (keys.Count > 0)
+            {
+                home[shard] = 0;
+            }
+            else
+            {
+                home.TryRemove(shard, out _); // lost to another instance, or empty: stay away
+            }
+
             if (shardIsEmpty)
             {
                 (map, mapIsFresh) = (await stockMap.MarkEmptyAsync(sku, shard, (s, ct) => ReadCountsAsync(sku, s, ct), cancellationToken), true);
@@ -85,13 +109,29 @@ internal sealed class CardKeyInventory(
         return claimed;
     }
 
+    /// <summary>
+    /// A shard with stock for this claim. No other claim of this instance is in it right now, if that can be helped: the
+    /// claims of one instance never race each other. And where this instance's last claims won, if it can: instances
+    /// that collided move apart and then keep to their own shards, so under a flash sale claims rarely meet at all.
+    /// </summary>
+    private int PickShard(string sku, int[] shardsWithStock)
+    {
+        var free = shardsWithStock.Where(s => claimersInShard.GetValueOrDefault(Partition(sku, s)) == 0).ToArray();
+        var home = homeShards.GetOrAdd(sku, _ => new());
+        var freeAtHome = free.Where(home.ContainsKey).ToArray();
+        var pool = freeAtHome.Length > 0 ? freeAtHome : free.Length > 0 ? free : shardsWithStock;
+        var shard = pool[Random.Shared.Next(pool.Length)];
+        claimersInShard.AddOrUpdate(Partition(sku, shard), 1, (_, n) => n + 1);
+        return shard;
+    }
+
     /// <summary>Keys reserved for the order by any attempt, including one that crashed before binding them.</summary>
     public async Task<List<KeyRef>> FindReservationsAsync(Sku sku, string orderReference, CancellationToken cancellationToken)
     {
         var found = new List<KeyRef>();
         foreach (var shard in AllShards(sku))
         {
-            found.AddRange((await ReadReservationsAsync(sku, shard, orderReference, cancellationToken)).Keys.Select(keyId => new KeyRef(shard, keyId)));
+            found.AddRange((await QueryReservedKeyIdsAsync(sku, shard, orderReference, cancellationToken)).Select(keyId => new KeyRef(shard, keyId)));
         }
 
         return found;
@@ -149,93 +189,106 @@ internal sealed class CardKeyInventory(
         {
             var row = (await table.GetEntityAsync<TableEntity>(Partition(sku.Id, key.Shard), KeyRow(key.KeyId), cancellationToken: cancellationToken)).Value;
             var dek = await dataKeys.GetAsync(sku.Id, row.GetString("DekId"), cancellationToken);
-            opened.Add((key.KeyId, CardKeyCipher.Open(dek, sku.Id, key.KeyId, row.GetInt32("FormatVersion") ?? 0, row.GetBinary("SealedKey"))));
+            try
+            {
+                opened.Add((key.KeyId, CardKeyCipher.Open(dek, sku.Id, key.KeyId, row.GetInt32("FormatVersion") ?? 0, row.GetBinary("SealedKey"))));
+            }
+            catch (SealedValueException e)
+            {
+                throw new SealedValueException($"card key {key.KeyId} of SKU {sku.Id} (shard {key.Shard}) does not open: {e.Message}");
+            }
         }
 
         return opened;
     }
 
-    /// <summary>Claims up to <paramref name="wanted"/> keys from one shard; says whether the shard has no stock left.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="wanted"/> keys from one shard, oldest first: reads the counts, then the stock queue's
+    /// first rows by point reads, and takes them in one transaction conditional on the counts' ETag (so the rows read are
+    /// exactly the rows taken). Gives up at the first conflict: the caller tries another shard. Says whether the shard
+    /// has no stock left.
+    /// </summary>
     private async Task<(List<KeyRef> Claimed, bool ShardIsEmpty)> ClaimFromShardAsync(
         Sku sku, int shard, string orderReference, int wanted, CancellationToken cancellationToken)
     {
         var partition = Partition(sku.Id, shard);
-        for (var round = 0; round < RoundsPerShard; round++)
+        var counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
+        if (counts.Available == 0)
         {
-            var (counts, inStock) = await ReadCountsAndStockAsync(partition, Math.Min(wanted + 3, KeysPerClaim), cancellationToken); // a few spare, in case some expired
-            if (counts.Available == 0)
-            {
-                return ([], true);
-            }
+            return ([], true);
+        }
 
-            if (inStock.Count == 0)
+        var now = clock.GetUtcNow();
+        var actions = new List<TableTransactionAction>();
+        var change = ShardCounts.None;
+        var claimed = new List<KeyRef>();
+        var expired = 0;
+        var head = counts.Head;
+        var passedOver = false;
+        while (claimed.Count < wanted && head < counts.Tail && actions.Count < MaxActionsPerClaim)
+        {
+            // Read as many rows from the head as keys are still wanted; once gaps or expired keys show up, read ahead more.
+            var take = (int)Math.Min(passedOver ? KeysPerClaim : Math.Min(wanted - claimed.Count, KeysPerClaim), counts.Tail - head);
+            var rows = await Task.WhenAll(Enumerable.Range(0, take).Select(async i =>
             {
-                logger.LogCritical("Shard {Partition} counts {Available} keys available but has none in stock: check its counts", partition, counts.Available);
-                return ([], true);
-            }
-
-            var now = clock.GetUtcNow();
-            var actions = new List<TableTransactionAction>();
-            var change = ShardCounts.None;
-            var claimed = new List<KeyRef>();
-            var expired = 0;
-            foreach (var key in inStock)
+                var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, AvailableRow(head + i), cancellationToken: cancellationToken);
+                return row.HasValue ? row.Value : null;
+            }));
+            foreach (var row in rows)
             {
-                var keyId = key.RowKey[AvailablePrefix.Length..];
-                if (key.GetDateTimeOffset("ExpiresAt") <= now)
+                if (claimed.Count == wanted || actions.Count >= MaxActionsPerClaim)
                 {
-                    actions.AddRange(VoidActions(partition, keyId, VoidReasons.Expired, now));
+                    break;
+                }
+
+                var seq = head++;
+                if (row is null)
+                {
+                    passedOver = true; // a key voided by ops left a gap
+                    continue;
+                }
+
+                var keyId = row.GetString("KeyId");
+                if (row.GetDateTimeOffset("ExpiresAt") <= now)
+                {
+                    actions.AddRange(VoidActions(partition, seq, keyId, VoidReasons.Expired, now));
                     change += VoidReasons.CountsChange(VoidReasons.Expired);
                     expired++;
+                    passedOver = true;
                 }
-                else if (claimed.Count < wanted)
+                else
                 {
-                    actions.AddRange(ReserveActions(key, orderReference, now));
+                    actions.AddRange(ReserveActions(row, orderReference, now));
                     change += new ShardCounts(-1, 1, 0, 0, 0, 0m, 0);
                     claimed.Add(new KeyRef(shard, keyId));
                 }
             }
-
-            actions.Add(counts.Write(partition, change));
-            try
-            {
-                await table.SubmitTransactionAsync(actions, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-            {
-                // Another claim, sale or import changed the shard since we read it: read it again.
-                Statistics.Lost();
-                continue;
-            }
-
-            Statistics.Won();
-            if (expired > 0)
-            {
-                logger.LogWarning("{Count} expired key(s) of {Sku} met in shard {Shard} were voided, not sold", expired, sku.Id, shard);
-            }
-
-            return (claimed, counts.Available + change.Available == 0);
         }
 
-        return ([], false);
-    }
-
-    /// <summary>The shard's counts and its first keys in stock, in one query (the counts row sorts just before them).</summary>
-    private async Task<(ShardCounts Counts, List<TableEntity> InStock)> ReadCountsAndStockAsync(string partition, int take, CancellationToken cancellationToken)
-    {
-        await foreach (var page in table.QueryAsync<TableEntity>(
-            RangeFilter(partition, CountsRow, After(AvailablePrefix)), maxPerPage: take + 1, cancellationToken: cancellationToken).AsPages())
+        actions.Add(counts.Write(partition, change, head: head));
+        try
         {
-            var counts = page.Values.FirstOrDefault(r => r.RowKey == CountsRow);
-            return (ShardCounts.From(counts), page.Values.Where(r => r.RowKey.StartsWith(AvailablePrefix, StringComparison.Ordinal)).ToList());
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            // Another claim, sale or import changed the shard since we read it: try another shard (this one is busy).
+            Statistics.Lost();
+            return ([], false);
         }
 
-        return (ShardCounts.None, []);
+        Statistics.Won();
+        if (expired > 0)
+        {
+            logger.LogWarning("{Count} expired key(s) of {Sku} met in shard {Shard} were voided, not sold", expired, sku.Id, shard);
+        }
+
+        return (claimed, counts.Available + change.Available == 0);
     }
 
     private static IEnumerable<TableTransactionAction> ReserveActions(TableEntity inStock, string orderReference, DateTimeOffset now)
     {
-        var keyId = inStock.RowKey[AvailablePrefix.Length..];
+        var keyId = inStock.GetString("KeyId");
         yield return new(TableTransactionActionType.Delete, inStock, ETag.All);
         yield return new(TableTransactionActionType.Add, new TableEntity(inStock.PartitionKey, ReservationRow(orderReference, keyId))
         {
@@ -252,10 +305,10 @@ internal sealed class CardKeyInventory(
         }, ETag.All);
     }
 
-    /// <summary>An available key → void: its in-stock row goes, its key row says why.</summary>
-    internal static IEnumerable<TableTransactionAction> VoidActions(string partition, string keyId, string reason, DateTimeOffset now)
+    /// <summary>A key in stock → void: its place in the stock queue goes, its key row says why.</summary>
+    internal static IEnumerable<TableTransactionAction> VoidActions(string partition, long seq, string keyId, string reason, DateTimeOffset now)
     {
-        yield return new(TableTransactionActionType.Delete, new TableEntity(partition, AvailableRow(keyId)), ETag.All);
+        yield return new(TableTransactionActionType.Delete, new TableEntity(partition, AvailableRow(seq)), ETag.All);
         yield return new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(keyId))
         {
             ["State"] = Voided,
@@ -263,6 +316,16 @@ internal sealed class CardKeyInventory(
             ["VoidedAt"] = now,
         }, ETag.All);
     }
+
+    /// <summary>The row that puts a key in stock at place <paramref name="seq"/> of its shard's queue.</summary>
+    internal static TableEntity InStockRow(string partition, long seq, string keyId, string? batchId, string? unitCost, DateTimeOffset? expiresAt) =>
+        new(partition, AvailableRow(seq))
+        {
+            ["KeyId"] = keyId,
+            ["BatchId"] = batchId,
+            ["UnitCost"] = unitCost,
+            ["ExpiresAt"] = expiresAt,
+        };
 
     /// <summary>
     /// Sells or gives back the order's reservations among <paramref name="keys"/>, shard by shard, in transactions
@@ -283,7 +346,7 @@ internal sealed class CardKeyInventory(
                 }
 
                 var countsRead = ReadCountsAsync(sku, shard.Key, cancellationToken);
-                var reservations = await ReadReservationsAsync(sku, shard.Key, orderReference, cancellationToken);
+                var reservations = await ReadReservationsAsync(partition, orderReference, shard, cancellationToken);
                 var counts = await countsRead;
                 if (sell && firstRead)
                 {
@@ -302,6 +365,7 @@ internal sealed class CardKeyInventory(
 
                 var actions = new List<TableTransactionAction>();
                 var change = ShardCounts.None;
+                var tail = counts.Tail;
                 foreach (var key in pending)
                 {
                     var reservation = reservations[key.KeyId];
@@ -319,22 +383,20 @@ internal sealed class CardKeyInventory(
                     }
                     else
                     {
-                        actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, AvailableRow(key.KeyId))
-                        {
-                            ["BatchId"] = reservation.GetString("BatchId"),
-                            ["UnitCost"] = reservation.GetString("UnitCost"),
-                            ["ExpiresAt"] = reservation.GetDateTimeOffset("ExpiresAt"),
-                        }));
+                        var seq = tail++;
+                        actions.Add(new(TableTransactionActionType.Add, InStockRow(
+                            partition, seq, key.KeyId, reservation.GetString("BatchId"), reservation.GetString("UnitCost"), reservation.GetDateTimeOffset("ExpiresAt"))));
                         actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(key.KeyId))
                         {
                             ["State"] = Available,
                             ["OrderReference"] = "",
+                            ["Seq"] = seq,
                         }, ETag.All));
                         change += new ShardCounts(1, -1, 0, 0, 0, 0m, 0);
                     }
                 }
 
-                actions.Add(counts.Write(partition, change));
+                actions.Add(counts.Write(partition, change, tail: tail));
                 try
                 {
                     await table.SubmitTransactionAsync(actions, cancellationToken);
@@ -347,14 +409,23 @@ internal sealed class CardKeyInventory(
         }
     }
 
-    /// <summary>The order's reservation rows in one shard, by key id.</summary>
-    private async Task<Dictionary<string, TableEntity>> ReadReservationsAsync(Sku sku, int shard, string orderReference, CancellationToken cancellationToken)
+    /// <summary>The order's reservation rows among these keys of one shard, by key id: point reads, as their row keys are known.</summary>
+    private async Task<Dictionary<string, TableEntity>> ReadReservationsAsync(
+        string partition, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken)
+    {
+        var rows = await Task.WhenAll(keys.Select(key =>
+            table.GetEntityIfExistsAsync<TableEntity>(partition, ReservationRow(orderReference, key.KeyId), cancellationToken: cancellationToken)));
+        return rows.Where(r => r.HasValue).Select(r => r.Value!).ToDictionary(r => KeyRefOfReservation(r.RowKey, 0).KeyId);
+    }
+
+    /// <summary>Every reservation of the order in one shard: a range query, for finding what a crashed attempt reserved.</summary>
+    private async Task<List<string>> QueryReservedKeyIdsAsync(Sku sku, int shard, string orderReference, CancellationToken cancellationToken)
     {
         var prefix = ReservationPrefixOf(orderReference);
-        var found = new Dictionary<string, TableEntity>();
+        var found = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(RangeFilter(Partition(sku.Id, shard), prefix, After(prefix)), cancellationToken: cancellationToken))
         {
-            found[KeyRefOfReservation(row.RowKey, shard).KeyId] = row;
+            found.Add(KeyRefOfReservation(row.RowKey, shard).KeyId);
         }
 
         return found;

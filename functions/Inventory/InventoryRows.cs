@@ -10,8 +10,9 @@ namespace Fulfilment.Inventory;
 /// <list type="bullet">
 /// <item><c>key|{keyId}</c> — the key itself: sealed ciphertext, DEK id, batch, state (available, reserved, sold,
 /// void), order;</item>
-/// <item><c>avail|{keyId}</c> — present while the key is in stock (with its batch, cost and expiry), so finding stock
-/// never reads sold keys;</item>
+/// <item><c>avail|{seq}</c> — present while the key is in stock, numbered in the shard's stock queue (see
+/// <see cref="ShardCounts"/>), with the key id, batch, cost and expiry: claims find stock by point reads, never by a
+/// query, and never read sold keys;</item>
 /// <item><c>resv|{partnerId}|{orderId}|{keyId}</c> — present while the key is reserved for that order, so a retried
 /// fulfilment finds what an earlier, crashed attempt reserved with one range query per shard;</item>
 /// <item><c>!counts</c> — the shard's counts by state. Every transition rewrites the rows above <em>and</em> this row,
@@ -30,7 +31,6 @@ internal static class InventoryRows
     public const string AvailablePrefix = "avail|";
     public const string ReservationPrefix = "resv|";
 
-    /// <summary>Sorts just before the <c>avail|</c> rows, so one query reads the counts and the first keys in stock.</summary>
     public const string CountsRow = "!counts";
 
     public static string Partition(string sku, int shard) => $"{sku}|{shard.ToString("D2", CultureInfo.InvariantCulture)}";
@@ -40,7 +40,7 @@ internal static class InventoryRows
 
     public static string KeyRow(string keyId) => KeyPrefix + keyId;
 
-    public static string AvailableRow(string keyId) => AvailablePrefix + keyId;
+    public static string AvailableRow(long seq) => AvailablePrefix + seq.ToString("D12", CultureInfo.InvariantCulture);
 
     public static string ReservationRow(string orderReference, string keyId) => $"{ReservationPrefix}{orderReference}|{keyId}";
 

@@ -234,13 +234,13 @@ internal sealed class KeyImport(
             var pending = transaction.ToList();
             while (pending.Count > 0)
             {
-                var actions = pending.SelectMany(k => Rows(sku.Id, partition, k.KeyId, k.Key, dek, batch)).ToList();
+                var actions = pending.SelectMany((k, i) => Rows(sku.Id, partition, k.KeyId, k.Key, dek, batch, counts.Tail + i)).ToList();
                 var added = new ShardCounts(pending.Count, 0, 0, 0, 0, 0m, 0);
-                actions.Add(counts.Write(partition, added));
+                actions.Add(counts.Write(partition, added, tail: counts.Tail + pending.Count));
                 try
                 {
                     var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
-                    counts = (counts + added) with { ETag = responses.Value[^1].Headers.ETag };
+                    counts = (counts + added) with { ETag = responses.Value[^1].Headers.ETag, Head = counts.Head, Tail = counts.Tail + pending.Count };
                     written += pending.Count;
                     break;
                 }
@@ -262,8 +262,8 @@ internal sealed class KeyImport(
         return written;
     }
 
-    /// <summary>The two rows of a newly imported key: the sealed key and its in-stock marker (with its batch's cost and expiry).</summary>
-    internal static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek, KeyBatch batch)
+    /// <summary>The two rows of a newly imported key: the sealed key, and its place <paramref name="seq"/> in the shard's stock queue.</summary>
+    internal static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek, KeyBatch batch, long seq)
     {
         yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, KeyRow(keyId))
         {
@@ -273,12 +273,9 @@ internal sealed class KeyImport(
             ["FormatVersion"] = CardKeyCipher.FormatVersion,
             ["BatchId"] = batch.BatchId,
             ["ImportedAt"] = DateTimeOffset.UtcNow,
+            ["Seq"] = seq,
         });
-        yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, AvailableRow(keyId))
-        {
-            ["BatchId"] = batch.BatchId,
-            ["UnitCost"] = batch.UnitCost?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ExpiresAt"] = batch.ExpiresAt,
-        });
+        yield return new TableTransactionAction(TableTransactionActionType.Add, CardKeyInventory.InStockRow(
+            partition, seq, keyId, batch.BatchId, batch.UnitCost?.ToString(System.Globalization.CultureInfo.InvariantCulture), batch.ExpiresAt));
     }
 }

@@ -42,7 +42,8 @@ internal sealed class KeyVoiding(TableServiceClient tables, TimeProvider clock, 
                     return key.Value.GetString("State");
                 }
 
-                var actions = CardKeyInventory.VoidActions(partition, keyId, VoidReasons.ByOps, clock.GetUtcNow()).ToList();
+                var seq = key.Value.GetInt64("Seq") ?? throw new InvalidOperationException($"Key {keyId} of {sku.Id} is available but has no place in the stock queue.");
+                var actions = CardKeyInventory.VoidActions(partition, seq, keyId, VoidReasons.ByOps, clock.GetUtcNow()).ToList();
                 actions.Add(counts.Write(partition, VoidReasons.CountsChange(VoidReasons.ByOps)));
                 try
                 {
@@ -77,7 +78,8 @@ internal sealed class KeyVoiding(TableServiceClient tables, TimeProvider clock, 
                     break;
                 }
 
-                var actions = inStock.SelectMany(row => CardKeyInventory.VoidActions(partition, row.RowKey[AvailablePrefix.Length..], reason, clock.GetUtcNow())).ToList();
+                var actions = inStock.SelectMany(row => CardKeyInventory.VoidActions(
+                    partition, long.Parse(row.RowKey[AvailablePrefix.Length..], System.Globalization.CultureInfo.InvariantCulture), row.GetString("KeyId"), reason, clock.GetUtcNow())).ToList();
                 actions.Add(counts.Write(partition, new ShardCounts(-inStock.Count, 0, 0, inStock.Count, reason == VoidReasons.Expired ? inStock.Count : 0, 0m, 0)));
                 try
                 {

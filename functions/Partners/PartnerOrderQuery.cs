@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Crypto;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
 using Fulfilment.Orders;
@@ -28,7 +29,18 @@ internal sealed class PartnerOrderQuery(PartnerAuthentication partners, OrderBoo
         var keys = new List<DeliveredKey>();
         if (order.State == OrderState.Delivered && await catalogue.FindAsync(order.Sku, cancellationToken) is { } sku)
         {
-            keys.AddRange((await inventory.OpenAsync(sku, order.Keys, cancellationToken)).Select(k => new DeliveredKey(k.KeyId, k.CardKey)));
+            try
+            {
+                keys.AddRange((await inventory.OpenAsync(sku, order.Keys, cancellationToken)).Select(k => new DeliveredKey(k.KeyId, k.CardKey)));
+            }
+            catch (SealedValueException e)
+            {
+                // Stored key material that does not open was tampered with, moved, or its KEK version is gone: never guess.
+                logger.LogCritical("Order {OrderId}: its keys cannot be opened ({Reason}); check the key rows and the KEK versions", order.OrderId, e.Message);
+                return ApiResults.Error(StatusCodes.Status500InternalServerError, "keys_unavailable",
+                    "The order's keys cannot be opened right now; our operators have been alerted. Retry later.");
+            }
+
             logger.LogInformation("Order {OrderId}: partner {PartnerId} fetched its {Count} key(s)", order.OrderId, partnerId, keys.Count);
         }
 

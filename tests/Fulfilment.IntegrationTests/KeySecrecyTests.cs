@@ -14,12 +14,13 @@ namespace Fulfilment.IntegrationTests;
 public sealed class KeySecrecyTests(StorageFixture storage)
 {
     [Fact]
-    public async Task No_plaintext_key_appears_in_logs_queue_messages_tables_or_error_bodies_during_a_full_run()
+    public async Task No_plaintext_key_appears_in_logs_traces_queue_messages_tables_or_error_bodies_during_a_full_run()
     {
         await using var scenario = await Scenario.StartAsync(storage);
         var partner = await scenario.NewPartnerAsync();
         var keys = Scenario.NewCardKeys(6);
         var sku = await scenario.NewCardKeySkuAsync();
+        await scenario.Ops.SaveSkuAsync(sku, "Gift card", "card-key", 10m, "CNY", lowStockThreshold: 1); // a low-stock alert too
         var bodies = new List<string>();
 
         // An import with blanks and duplicates (its report names lines, not keys), and a duplicate import.
@@ -42,6 +43,9 @@ public sealed class KeySecrecyTests(StorageFixture storage)
         using var otherClient = scenario.App.CreateClient(other.ApiKey);
         bodies.Add(await (await otherClient.GetAsync($"api/partners/{partner.PartnerId}/orders/order-1")).Content.ReadAsStringAsync());
         bodies.Add(await (await ops.GetAsync($"api/ops/skus/{sku}/stock")).Content.ReadAsStringAsync());
+        bodies.Add(await (await ops.GetAsync($"api/ops/partners/{partner.PartnerId}/orders/order-1")).Content.ReadAsStringAsync());
+        bodies.Add(await (await ops.GetAsync($"api/ops/skus/{sku}/batches")).Content.ReadAsStringAsync());
+        bodies.Add(await (await ops.GetAsync("api/ops/skus")).Content.ReadAsStringAsync());
 
         var everything = new StringBuilder();
         foreach (var line in scenario.Logs.Lines) everything.AppendLine(line);

@@ -37,8 +37,8 @@ internal static class ImportBenchmark
         var transactions = cardKeys
             .Select(key => (KeyId: CardKeyCipher.KeyId(fingerprintKey, key), Key: key))
             .GroupBy(k => InventoryRows.ShardOf(k.KeyId, shards))
-            .SelectMany(shard => shard.Chunk(49).Select(chunk => chunk
-                .SelectMany(k => KeyImport.Rows("bench-raw", InventoryRows.Partition("bench-raw", shard.Key), k.KeyId, k.Key, dek, batch)).ToList()))
+            .SelectMany(shard => shard.Select((k, seq) => (k.KeyId, k.Key, Seq: seq)).Chunk(49).Select(chunk => chunk
+                .SelectMany(k => KeyImport.Rows("bench-raw", InventoryRows.Partition("bench-raw", shard.Key), k.KeyId, k.Key, dek, batch, k.Seq)).ToList()))
             .ToList();
         clock.Restart();
         await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },

@@ -48,4 +48,19 @@ var import = new Command("import", "One upload of card keys through the import A
 };
 import.SetAction((result, cancellationToken) => ImportBenchmark.RunAsync(result.GetValue(keys), result.GetValue(shards), cancellationToken));
 command.Subcommands.Add(import);
+var claimKeys = new Option<int>("--keys") { Description = "Card keys of the hot SKU (the calm SKUs share as many).", DefaultValueFactory = _ => 20_000 };
+var claimers = new Option<int>("--claimers") { Description = "Concurrent claimers.", DefaultValueFactory = _ => 16 };
+var instances = new Option<int>("--instances") { Description = "App instances the claimers are spread over (as Functions scales out).", DefaultValueFactory = _ => 4 };
+var naiveSeconds = new Option<int>("--naive-seconds") { Description = "How long the naive claimer runs.", DefaultValueFactory = _ => 20 };
+var claims = new Command("claims", "Hot-SKU claiming: claimers on one SKU, against the same claimers on one SKU each and a naive single-partition claimer.")
+{
+    claimKeys,
+    claimers,
+    instances,
+    shards,
+    naiveSeconds,
+};
+claims.SetAction((result, cancellationToken) =>
+    ClaimBenchmark.RunAsync(result.GetValue(claimKeys), result.GetValue(claimers), result.GetValue(instances), result.GetValue(shards), result.GetValue(naiveSeconds), cancellationToken));
+command.Subcommands.Add(claims);
 return await command.Parse(args).InvokeAsync();

@@ -1,10 +1,14 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
 namespace Fulfilment.Cli.Commands;
 
-/// <summary><c>fulfil keys import &lt;sku&gt; &lt;file&gt;</c>: uploads card keys in batches with a progress bar.</summary>
+/// <summary>
+/// <c>fulfil keys import &lt;sku&gt; &lt;file&gt;</c>: uploads card keys in requests with a progress bar, all into one import
+/// batch; <c>fulfil keys batches|void|void-batch</c>: batches with their keys by state, and taking unsold keys out of stock.
+/// </summary>
 internal static class KeysCommand
 {
     private const int MaxReportedRejections = 50;
@@ -14,12 +18,16 @@ internal static class KeysCommand
         var sku = new Argument<string>("sku") { Description = "The card-key SKU to import into." };
         var file = new Argument<FileInfo>("file") { Description = "The keys, one per line (UTF-8)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Keys per upload request (1-100000).", DefaultValueFactory = _ => 10_000 };
+        var supplier = new Option<string?>("--supplier") { Description = "Who the keys came from." };
+        var unitCost = new Option<decimal?>("--unit-cost") { Description = "What one key cost (default: the SKU's unit cost)." };
+        var currency = new Option<string?>("--currency") { Description = "The cost's currency (the SKU's)." };
+        var expiresAt = new Option<DateTimeOffset?>("--expires-at") { Description = "When the keys expire (ISO 8601): expired keys are never sold." };
         var import = new Command(
             "import",
-            "Import card keys from a file. Invalid lines are reported by their line number in the file. Safe to run again: " +
-            "keys already in stock are rejected, never imported twice.")
+            "Import card keys from a file as one batch. Invalid lines are reported by their line number in the file. Safe to " +
+            "run again: keys already in stock are rejected, never imported twice.")
         {
-            sku, file, batchSize,
+            sku, file, batchSize, supplier, unitCost, currency, expiresAt,
         };
         import.Validators.Add(result =>
         {
@@ -29,11 +37,79 @@ internal static class KeysCommand
             }
         });
         import.Runs((context, cancellationToken) =>
-            ImportAsync(context, context.Result.GetValue(sku)!, context.Result.GetValue(file)!, context.Result.GetValue(batchSize), interactive, cancellationToken));
-        return new Command("keys", "Card keys.") { import };
+        {
+            var r = context.Result;
+            var batchQuery = Query(("supplier", r.GetValue(supplier)), ("unitCost", r.GetValue(unitCost)?.ToString(CultureInfo.InvariantCulture)),
+                ("currency", r.GetValue(currency)), ("expiresAt", r.GetValue(expiresAt)?.ToString("O", CultureInfo.InvariantCulture)));
+            return ImportAsync(context, r.GetValue(sku)!, r.GetValue(file)!, r.GetValue(batchSize), batchQuery, interactive, cancellationToken);
+        });
+        return new Command("keys", "Card keys.") { import, BuildBatches(), BuildVoid(), BuildVoidBatch() };
     }
 
-    private static async Task ImportAsync(CliContext context, string sku, FileInfo file, int batchSize, bool interactive, CancellationToken cancellationToken)
+    private static Command BuildBatches()
+    {
+        var sku = new Argument<string>("sku") { Description = "The card-key SKU." };
+        var command = new Command("batches", "Import batches: supplier, cost, expiry, and their keys by state.") { sku };
+        command.Runs(async (context, cancellationToken) =>
+        {
+            var batches = (await context.Api.GetAsync($"api/ops/skus/{Uri.EscapeDataString(context.Result.GetValue(sku)!)}/batches", Caller.Ops, cancellationToken))
+                .GetProperty("batches");
+            await context.WriteAsync(batches, rows => Table.Format(
+                ["BATCH", "SUPPLIER", "COST", "IMPORTED AT", "EXPIRES AT", "AVAILABLE", "RESERVED", "SOLD", "VOID"],
+                rows.EnumerateArray().Select(b => new[]
+                {
+                    b.GetProperty("batchId").GetString()!, b.GetProperty("supplier").GetString() ?? "-",
+                    b.GetProperty("unitCost") is { ValueKind: JsonValueKind.Number } cost ? $"{cost.GetDecimal():0.##} {b.GetProperty("currency").GetString()}" : "-",
+                    b.GetProperty("importedAt").GetDateTimeOffset().ToString("u", CultureInfo.InvariantCulture),
+                    b.GetProperty("expiresAt") is { ValueKind: JsonValueKind.String } expiry
+                        ? expiry.GetDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) + (b.GetProperty("expired").GetBoolean() ? " (expired)" : "")
+                        : "-",
+                    $"{b.GetProperty("available").GetInt32():N0}", $"{b.GetProperty("reserved").GetInt32():N0}",
+                    $"{b.GetProperty("sold").GetInt32():N0}", $"{b.GetProperty("void").GetInt32():N0}",
+                })));
+        });
+        return command;
+    }
+
+    private static Command BuildVoid()
+    {
+        var sku = new Argument<string>("sku") { Description = "The card-key SKU." };
+        var keyId = new Argument<string>("keyId") { Description = "The key's id (as in orders and traces; never the key)." };
+        var command = new Command("void", "Take one unsold key out of stock for good.") { sku, keyId };
+        command.Runs(async (context, cancellationToken) =>
+        {
+            var (s, k) = (context.Result.GetValue(sku)!, context.Result.GetValue(keyId)!);
+            var voided = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(s)}/keys/{Uri.EscapeDataString(k)}/void", null, Caller.Ops, cancellationToken);
+            await context.WriteAsync(voided, _ => [$"Key {k} of {s} is void."]);
+        });
+        return command;
+    }
+
+    private static Command BuildVoidBatch()
+    {
+        var sku = new Argument<string>("sku") { Description = "The card-key SKU." };
+        var batchId = new Argument<string>("batchId") { Description = "The import batch (see fulfil keys batches)." };
+        var command = new Command("void-batch", "Take every key of a batch still in stock out of stock for good (expired batches: as expired).") { sku, batchId };
+        command.Runs(async (context, cancellationToken) =>
+        {
+            var (s, b) = (context.Result.GetValue(sku)!, context.Result.GetValue(batchId)!);
+            var report = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(s)}/batches/{Uri.EscapeDataString(b)}/void", null, Caller.Ops, cancellationToken);
+            await context.WriteAsync(report, r =>
+            [
+                $"Voided {r.GetProperty("voided").GetInt32():N0} key(s) of batch {b} ({r.GetProperty("reason").GetString()}).",
+                .. r.GetProperty("reserved").GetInt32() is > 0 and var held
+                    ? [$"{held:N0} key(s) are reserved for orders in flight: run this again once they settle."]
+                    : Array.Empty<string>(),
+            ]);
+        });
+        return command;
+    }
+
+    private static string Query(params (string Name, string? Value)[] parts) =>
+        string.Join('&', parts.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+
+    private static async Task ImportAsync(
+        CliContext context, string sku, FileInfo file, int batchSize, string batchQuery, bool interactive, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
@@ -42,7 +118,7 @@ internal static class KeysCommand
 
         var total = File.ReadLines(file.FullName).LongCount();
         var progress = new ProgressBar(context.Error, interactive, "keys", total);
-        var report = new ImportReport(sku, 0, 0, [], 0);
+        var report = new ImportReport(sku, null, 0, 0, [], 0);
         var batch = new List<string>(batchSize);
         var firstLine = 1L;
         foreach (var line in File.ReadLines(file.FullName))
@@ -50,7 +126,7 @@ internal static class KeysCommand
             batch.Add(line);
             if (batch.Count == batchSize)
             {
-                report = await UploadAsync(context, report, batch, firstLine, cancellationToken);
+                report = await UploadAsync(context, report, batch, firstLine, batchQuery, cancellationToken);
                 firstLine += batch.Count;
                 batch.Clear();
                 progress.Report(report.Received);
@@ -59,27 +135,30 @@ internal static class KeysCommand
 
         if (batch.Count > 0)
         {
-            report = await UploadAsync(context, report, batch, firstLine, cancellationToken);
+            report = await UploadAsync(context, report, batch, firstLine, batchQuery, cancellationToken);
             progress.Report(report.Received);
         }
 
         progress.Finish();
         await context.WriteAsync(report, r =>
         [
-            $"Imported {r.Imported:N0} of {r.Received:N0} keys into {r.Sku}; {r.Rejected.Count:N0} rejected.",
+            $"Imported {r.Imported:N0} of {r.Received:N0} keys into {r.Sku}, batch {r.BatchId}; {r.Rejected.Count:N0} rejected.",
             .. r.Rejected.Take(MaxReportedRejections).Select(x => $"  line {x.Line}: {x.Reason}"),
             .. r.Rejected.Count > MaxReportedRejections ? [$"  ... and {r.Rejected.Count - MaxReportedRejections:N0} more (--json lists all)"] : Array.Empty<string>(),
             .. r.OrdersReleased > 0 ? [$"{r.OrdersReleased:N0} order(s) waiting for stock were released."] : Array.Empty<string>(),
         ]);
     }
 
-    private static async Task<ImportReport> UploadAsync(CliContext context, ImportReport sofar, List<string> lines, long firstLine, CancellationToken cancellationToken)
+    /// <summary>Sends one request: the first starts the batch, the others add to it.</summary>
+    private static async Task<ImportReport> UploadAsync(
+        CliContext context, ImportReport sofar, List<string> lines, long firstLine, string batchQuery, CancellationToken cancellationToken)
     {
+        var query = sofar.BatchId is null ? batchQuery : $"batchId={Uri.EscapeDataString(sofar.BatchId)}";
         var body = new StringContent(string.Join('\n', lines) + "\n", Encoding.UTF8, "text/plain");
         JsonElement answer;
         try
         {
-            answer = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(sofar.Sku)}/keys", body, Caller.Ops, cancellationToken);
+            answer = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(sofar.Sku)}/keys?{query}", body, Caller.Ops, cancellationToken);
         }
         catch (CliException e) when (sofar.Received > 0)
         {
@@ -89,6 +168,7 @@ internal static class KeysCommand
         var batch = answer.Deserialize<ImportReport>(Json.Web)!;
         return sofar with
         {
+            BatchId = batch.BatchId,
             Received = sofar.Received + batch.Received,
             Imported = sofar.Imported + batch.Imported,
             Rejected = [.. sofar.Rejected, .. batch.Rejected.Select(r => r with { Line = r.Line + firstLine - 1 })],
@@ -96,7 +176,7 @@ internal static class KeysCommand
         };
     }
 
-    private sealed record ImportReport(string Sku, long Received, long Imported, IReadOnlyList<Rejection> Rejected, int OrdersReleased);
+    private sealed record ImportReport(string Sku, string? BatchId, long Received, long Imported, IReadOnlyList<Rejection> Rejected, int OrdersReleased);
 
     private sealed record Rejection(long Line, string Reason);
 }
