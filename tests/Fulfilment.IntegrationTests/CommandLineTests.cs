@@ -28,10 +28,14 @@ public sealed class CommandLineTests(StorageFixture storage)
         var keys = Scenario.NewCardKeys(3);
         var file = Path.GetTempFileName();
         await File.WriteAllLinesAsync(file, [keys[0], keys[1], "", keys[2], keys[0]]);
-        var import = await fulfil.RunAsync("keys", "import", sku, file, "--batch-size", "2", "--json");
+        var import = await fulfil.RunAsync("keys", "import", sku, file, "--batch-size", "2", "--supplier", "acme", "--unit-cost", "7.5", "--json");
         Assert.Equal(0, import.ExitCode);
         var report = JsonDocument.Parse(import.Output).RootElement;
         Assert.Equal(3, report.GetProperty("imported").GetInt32());
+        var batches = await fulfil.JsonAsync("keys", "batches", sku);
+        var batch = Assert.Single(batches.EnumerateArray()); // three requests, one batch
+        Assert.Equal((report.GetProperty("batchId").GetString(), "acme", 7.5m, 3),
+            (batch.GetProperty("batchId").GetString(), batch.GetProperty("supplier").GetString(), batch.GetProperty("unitCost").GetDecimal(), batch.GetProperty("imported").GetInt32()));
         Assert.Equal([3, 5], report.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("line").GetInt32()));
         Assert.Equal(3, import.Error.Split('\n').Count(l => l.Contains("keys/s", StringComparison.Ordinal)));
 
@@ -43,7 +47,15 @@ public sealed class CommandLineTests(StorageFixture storage)
         await scenario.WaitForStockAsync(sku, (1, 0, 2));
 
         var stock = await fulfil.RunAsync("stock", sku);
-        Assert.Contains("1 available, 0 reserved, 2 sold", stock.Output, StringComparison.Ordinal);
+        Assert.Contains("1 available, 0 reserved, 2 sold, 0 void", stock.Output, StringComparison.Ordinal);
+        Assert.Contains("sold margin 5", stock.Output, StringComparison.Ordinal); // 2 × (10 − 7.5)
+        var batchTable = await fulfil.RunAsync("keys", "batches", sku);
+        Assert.Contains(batchTable.Output.Split('\n'), l => l.Contains("acme", StringComparison.Ordinal) && l.Contains("7.5 CNY", StringComparison.Ordinal));
+        var sold = (await scenario.GetOrderAsync(partner, "order-1"))!.Keys[0].KeyId;
+        Assert.Equal(ExitCodes.Refused, (await fulfil.RunAsync("keys", "void", sku, sold)).ExitCode); // a sold key stays sold
+        var voided = await fulfil.RunAsync("keys", "void-batch", sku, batch.GetProperty("batchId").GetString()!);
+        Assert.Contains("Voided 1 key(s)", voided.Output, StringComparison.Ordinal);
+        await scenario.WaitForStockAsync(sku, (0, 0, 2));
         var all = await fulfil.JsonAsync("stock");
         Assert.Equal(2, all.EnumerateArray().Single(s => s.GetProperty("sku").GetString() == sku).GetProperty("stock").GetProperty("sold").GetInt32());
         var table = await fulfil.RunAsync("stock");

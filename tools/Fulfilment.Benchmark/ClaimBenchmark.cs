@@ -33,7 +33,7 @@ internal static class ClaimBenchmark
         var calm = Enumerable.Range(0, claimers).Select(c => $"calm-{c:D2}").ToArray();
         var uncontended = await RunPhaseAsync(
             "uncontended: one SKU per claimer", calm, keys / claimers, c => calm[c], claimers, instances, Math.Max(1, shards / claimers), cancellationToken);
-        var naive = await NaiveAsync(keys, claimers, TimeSpan.FromSeconds(naiveSeconds), cancellationToken);
+        var naive = await NaiveAsync(keys, claimers, shards, TimeSpan.FromSeconds(naiveSeconds), cancellationToken);
 
         var vsCalm = contended.PerSecond / uncontended.PerSecond;
         var vsNaive = contended.PerSecond / naive.PerSecond;
@@ -124,7 +124,7 @@ internal static class ClaimBenchmark
     /// The naive way: all keys in one partition, each claimer reads the first available key and takes it with a
     /// conditional transaction, reading again when another claimer got there first. Runs for a fixed time.
     /// </summary>
-    private static async Task<Phase> NaiveAsync(int keys, int claimers, TimeSpan duration, CancellationToken cancellationToken)
+    private static async Task<Phase> NaiveAsync(int keys, int claimers, int shards, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("CardKeys");
@@ -132,11 +132,15 @@ internal static class ClaimBenchmark
         const string Partition = "naive|00";
         var dek = new DataKey("naive-dek", RandomNumberGenerator.GetBytes(32));
         var batch = new KeyBatch("naive", "naive", null, null, "CNY", DateTimeOffset.UtcNow, null, 0);
-        var seeded = Math.Min(keys, 5_000); // one partition: Azurite's inserts slow down as it grows, and the naive claimer never gets far
-        Console.WriteLine($"Seeding one partition with {seeded} keys for the naive claimer");
-        await Parallel.ForEachAsync(NewKeys(seeded).Select((k, seq) => (Key: k, Seq: seq)).Chunk(49), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+
+        // The same table as the product's phases had: the keys over as many partitions of the same size (Azurite's cost
+        // per request grows with the table and the partition); the naive claimers all take from the first one.
+        Console.WriteLine($"Seeding {keys} keys in {shards} partitions of {keys / shards} for the naive claimer, which uses the first");
+        var rows = NewKeys(keys).Select((key, i) => (Partition: $"naive|{i % shards:D2}", Seq: i / shards, Key: key));
+        await Parallel.ForEachAsync(rows.GroupBy(r => r.Partition).SelectMany(p => p.Chunk(49)),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (chunk, ct) => await table.SubmitTransactionAsync(
-                chunk.SelectMany(k => KeyImport.Rows("naive", Partition, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), k.Key, dek, batch, k.Seq)), ct));
+                chunk.SelectMany(k => KeyImport.Rows("naive", k.Partition, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), k.Key, dek, batch, k.Seq)), ct));
 
         var claimed = new ConcurrentBag<string>();
         long transactions = 0, conflicts = 0;

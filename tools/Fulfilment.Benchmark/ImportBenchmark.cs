@@ -21,7 +21,9 @@ internal static class ImportBenchmark
         await using var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
         var settings = new Dictionary<string, string?> { ["Inventory:ShardCount"] = $"{shards}" };
         await using var app = await LocalApp.StartAsync(azurite.ConnectionString, settings, l => l.SetMinimumLevel(LogLevel.Warning));
-        var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
+        var client = app.CreateClient(LocalApp.OpsKey);
+        client.Timeout = TimeSpan.FromMinutes(30); // one upload of 100,000 keys takes minutes on Azurite
+        var ops = new OpsClient(client);
         await ops.SaveSkuAsync("bench-import", "Benchmark card", "card-key", 10m, "CNY", cancellationToken: cancellationToken);
         var cardKeys = Enumerable.Range(0, keys).Select(i => $"BENCH-{i:D8}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}").ToList();
 
