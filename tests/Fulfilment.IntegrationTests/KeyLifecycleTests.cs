@@ -174,6 +174,32 @@ public sealed class KeyLifecycleTests(StorageFixture storage)
         Assert.Equal((0, 0, 40, 0), await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, sku));
     }
 
+    [Fact]
+    public async Task An_empty_SKU_is_known_from_its_stock_map_and_an_import_marks_it_stocked_again()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        var map = scenario.Service<Fulfilment.Inventory.StockMap>();
+        Assert.True((await map.GetFreshAsync(sku, default)).AnyStock);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await scenario.PayAsync(partner, sku, $"order-{i}");
+        }
+
+        await scenario.WaitForStockAsync(sku, (0, 0, 3));
+        await Scenario.EventuallyAsync(async () => !(await map.GetFreshAsync(sku, default)).AnyStock, "every shard unmarked");
+        var waiting = (await Task.WhenAll(Enumerable.Range(0, 4).Select(i => scenario.GetOrderAsync(partner, $"order-{i}"))))
+            .Single(o => o!.State != "delivered")!;
+        await scenario.WaitForStateAsync(partner, waiting.OrderId, "awaiting-stock");
+
+        await scenario.Ops.ImportKeysAsync(sku, Scenario.NewCardKeys(1));
+        Assert.True((await map.GetFreshAsync(sku, default)).AnyStock);
+        await scenario.WaitForStateAsync(partner, waiting.OrderId, "delivered");
+        Assert.Equal((0, 0, 4, 0), await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, sku));
+    }
+
     private async Task<List<string>> ReadAlertsAsync(string queue) =>
         (await storage.Queues.GetQueueClient(queue).PeekMessagesAsync(32)).Value
             .Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString()))).ToList();

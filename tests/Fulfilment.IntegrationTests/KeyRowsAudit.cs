@@ -30,6 +30,16 @@ internal static class KeyRowsAudit
             Assert.Equal(State("available"), rows.Count(r => r.RowKey.StartsWith("avail|", StringComparison.Ordinal)));
             Assert.Equal(State("reserved"), rows.Count(r => r.RowKey.StartsWith("resv|", StringComparison.Ordinal)));
             Assert.Equal(keys.Count(k => k.GetString("VoidReason") == "expired"), counts?.GetInt32("Expired") ?? 0);
+
+            // Every key in stock has its place in the shard's stock queue, between its head and tail, and is available.
+            var (head, tail) = (counts?.GetInt64("Head") ?? 0, counts?.GetInt64("Tail") ?? 0);
+            foreach (var inStock in rows.Where(r => r.RowKey.StartsWith("avail|", StringComparison.Ordinal)))
+            {
+                var seq = long.Parse(inStock.RowKey["avail|".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(seq, head, tail - 1);
+                Assert.Equal("available", keys.Single(k => k.RowKey == "key|" + inStock.GetString("KeyId")).GetString("State"));
+            }
+
             total = (total.Available + kept.Item1, total.Reserved + kept.Item2, total.Sold + kept.Item3, total.Void + kept.Item4);
         }
 
