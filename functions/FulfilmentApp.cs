@@ -84,23 +84,28 @@ internal static class FulfilmentApp
         services.AddOptions<KeyVaultOptions>().BindConfiguration("KeyVault").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DevKekOptions>().BindConfiguration("DevKek");
 
-        var storage = configuration["AzureWebJobsStorage"];
-        if (string.IsNullOrWhiteSpace(storage))
-        {
-            throw new InvalidOperationException("The AzureWebJobsStorage setting is required (UseDevelopmentStorage=true for Azurite).");
-        }
-
+        var storage = StorageConnection.From(configuration);
         var keyVaultUri = configuration["KeyVault:Uri"];
         services.AddAzureClients(clients =>
         {
-            clients.AddTableServiceClient(storage);
-            clients.AddQueueServiceClient(storage).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None);
+            if (storage.ConnectionString is { } connectionString)
+            {
+                clients.AddTableServiceClient(connectionString);
+                clients.AddQueueServiceClient(connectionString).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None);
+            }
+            else
+            {
+                clients.AddTableServiceClient(storage.TableServiceUri!);
+                clients.AddQueueServiceClient(storage.QueueServiceUri!).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None);
+            }
+
             if (!string.IsNullOrWhiteSpace(keyVaultUri))
             {
                 clients.AddSecretClient(new Uri(keyVaultUri));
             }
 
-            clients.UseCredential(new DefaultAzureCredential());
+            // In Azure: the app's user-assigned managed identity, named by its client id (the same for storage and Key Vault).
+            clients.UseCredential(new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = storage.ClientId }));
         });
 
         if (!string.IsNullOrWhiteSpace(keyVaultUri))

@@ -1,3 +1,6 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 
 namespace Fulfilment.Tests;
@@ -27,5 +30,30 @@ public sealed class StartupTests
     {
         using var app = (IDisposable)FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings), "Development");
         Assert.NotNull(app);
+    }
+
+    [Fact]
+    public void Storage_can_be_reached_by_identity_with_the_account_name_alone()
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["AzureWebJobsStorage"] = null,
+            ["AzureWebJobsStorage:accountName"] = "fulfilstore",
+            ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
+        };
+        var app = FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development");
+        using var disposable = (IDisposable)app;
+
+        Assert.Equal("https://fulfilstore.table.core.windows.net/", app.Services.GetRequiredService<TableServiceClient>().Uri.ToString());
+        Assert.Equal("https://fulfilstore.queue.core.windows.net/", app.Services.GetRequiredService<QueueServiceClient>().Uri.ToString());
+    }
+
+    [Fact]
+    public void Without_any_storage_setting_the_app_says_what_to_set()
+    {
+        var settings = new Dictionary<string, string?>(Settings) { ["AzureWebJobsStorage"] = null };
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development"));
+        Assert.Contains("AzureWebJobsStorage__accountName", error.Message, StringComparison.Ordinal);
     }
 }
