@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-artifacts/publish}"
 rm -rf "$out"
-dotnet publish functions/Fulfilment.Functions.csproj --configuration Release --runtime linux-x64 --self-contained true --output "$out"
+dotnet publish functions/Fulfilment.Functions.csproj --configuration Release --output "$out"   # linux-x64, self-contained: see the csproj
 echo "Deployable folder: $out ($(find "$out" -name function.json | wc -l) functions)"

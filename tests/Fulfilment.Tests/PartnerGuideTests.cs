@@ -18,7 +18,7 @@ public sealed class PartnerGuideTests
         Assert.Equal(SignatureFailure.None, StandardWebhook.Verify([secret], id, timestamp, header, Encoding.UTF8.GetBytes(body), sentAt, TimeSpan.FromMinutes(5)));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

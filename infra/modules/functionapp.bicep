@@ -1,0 +1,100 @@
+// The Flex Consumption function app: runtime `custom` (the linux-x64 handler from scripts/publish.sh), the user-assigned
+// identity for storage, Key Vault and the deployment package, and every setting the app reads.
+param location string
+param tags object
+param token string
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerUrl string
+param applicationInsightsConnectionString string
+param keyVaultUri string
+param kekSecretName string
+@secure()
+param opsApiKey string
+param queues object
+param inventoryShardCount int
+param maximumInstanceCount int
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-fulfil-${token}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-fulfil-${token}'
+  location: location
+  tags: union(tags, { 'azd-service-name': 'functions' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        // The Functions host and the app reach storage by identity (the account has shared keys disabled).
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+        { name: 'OrderFulfilmentQueue', value: queues.orderFulfilment }
+        { name: 'RedemptionRetryQueue', value: queues.redemptionRetries }
+        { name: 'PartnerNotificationQueue', value: queues.partnerNotifications }
+        { name: 'OpsAlertsQueue', value: queues.opsAlerts }
+        { name: 'StockAlertsQueue', value: queues.stockAlerts }
+        { name: 'KeyVault__Uri', value: keyVaultUri }
+        { name: 'KeyVault__KekSecretName', value: kekSecretName }
+        { name: 'Ops__ApiKey', value: opsApiKey }
+        { name: 'Ops__ReplayCap', value: '3' }
+        { name: 'Inventory__ShardCount', value: string(inventoryShardCount) }
+        { name: 'Webhooks__ToleranceSeconds', value: '300' }
+        { name: 'PartnerApi__RequestsPerSecond', value: '50' }
+        { name: 'Notifications__MaxAttempts', value: '8' }
+        { name: 'Notifications__FirstDelaySeconds', value: '5' }
+        { name: 'Notifications__MaxDelaySeconds', value: '3600' }
+        { name: 'Notifications__TimeoutSeconds', value: '10' }
+        { name: 'SupplierDelivery__ReconcileFirstDelaySeconds', value: '2' }
+        { name: 'SupplierDelivery__ReconcileMaxDelaySeconds', value: '300' }
+        { name: 'SupplierDelivery__ReconcileDeadlineMinutes', value: '60' }
+        { name: 'SupplierDelivery__RedemptionMaxAttempts', value: '5' }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+}
+
+output name string = site.name
+output url string = 'https://${site.properties.defaultHostName}'

@@ -1,0 +1,46 @@
+// Key Vault with RBAC: holds the KEK as a secret (versions are KEK versions). The app's identity may read secrets only.
+param location string
+param tags object
+param token string
+@secure()
+param initialKek string
+param principalId string
+
+var kekSecretName = 'card-key-kek'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-fulfil-${take(token, 13)}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+  }
+}
+
+resource kek 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: kekSecretName
+  properties: {
+    value: initialKek
+    contentType: 'base64 of a 32-byte key-encryption key'
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: vault
+  name: guid(vault.id, principalId, keyVaultSecretsUser)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}
+
+output vaultUri string = vault.properties.vaultUri
+output kekSecretName string = kek.name
