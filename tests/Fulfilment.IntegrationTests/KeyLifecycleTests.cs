@@ -126,7 +126,8 @@ public sealed class KeyLifecycleTests(StorageFixture storage)
         }
 
         await scenario.WaitForStockAsync(sku, (1, 0, 7));
-        await Task.Delay(500); // the stock is checked just after the claims
+        await Scenario.EventuallyAsync(async () => (await ReadAlertsAsync(alertsQueue)).Count > 0, "an alert"); // checked just after the claims
+        await Task.Delay(500); // room for a second alert, which must not come
         var alerts = await ReadAlertsAsync(alertsQueue);
         var alert = Assert.Single(alerts);
         Assert.Contains($"\"sku\":\"{sku}\"", alert, StringComparison.Ordinal);
@@ -142,7 +143,7 @@ public sealed class KeyLifecycleTests(StorageFixture storage)
 
         await scenario.WaitForStockAsync(sku, (3, 0, 10));
         await Scenario.EventuallyAsync(async () => (await ReadAlertsAsync(alertsQueue)).Count == 2, "a second alert");
-        await Task.Delay(500);
+        await Task.Delay(500); // room for a third, which must not come
         Assert.Equal(2, (await ReadAlertsAsync(alertsQueue)).Count);
     }
 
