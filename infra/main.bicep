@@ -69,6 +69,7 @@ module vault 'modules/keyvault.bicep' = {
     tags: tags
     token: token
     initialKek: initialKek
+    opsApiKey: opsApiKey
     principalId: identity.properties.principalId
   }
 }
@@ -86,7 +87,7 @@ module app 'modules/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     keyVaultUri: vault.outputs.vaultUri
     kekSecretName: vault.outputs.kekSecretName
-    opsApiKey: opsApiKey
+    opsApiKeyReference: vault.outputs.opsApiKeyReference
     queues: queues
     inventoryShardCount: inventoryShardCount
     maximumInstanceCount: maximumInstanceCount

@@ -10,8 +10,8 @@ param deploymentContainerUrl string
 param applicationInsightsConnectionString string
 param keyVaultUri string
 param kekSecretName string
-@secure()
-param opsApiKey string
+@description('Key Vault reference to the ops API key, resolved by the platform with the app\'s identity.')
+param opsApiKeyReference string
 param queues object
 param inventoryShardCount int
 param maximumInstanceCount int
@@ -58,7 +58,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'StockAlertsQueue', value: queues.stockAlerts }
         { name: 'KeyVault__Uri', value: keyVaultUri }
         { name: 'KeyVault__KekSecretName', value: kekSecretName }
-        { name: 'Ops__ApiKey', value: opsApiKey }
+        { name: 'Ops__ApiKey', value: opsApiKeyReference }
         { name: 'Ops__ReplayCap', value: '3' }
         { name: 'Inventory__ShardCount', value: string(inventoryShardCount) }
         { name: 'Webhooks__ToleranceSeconds', value: '300' }

@@ -1,9 +1,12 @@
-// Key Vault with RBAC: holds the KEK as a secret (versions are KEK versions). The app's identity may read secrets only.
+// Key Vault with RBAC: holds the KEK as a secret (versions are KEK versions) and the ops API key. The app's identity may
+// read secrets only.
 param location string
 param tags object
 param token string
 @secure()
 param initialKek string
+@secure()
+param opsApiKey string
 param principalId string
 
 var kekSecretName = 'card-key-kek'
@@ -32,6 +35,14 @@ resource kek 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource opsKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'ops-api-key'
+  properties: {
+    value: opsApiKey
+  }
+}
+
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   name: guid(vault.id, principalId, keyVaultSecretsUser)
@@ -44,3 +55,5 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 output vaultUri string = vault.properties.vaultUri
 output kekSecretName string = kek.name
+@description('A Key Vault reference to the ops API key, for the app setting (the reference, not the key).')
+output opsApiKeyReference string = '@Microsoft.KeyVault(SecretUri=${opsKey.properties.secretUri})'
