@@ -19,10 +19,13 @@ internal sealed record BatchReport(KeyBatch Batch, bool Expired, int Available, 
 /// </summary>
 internal sealed class KeyVoiding(TableServiceClient tables, TimeProvider clock, ILogger<KeyVoiding> logger)
 {
+    /// <summary>What <see cref="VoidKeyAsync"/> answers for a key id the SKU does not have.</summary>
+    public const string NoSuchKey = "missing";
+
     private const int KeysPerTransaction = 45; // two actions per key and the counts
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
 
-    /// <summary>Voids one key in stock; answers the key's state if it is not in stock (null: voided; "missing": no such key).</summary>
+    /// <summary>Voids one key in stock: answers null when voided, else the key's state, or <see cref="NoSuchKey"/>.</summary>
     public async Task<string?> VoidKeyAsync(Sku sku, string keyId, CancellationToken cancellationToken)
     {
         foreach (var shard in sku.PastShardCounts.Append(sku.ShardCount).Select(count => ShardOf(keyId, count)).Distinct())
@@ -58,7 +61,7 @@ internal sealed class KeyVoiding(TableServiceClient tables, TimeProvider clock, 
             }
         }
 
-        return "missing";
+        return NoSuchKey;
     }
 
     /// <summary>Voids every key of the batch still in stock, shard by shard; an expired batch's keys are voided as expired.</summary>

@@ -18,15 +18,17 @@ internal sealed class GetStockFunction(OpsAuthentication ops, SkuCatalogue catal
             return challenge;
         }
 
-        var skuId = (string)context.GetRouteValue("sku")!;
-        return await catalogue.FindAsync(skuId, context.RequestAborted) is { Kind: SkuKind.CardKey } sku
-            ? Results.Json(await inventory.GetStockAsync(sku, context.RequestAborted) is var stock
-                ? new
-                {
-                    stock.Sku, stock.Available, stock.Reserved, stock.Sold, stock.Void, stock.Expired, stock.SoldCost, stock.SoldWithoutCost,
-                    SoldMargin = stock.SoldMargin(sku), sku.LowStockThreshold,
-                }
-                : null)
-            : ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+        var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
+        if (sku is null)
+        {
+            return notFound!;
+        }
+
+        var stock = await inventory.GetStockAsync(sku, context.RequestAborted);
+        return Results.Json(new
+        {
+            stock.Sku, stock.Available, stock.Reserved, stock.Sold, stock.Void, stock.Expired, stock.SoldCost, stock.SoldWithoutCost,
+            SoldMargin = stock.SoldMargin(sku), sku.LowStockThreshold,
+        });
     }
 }

@@ -24,11 +24,10 @@ internal sealed class ImportKeysFunction(OpsAuthentication ops, SkuCatalogue cat
             return challenge;
         }
 
-        var skuId = (string)context.GetRouteValue("sku")!;
-        var sku = await catalogue.FindFreshAsync(skuId, context.RequestAborted);
-        if (sku is null || sku.Kind != SkuKind.CardKey)
+        var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
+        if (sku is null)
         {
-            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+            return notFound!;
         }
 
         var (batch, problem) = await BatchOfAsync(sku, context.Request.Query, context.RequestAborted);

@@ -21,10 +21,10 @@ internal sealed class ListKeyBatchesFunction(OpsAuthentication ops, SkuCatalogue
             return challenge;
         }
 
-        var skuId = (string)context.GetRouteValue("sku")!;
-        if (await catalogue.FindAsync(skuId, context.RequestAborted) is not { Kind: SkuKind.CardKey } sku)
+        var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
+        if (sku is null)
         {
-            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+            return notFound!;
         }
 
         var report = await voiding.ReportAsync(sku, await batches.ListAsync(sku.Id, context.RequestAborted), context.RequestAborted);

@@ -18,22 +18,22 @@ internal sealed class VoidKeyFunction(OpsAuthentication ops, SkuCatalogue catalo
             return challenge;
         }
 
-        var skuId = (string)context.GetRouteValue("sku")!;
-        var keyId = (string)context.GetRouteValue("keyId")!;
-        if (await catalogue.FindFreshAsync(skuId, context.RequestAborted) is not { Kind: SkuKind.CardKey } sku)
+        var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
+        if (sku is null)
         {
-            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+            return notFound!;
         }
 
+        var keyId = (string)context.GetRouteValue("keyId")!;
         if (keyId.Length < 4 || !keyId.All(char.IsAsciiHexDigitLower))
         {
-            return ApiResults.NotFound($"No key '{keyId}' in SKU '{skuId}'.");
+            return ApiResults.NotFound($"No key '{keyId}' in SKU '{sku.Id}'.");
         }
 
         return await voiding.VoidKeyAsync(sku, keyId, context.RequestAborted) switch
         {
             null => Results.Json(new { sku = sku.Id, keyId, state = InventoryRows.Voided, reason = VoidReasons.ByOps }),
-            "missing" => ApiResults.NotFound($"No key '{keyId}' in SKU '{skuId}'."),
+            KeyVoiding.NoSuchKey => ApiResults.NotFound($"No key '{keyId}' in SKU '{sku.Id}'."),
             var state => ApiResults.Error(StatusCodes.Status409Conflict, "key_not_in_stock",
                 $"Key '{keyId}' is {state}: only keys in stock can be voided (a reserved key belongs to an order in flight, a sold key to its buyer)."),
         };

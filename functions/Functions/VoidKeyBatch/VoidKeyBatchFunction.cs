@@ -21,15 +21,15 @@ internal sealed class VoidKeyBatchFunction(OpsAuthentication ops, SkuCatalogue c
             return challenge;
         }
 
-        var skuId = (string)context.GetRouteValue("sku")!;
-        var batchId = (string)context.GetRouteValue("batchId")!;
-        if (await catalogue.FindFreshAsync(skuId, context.RequestAborted) is not { Kind: SkuKind.CardKey } sku)
+        var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
+        if (sku is null)
         {
-            return ApiResults.NotFound($"No card-key SKU '{skuId}'.");
+            return notFound!;
         }
 
+        var batchId = (string)context.GetRouteValue("batchId")!;
         return await batches.FindAsync(sku.Id, batchId, context.RequestAborted) is { } batch
             ? Results.Json(await voiding.VoidBatchAsync(sku, batch, context.RequestAborted))
-            : ApiResults.NotFound($"No batch '{batchId}' of SKU '{skuId}'.");
+            : ApiResults.NotFound($"No batch '{batchId}' of SKU '{sku.Id}'.");
     }
 }
