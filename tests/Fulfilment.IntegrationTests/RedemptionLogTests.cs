@@ -50,7 +50,7 @@ public sealed class RedemptionLogTests(StorageFixture storage)
         var first = await GetPageAsync(scenario, owner, owner.PartnerId, "pageSize=2");
         var token = first.ContinuationToken!;
         var altered = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
-        var expired = await new ContinuationTokens(scenario.Service<IKeyEncryptionKeys>(), new Past(TimeSpan.FromHours(73)))
+        var expired = await new ContinuationTokens(scenario.Service<IKeyEncryptionKeys>(), new ShiftedClock(-TimeSpan.FromHours(73)))
             .IssueAsync(owner.PartnerId, "whatever", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.ToString("yyyy-MM-dd"), "a|", default);
 
         Assert.Equal(2, (await GetPageAsync(scenario, owner, owner.PartnerId, $"pageSize=2&continuationToken={token}")).Entries.Count);
@@ -139,9 +139,4 @@ public sealed class RedemptionLogTests(StorageFixture storage)
     private sealed record Entry(string OrderId, string Event, string Status);
 
     private sealed record Page(List<Entry> Entries, string? ContinuationToken);
-
-    private sealed class Past(TimeSpan offset) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() - offset;
-    }
 }
