@@ -29,18 +29,15 @@ internal sealed class CardKeyDelivery(
     TimeProvider clock,
     ILogger<CardKeyDelivery> logger)
 {
-    public async Task DeliverAsync(Order order, Sku sku, bool mayHaveRunBefore, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
         if (order.State == OrderState.Delivered)
         {
-            // A redelivered message for a delivered order: finish what a crashed attempt may have left.
-            if (mayHaveRunBefore)
-            {
-                await inventory.SettleAsync(sku, order, cancellationToken);
-                await awaiting.RemoveIfPresentAsync(order, cancellationToken);
-                await outcomes.PublishAsync(order, cancellationToken);
-            }
-
+            // Another message for a delivered order (redelivered, replayed from poison, or queued again by a duplicate
+            // webhook or the sweep): finish what a crashed attempt may have left.
+            await inventory.SettleAsync(sku, order, cancellationToken);
+            await awaiting.RemoveIfPresentAsync(order, cancellationToken);
+            await outcomes.PublishAsync(order, cancellationToken);
             return;
         }
 
@@ -50,9 +47,9 @@ internal sealed class CardKeyDelivery(
             return;
         }
 
-        var found = mayHaveRunBefore || order.State == OrderState.AwaitingStock
-            ? await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken)
-            : [];
+        // Whatever the message's dequeue count: a replayed poison message or one queued again by a duplicate webhook
+        // arrives with count 1, yet an earlier attempt on the order may have died holding reservations.
+        var found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
         var keys = await CompleteAsync(order, sku, found, cancellationToken);
         if (keys.Count < order.Quantity)
         {
@@ -112,13 +109,16 @@ internal sealed class CardKeyDelivery(
             ?? throw new InvalidOperationException($"Order {order.OrderId} lost its lease; retrying.");
         logger.LogWarning("Order {OrderId} is {State}: needs {Quantity} key(s) of {Sku}", order.OrderId, OrderState.AwaitingStock, order.Quantity, sku.Id);
 
-        // Keys may be in stock after all: an import finished between our claim and our joining the waiting list
-        // (it did not see us), or concurrent orders each got part of the last keys and all gave them back.
-        // Try again after a random delay, so that competing orders do not collide again in lockstep.
-        if (await inventory.HasStockAsync(sku, cancellationToken))
+        // Enough keys may be in stock after all: an import finished between our claim and our joining the waiting list
+        // (it did not see us), or concurrent orders each got part of the last keys and all gave them back. Only
+        // enough for the whole order counts: the keys this order just gave back are not enough by themselves, and
+        // asking again for them would only churn. Try again after a random delay, so that competing orders do not
+        // collide again in lockstep.
+        var available = (await inventory.GetStockAsync(sku, cancellationToken)).Available;
+        if (available >= order.Quantity)
         {
             var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(100, 2000));
-            logger.LogInformation("Order {OrderId}: keys of {Sku} are in stock again; retrying in {Delay}", order.OrderId, sku.Id, delay);
+            logger.LogInformation("Order {OrderId}: {Available} key(s) of {Sku} are in stock again; retrying in {Delay}", order.OrderId, available, sku.Id, delay);
             await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
         }
     }

@@ -36,11 +36,11 @@ internal sealed class SupplierDelivery(
     TimeProvider clock,
     ILogger<SupplierDelivery> logger)
 {
-    public async Task DeliverAsync(Order order, Sku sku, bool mayHaveRunBefore, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
         switch (order.State)
         {
-            case var _ when order.IsTerminal && mayHaveRunBefore:
+            case var _ when order.IsTerminal:
                 // An attempt may have died between the final state and queueing the partner's notification.
                 await outcomes.PublishAsync(order, cancellationToken);
                 break;

@@ -128,13 +128,9 @@ internal sealed class CardKeyInventory(
     /// <summary>Keys reserved for the order by any attempt, including one that crashed before binding them.</summary>
     public async Task<List<KeyRef>> FindReservationsAsync(Sku sku, string orderReference, CancellationToken cancellationToken)
     {
-        var found = new List<KeyRef>();
-        foreach (var shard in AllShards(sku))
-        {
-            found.AddRange((await QueryReservedKeyIdsAsync(sku, shard, orderReference, cancellationToken)).Select(keyId => new KeyRef(shard, keyId)));
-        }
-
-        return found;
+        var shards = AllShards(sku).ToList();
+        var perShard = await Task.WhenAll(shards.Select(shard => QueryReservedKeyIdsAsync(sku, shard, orderReference, cancellationToken)));
+        return [.. shards.Zip(perShard).SelectMany(s => s.Second.Select(keyId => new KeyRef(s.First, keyId)))];
     }
 
     /// <summary>Reserved → sold, for keys bound to a delivered order. Idempotent: keys already sold are checked, not sold again.</summary>
@@ -165,10 +161,6 @@ internal sealed class CardKeyInventory(
             await ReleaseAsync(sku, order.Reference, stray, cancellationToken);
         }
     }
-
-    /// <summary>Whether any shard may have keys in stock, from a fresh read of the stock map (one read).</summary>
-    public async Task<bool> HasStockAsync(Sku sku, CancellationToken cancellationToken) =>
-        (await stockMap.GetFreshAsync(sku.Id, cancellationToken)).AnyStock;
 
     /// <summary>The SKU's stock: the sum of its shards' counts (one point read per shard, never a scan of keys).</summary>
     public async Task<StockLevels> GetStockAsync(Sku sku, CancellationToken cancellationToken)

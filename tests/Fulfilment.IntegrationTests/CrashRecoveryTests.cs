@@ -23,10 +23,27 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         var crashed = await inventory.ClaimAsync(sku, $"{partner.PartnerId}|order-1", 1, default);
         Assert.Equal((2, 1, 0), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
 
-        await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), dequeueCount: 2, default);
+        await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), default);
 
         var order = await scenario.WaitForStateAsync(partner, "order-1", "delivered");
         Assert.Equal(crashed[0].KeyId, Assert.Single(order.Keys).KeyId);
+        Assert.Equal((2, 0, 1), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
+    }
+
+    [Fact]
+    public async Task Message_with_dequeue_count_one_still_finds_a_killed_workers_reservations()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
+        var (partner, sku) = await PaidOrderAsync(scenario, keyCount: 3);
+        var inventory = scenario.Service<CardKeyInventory>();
+
+        // Worker A claims and dies; then a message that has never been dequeued before (a poison replay, or the one a
+        // duplicate webhook queues) runs the order: it must find A's key, not claim a fresh one and strand A's.
+        var crashed = await inventory.ClaimAsync(sku, $"{partner.PartnerId}|order-1", 1, default);
+        await RunFulfilOrderMessageAsync(scenario, partner.PartnerId, "order-1");
+
+        var delivered = await scenario.WaitForStateAsync(partner, "order-1", "delivered");
+        Assert.Equal(crashed[0].KeyId, Assert.Single(delivered.Keys).KeyId);
         Assert.Equal((2, 0, 1), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
     }
 
@@ -39,19 +56,29 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         var fulfilment = scenario.Service<OrderFulfilment>();
         var request = new FulfilmentRequest(partner.PartnerId, "order-1");
 
-        // Worker A claims and dies; a duplicate message (dequeue count 1, so it does not look for A's
-        // reservations) delivers the order with another key; then A's message comes back.
-        var crashed = await inventory.ClaimAsync(sku, $"{partner.PartnerId}|order-1", 1, default);
-        await fulfilment.FulfilAsync(request, dequeueCount: 1, default);
+        // One attempt delivers the order; a late duplicate attempt that read the order before reserves a key and dies.
+        await fulfilment.FulfilAsync(request, default);
         var delivered = await scenario.WaitForStateAsync(partner, "order-1", "delivered");
-        Assert.NotEqual(crashed[0].KeyId, Assert.Single(delivered.Keys).KeyId);
+        var crashed = await inventory.ClaimAsync(sku, $"{partner.PartnerId}|order-1", 1, default);
         Assert.Equal((1, 1, 1), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
 
-        await fulfilment.FulfilAsync(request, dequeueCount: 2, default);
+        // Its message comes back, replayed with dequeue count 1.
+        await RunFulfilOrderMessageAsync(scenario, partner.PartnerId, "order-1");
 
         Assert.Equal((2, 0, 1), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
         var after = await scenario.GetOrderAsync(partner, "order-1");
         Assert.Equal(delivered.Keys, after!.Keys);
+        Assert.DoesNotContain(crashed[0].KeyId, after.Keys.Select(k => k.KeyId));
+    }
+
+    /// <summary>Runs the FulfilOrder function on a message that has never been dequeued before.</summary>
+    private static async Task RunFulfilOrderMessageAsync(Scenario scenario, string partnerId, string orderId)
+    {
+        var outcome = await scenario.Service<Fulfilment.Hosting.QueueFunctionInvoker>().InvokeAsync(
+            new Fulfilment.Hosting.QueueInvocation("FulfilOrder", scenario.Queue, Guid.NewGuid().ToString(),
+                $"{{\"partnerId\":\"{partnerId}\",\"orderId\":\"{orderId}\"}}", DequeueCount: 1, DateTimeOffset.UtcNow),
+            default);
+        Assert.True(outcome.Succeeded, outcome.Error);
     }
 
     [Fact]
@@ -65,7 +92,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         var claimed = await inventory.ClaimAsync(sku, order.Reference, 1, default);
         Assert.NotNull(await orders.TryChangeAsync(order with { State = OrderState.Delivered, Keys = claimed, DeliveredAt = DateTimeOffset.UtcNow }, default));
 
-        await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), dequeueCount: 2, default);
+        await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), default);
 
         Assert.Equal((1, 0, 1), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
     }
@@ -108,7 +135,7 @@ public sealed class ConcurrentAttemptTests(StorageFixture storage)
 
         // Attempt B (a redelivery) finds A's key, still falls short of 2, and gives it back: pause it right there.
         pause.Arm();
-        var attemptB = scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), dequeueCount: 2, default);
+        var attemptB = scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), default);
         Assert.True(await pause.GaveBack.WaitAsync(TimeSpan.FromSeconds(30)), "attempt B gave the key back");
 
         var boundByA = await ordersSeenByA.TryChangeAsync(

@@ -87,9 +87,9 @@ public sealed class RedemptionLogTests(StorageFixture storage)
         await scenario.PayAsync(partner, sku, "order-1");
         var fulfilment = scenario.Service<OrderFulfilment>();
 
-        for (var dequeueCount = 1; dequeueCount <= 3; dequeueCount++)
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
-            await fulfilment.FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), dequeueCount, default);
+            await fulfilment.FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), default);
         }
 
         var page = await GetPageAsync(scenario, partner, partner.PartnerId, "");

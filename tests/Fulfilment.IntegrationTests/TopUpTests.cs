@@ -196,7 +196,7 @@ public sealed class TopUpTests(StorageFixture storage)
         var fulfilment = scenario.Service<OrderFulfilment>();
         for (var i = 0; i < 5 && (await scenario.GetOrderAsync(partner, "crash-1"))!.State is not "delivered"; i++)
         {
-            await fulfilment.FulfilAsync(new FulfilmentRequest(partner.PartnerId, "crash-1"), dequeueCount: 2, default);
+            await fulfilment.FulfilAsync(new FulfilmentRequest(partner.PartnerId, "crash-1"), default);
         }
 
         var order = (await scenario.GetOrderAsync(partner, "crash-1"))!;
