@@ -120,8 +120,13 @@ internal sealed class SupplierDelivery(
                 await SubmitAsync(recorded, sku, order.Supplier!, newReference: false, cancellationToken);
                 break;
 
+            case SupplierVerdict.ReferenceConflict:
+                // The supplier holds our reference for another credit and may have credited under it: never a
+                // refundable failure, never a blind new reference. Ops must look.
+                await NeedsAttentionAsync(recorded, $"{order.Supplier} holds {order.ClientReference} for a different credit: {outcome.Reason}", cancellationToken);
+                break;
+
             case SupplierVerdict.Failed when sku.Kind == SkuKind.Redemption:
-            case SupplierVerdict.NotAccepted when sku.Kind == SkuKind.Redemption && action == "submit":
                 await RetryRedemptionAsync(recorded, outcome, cancellationToken);
                 break;
 
@@ -137,6 +142,9 @@ internal sealed class SupplierDelivery(
                 break;
 
             default:
+                // Pending, unknown, or not sent at all (our circuit breaker or rate limiter, the supplier's 429, a
+                // credentials refusal): ask again later, within the order's deadline. Nothing that was never sent
+                // uses up one of a redemption's attempts.
                 await KeepReconcilingAsync(recorded, outcome, cancellationToken);
                 break;
         }
@@ -171,10 +179,10 @@ internal sealed class SupplierDelivery(
     {
         if (clock.GetUtcNow() > order.ReconcileBy)
         {
-            var reason = $"outcome at {order.Supplier} for {order.ClientReference} still unknown after {options.Value.ReconcileDeadlineMinutes} min: {outcome.Verdict} {outcome.Reason}";
-            await ChangeAsync(order with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken);
-            logger.LogError("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.NeedsAttention, reason);
-            await alerts.RaiseAsync("top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
+            await NeedsAttentionAsync(
+                order,
+                $"outcome at {order.Supplier} for {order.ClientReference} still unknown after {options.Value.ReconcileDeadlineMinutes} min: {outcome.Verdict} {outcome.Reason}",
+                cancellationToken);
             return;
         }
 
@@ -184,6 +192,14 @@ internal sealed class SupplierDelivery(
         await (order.SkuKind == SkuKind.Redemption
             ? requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken)
             : requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay));
+    }
+
+    /// <summary>Only ops can settle the order now: it says why, and an alert is raised.</summary>
+    private async Task NeedsAttentionAsync(Order order, string reason, CancellationToken cancellationToken)
+    {
+        await ChangeAsync(order with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken);
+        logger.LogError("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.NeedsAttention, reason);
+        await alerts.RaiseAsync("top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
     }
 
     private TimeSpan Backoff(int attempt, TimeSpan? retryAfter) =>

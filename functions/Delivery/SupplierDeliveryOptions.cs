@@ -15,7 +15,7 @@ internal sealed class SupplierDeliveryOptions
     [Range(0.01, 10_080)]
     public double ReconcileDeadlineMinutes { get; set; } = 60;
 
-    /// <summary>Redemptions: submits (each after a confirmed failure or a refusal) before giving up.</summary>
+    /// <summary>Redemptions: submits made, each after a confirmed failure, before giving up (calls never sent do not count).</summary>
     [Range(1, 100)]
     public int RedemptionMaxAttempts { get; set; } = 5;
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Fulfilment.Catalogue;
 
 namespace Fulfilment.Orders;
@@ -7,25 +9,34 @@ namespace Fulfilment.Orders;
 /// <summary>
 /// The body of a payment webhook (Standard Webhooks payload shape):
 /// <c>{"type": "payment.succeeded", "data": {"orderId", "sku", "quantity", "amount", "currency", "buyerReference", "targetAccount"?}}</c>.
+/// Only a body that is exactly valid becomes an order: valid UTF-8, no property twice, every field of its type, an
+/// amount written with no more decimals than its currency has. Nothing is guessed at, rounded or skipped.
 /// </summary>
 internal sealed partial record PaymentNotification(
     string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference, string? TargetAccount)
 {
     public const string PaymentSucceeded = "payment.succeeded";
     public const int MaxQuantity = 50;
+    public const int MaxReferenceLength = 128;
+
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     /// <summary>Parses and validates the shape; returns the problems found, or none and the notification.</summary>
     public static (PaymentNotification? Notification, IReadOnlyList<string> Problems) Parse(ReadOnlySpan<byte> body)
     {
-        var problems = new List<string>();
+        if (!Utf8.IsValid(body))
+        {
+            return (null, ["body is not valid UTF-8"]);
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(body.ToArray(), Strict);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return (null, ["body is not valid JSON"]);
+            return (null, [$"body is not valid JSON ({e.Message.Split(" Path:")[0]})"]);
         }
 
         using (document)
@@ -36,8 +47,9 @@ internal sealed partial record PaymentNotification(
                 return (null, ["body must be a JSON object"]);
             }
 
-            var type = String(root, "type");
-            if (type != PaymentSucceeded)
+            var problems = new List<string>();
+            var type = Text(root, "", "type", problems, required: true);
+            if (type is not null && type != PaymentSucceeded)
             {
                 problems.Add($"type must be \"{PaymentSucceeded}\"");
             }
@@ -48,14 +60,14 @@ internal sealed partial record PaymentNotification(
                 return (null, problems);
             }
 
-            var orderId = String(data, "orderId");
-            if (orderId is null || !OrderIdPattern().IsMatch(orderId))
+            var orderId = Text(data, "data.", "orderId", problems, required: true);
+            if (orderId is not null && !Orders.OrderId.IsValid(orderId))
             {
-                problems.Add("data.orderId must be 1-64 characters of letters, digits and . _ : -");
+                problems.Add($"data.orderId must be 1-{Orders.OrderId.MaxLength} characters of letters, digits and . _ : - (not only dots)");
             }
 
-            var sku = String(data, "sku");
-            if (!SkuId.IsValid(sku))
+            var sku = Text(data, "data.", "sku", problems, required: true);
+            if (sku is not null && !SkuId.IsValid(sku))
             {
                 problems.Add("data.sku must be a SKU id");
             }
@@ -67,28 +79,24 @@ internal sealed partial record PaymentNotification(
                 problems.Add($"data.quantity must be a whole number from 1 to {MaxQuantity}");
             }
 
-            decimal amount = 0;
-            if (!data.TryGetProperty("amount", out var a) || !TryDecimal(a, out amount) || amount <= 0)
-            {
-                problems.Add("data.amount must be a positive decimal number (a JSON number or string)");
-            }
-
-            var currency = String(data, "currency");
-            if (!CurrencyCode.IsValid(currency))
+            var currency = Text(data, "data.", "currency", problems, required: true);
+            if (currency is not null && !CurrencyCode.IsValid(currency))
             {
                 problems.Add("data.currency must be a three-letter ISO 4217 code");
+                currency = null;
             }
 
-            var buyer = String(data, "buyerReference");
-            if (string.IsNullOrWhiteSpace(buyer) || buyer.Length > 128)
+            var amount = ReadAmount(data, currency, problems);
+            var buyer = Text(data, "data.", "buyerReference", problems, required: true);
+            if (buyer is not null && (string.IsNullOrWhiteSpace(buyer) || buyer.Length > MaxReferenceLength))
             {
-                problems.Add("data.buyerReference must be 1-128 characters");
+                problems.Add($"data.buyerReference must be 1-{MaxReferenceLength} characters");
             }
 
-            var target = String(data, "targetAccount");
-            if (target is not null && (target.Length is 0 or > 128))
+            var target = Text(data, "data.", "targetAccount", problems, required: false);
+            if (target is not null && (target.Length is 0 || target.Length > MaxReferenceLength))
             {
-                problems.Add("data.targetAccount, when present, must be 1-128 characters");
+                problems.Add($"data.targetAccount, when present, must be 1-{MaxReferenceLength} characters");
             }
 
             return problems.Count > 0
@@ -97,21 +105,96 @@ internal sealed partial record PaymentNotification(
         }
     }
 
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static bool TryDecimal(JsonElement element, out decimal value)
+    /// <summary>
+    /// A string property: absent (a problem if required), or a string of valid Unicode without control characters.
+    /// A value of another type is a problem, never read as absent.
+    /// </summary>
+    private static string? Text(JsonElement parent, string parentPath, string name, List<string> problems, bool required)
     {
-        value = 0;
-        return element.ValueKind switch
+        var path = parentPath + name;
+        if (!parent.TryGetProperty(name, out var value) || (!required && value.ValueKind == JsonValueKind.Null))
         {
-            JsonValueKind.Number => element.TryGetDecimal(out value),
-            JsonValueKind.String => decimal.TryParse(element.GetString(), System.Globalization.NumberStyles.AllowDecimalPoint,
-                System.Globalization.CultureInfo.InvariantCulture, out value),
-            _ => false,
-        };
+            if (required)
+            {
+                problems.Add($"{path} is required");
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            problems.Add($"{path} must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate (\ud800): not a Unicode string at all.
+            problems.Add($"{path} is not valid Unicode");
+            return null;
+        }
+
+        if (text.Any(char.IsControl))
+        {
+            problems.Add($"{path} must not contain control characters");
+            return null;
+        }
+
+        return text;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
-    private static partial Regex OrderIdPattern();
+    /// <summary>
+    /// A positive amount written as plain decimal digits (a JSON number or string), with no more decimals than the
+    /// currency has: <c>50.0000000000000000000000000001</c> is not 50.00, it is refused.
+    /// </summary>
+    private static decimal ReadAmount(JsonElement data, string? currency, List<string> problems)
+    {
+        if (!data.TryGetProperty("amount", out var a) || a.ValueKind is not (JsonValueKind.Number or JsonValueKind.String))
+        {
+            problems.Add("data.amount must be a positive decimal number (a JSON number or string)");
+            return 0;
+        }
+
+        var text = a.ValueKind == JsonValueKind.Number ? a.GetRawText() : a.GetString()!;
+        if (!AmountPattern().IsMatch(text)
+            || !decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+        {
+            problems.Add("data.amount must be a positive decimal number written as digits with an optional decimal point (no sign, exponent or spaces)");
+            return 0;
+        }
+
+        var decimals = text.Contains('.') ? text.Length - text.IndexOf('.') - 1 : 0;
+        if (currency is not null && decimals > Money.MinorUnits(currency))
+        {
+            problems.Add($"data.amount has {decimals} decimals; {currency} has {Money.MinorUnits(currency)}");
+            return 0;
+        }
+
+        return amount;
+    }
+
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,4})?\z")]
+    private static partial Regex AmountPattern();
+}
+
+/// <summary>A partner's order id: what the webhook accepts is exactly what the order routes can address.</summary>
+internal static partial class OrderId
+{
+    public const int MaxLength = 128;
+
+    /// <summary>The rule as the OpenAPI document states it (a test holds the two together).</summary>
+    public const string Pattern = @"^(?!\.+$)[A-Za-z0-9._:-]{1,128}$";
+
+    /// <summary>Letters, digits and <c>. _ : -</c>; not only dots (<c>.</c> and <c>..</c> are path segments no URL can address).</summary>
+    public static bool IsValid(string? orderId) => orderId is not null && Compiled().IsMatch(orderId);
+
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^(?!\.+\z)[A-Za-z0-9._:-]{1,128}\z")]
+    private static partial Regex Compiled();
 }

@@ -155,8 +155,8 @@ internal sealed class RedemptionLogQuery(
     {
         var problems = new List<string>();
         var now = clock.GetUtcNow();
-        var to = Time(query, "to", problems) ?? now;
-        var from = Time(query, "from", problems) ?? to - TimeSpan.FromDays(30);
+        var to = Time(query, "to", now, problems) ?? now;
+        var from = Time(query, "from", now, problems) ?? (to - FirstDay > TimeSpan.FromDays(30) ? to - TimeSpan.FromDays(30) : FirstDay);
         if (from > to) problems.Add("from must not be after to");
         if (to - from > MaxRange) problems.Add($"from and to may be at most {MaxRange.TotalDays} days apart");
 
@@ -170,12 +170,18 @@ internal sealed class RedemptionLogQuery(
             problems.Add($"pageSize must be a whole number from 1 to {MaxPageSize}");
         }
 
+        var (sku, status, orderId) = (Text(query, "sku", problems), Text(query, "status", problems), Text(query, "orderId", problems));
         return problems.Count > 0
             ? (null, problems)
-            : (new Filter(from, to, Text(query, "sku"), Text(query, "status"), Text(query, "orderId"), order != "oldest", pageSize, HashOf(query)), problems);
+            : (new Filter(from, to, sku, status, orderId, order != "oldest", pageSize, HashOf(query)), problems);
     }
 
-    private static DateTimeOffset? Time(IQueryCollection query, string name, List<string> problems)
+    /// <summary>No log entry is older than this; a query before it (or after tomorrow) can never match anything.</summary>
+    private static readonly DateTimeOffset FirstDay = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly string[] TimeFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd"];
+
+    private static DateTimeOffset? Time(IQueryCollection query, string name, DateTimeOffset now, List<string> problems)
     {
         var text = query[name].ToString();
         if (text.Length == 0)
@@ -183,19 +189,35 @@ internal sealed class RedemptionLogQuery(
             return null;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        if (!DateTimeOffset.TryParseExact(text, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
         {
-            return value;
+            problems.Add($"{name} must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z, or a date, e.g. 2026-11-23");
+            return null;
         }
 
-        problems.Add($"{name} must be an ISO 8601 time, e.g. 2026-11-23T00:00:00Z");
-        return null;
+        if (value < FirstDay || value > now.AddDays(1))
+        {
+            problems.Add($"{name} must be between {FirstDay:yyyy-MM-dd} and tomorrow (UTC)");
+            return null;
+        }
+
+        return value;
     }
 
     private static string HashOf(IQueryCollection query) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
         new[] { "from", "to", "sku", "status", "orderId", "order", "pageSize" }.Select(name => $"{name}={query[name]}")))).AsSpan(0, 16));
 
-    private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 and <= 128 } value ? value : null;
+    /// <summary>A filter value, or null when absent; a value too long to match anything is refused, not dropped (which would widen the query).</summary>
+    private static string? Text(IQueryCollection query, string name, List<string> problems)
+    {
+        var value = query[name].ToString();
+        if (value.Length > 128)
+        {
+            problems.Add($"{name} must be at most 128 characters");
+        }
+
+        return value.Length is > 0 and <= 128 ? value : null;
+    }
 
     private static List<string> Days(DateTimeOffset from, DateTimeOffset to)
     {

@@ -14,7 +14,9 @@ internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetada
 
     public async Task SendAsync(string queueName, string messageText, CancellationToken cancellationToken, TimeSpan? visibilityDelay = null)
     {
-        await queues.GetQueueClient(queueName).SendMessageAsync(Encode(messageText), visibilityDelay, cancellationToken: cancellationToken);
+        // Storage refuses a delay outside 0 to 7 days: whatever computed it, the message is still sent.
+        var delay = visibilityDelay is { } d ? TimeSpan.FromTicks(Math.Clamp(d.Ticks, 0, RetryDelay.QueueMaximum.Ticks - TimeSpan.TicksPerMinute)) : (TimeSpan?)null;
+        await queues.GetQueueClient(queueName).SendMessageAsync(Encode(messageText), delay, cancellationToken: cancellationToken);
     }
 
     /// <summary>Copies a message to the poison queue (creating it if missing) and records why.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fulfilment.Catalogue;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
@@ -25,7 +26,7 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISup
             request.ClientReference,
             request.ProductCode,
             request.Account,
-            Amount = request.Amount.ToString("0.00##", CultureInfo.InvariantCulture),
+            Amount = Money.Format(request.Amount, request.Currency),
             request.Currency,
         };
         return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/credits") { Content = JsonContent.Create(body, options: Json) }, isQuery: false, cancellationToken);
@@ -47,10 +48,10 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISup
         {
             return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "not sent: " + e.GetType().Name);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or IOException
-            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Sent or not, answered or not: only a query by our reference can tell.
+            // Anything else (timeouts, lost connections, and whatever a broken peer or a library throws): sent or not,
+            // answered or not, only a query by our reference can tell.
             return new SupplierOutcome(SupplierVerdict.Unknown, Reason: e.GetType().Name + ": " + e.Message);
         }
     }
@@ -77,7 +78,8 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISup
             case HttpStatusCode.BadRequest when !isQuery:
                 return new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"{answer?.Error?.Code ?? "bad_request"}: {reason}");
             case HttpStatusCode.Conflict when !isQuery:
-                return new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"reference_conflict: {reason}");
+                // The supplier holds our reference for another credit: it may have credited under it. Never refundable.
+                return new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"reference_conflict: {reason}");
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 // Our configuration is wrong; nothing was done. Not the buyer's fault: try again once fixed.
                 return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"supplier refused our credentials ({status})");
@@ -86,6 +88,7 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISup
         }
     }
 
+    /// <summary>The supplier's hint, as it said it: the caller caps it (<see cref="Storage.RetryDelay"/>).</summary>
     private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow);
 

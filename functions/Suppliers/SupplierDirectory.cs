@@ -54,6 +54,10 @@ internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptions
                     resilience.Retry.MaxRetryAttempts = 2;
                     resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
                     resilience.Retry.DisableForUnsafeHttpMethods();
+                    // A supplier's Retry-After is the app's to honour (capped, on a delayed queue message), never a
+                    // thread's to sleep on: an absurd value must not hold a call or break the retry.
+                    resilience.Retry.ShouldRetryAfterHeader = false;
+                    resilience.Retry.MaxDelay = TimeSpan.FromSeconds(2);
                     if (limiter is not null)
                     {
                         resilience.RateLimiter.RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken);

@@ -23,6 +23,9 @@ internal enum SupplierVerdict
 
     /// <summary>May or may not have credited (timeout, connection lost, 5xx): only a query can tell.</summary>
     Unknown,
+
+    /// <summary>The supplier holds our reference for a different credit: it may have credited under it; ops must look.</summary>
+    ReferenceConflict,
 }
 
 /// <summary>A supplier's answer, classified. <see cref="RetryAfter"/> is the supplier's own hint, when it gave one.</summary>

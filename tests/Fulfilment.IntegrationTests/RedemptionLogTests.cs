@@ -77,6 +77,25 @@ public sealed class RedemptionLogTests(StorageFixture storage)
         Assert.Single((await GetPageAsync(scenario, owner, owner.PartnerId, "orderId=secret-order")).Entries);
     }
 
+    [Theory]
+    [InlineData("from=9999-12-31")]
+    [InlineData("to=9999-12-31T00:00:00Z")]
+    [InlineData("from=0001-01-01&to=0001-01-02")]
+    [InlineData("to=0001-01-01")]
+    [InlineData("from=1%2F2%2F2026")]
+    [InlineData("sku=LONG")]
+    public async Task Query_that_can_never_succeed_is_a_400_not_a_500(string query)
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
+        var partner = await scenario.NewPartnerAsync();
+        using var client = scenario.App.CreateClient(partner.ApiKey);
+
+        var response = await client.GetAsync($"api/partners/{partner.PartnerId}/redemptions?{query.Replace("LONG", new string('x', 129), StringComparison.Ordinal)}");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid_query", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Delivered_order_is_logged_once_however_often_its_message_comes_back()
     {

@@ -54,6 +54,26 @@ public sealed class RedemptionTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Calls_never_sent_or_refused_unheard_use_up_no_attempts()
+    {
+        await using var platform = await Simulator.StartAsync(PlatformKey);
+        platform.Faults = new SupplierFaults { RateLimited = 1, RetryAfterSeconds = 0 };
+        var (scenario, retries) = await StartAsync(platform, maxAttempts: 2);
+        await using var _ = scenario;
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewRedemptionSkuAsync(scenario);
+
+        await PayAsync(scenario, partner, sku, "throttled-1", "player-9");
+        await Scenario.EventuallyAsync(() => Task.FromResult(platform.Submits >= 4), "four refused submits (twice the maximum attempts)");
+        Assert.NotEqual("failed", (await scenario.GetOrderAsync(partner, "throttled-1"))!.State);
+        platform.Faults = SupplierFaults.None;
+
+        var order = (await WaitForStatesAsync(scenario, partner, ["throttled-1"], "delivered")).Single();
+        TopUpTests.AssertLedgersAgree([order], platform);
+        Assert.Empty((await storage.Queues.GetQueueClient(retries + "-poison").PeekMessagesAsync()).Value);
+    }
+
+    [Fact]
     public async Task Permanent_rejection_fails_the_redemption_at_once()
     {
         await using var platform = await Simulator.StartAsync(PlatformKey);

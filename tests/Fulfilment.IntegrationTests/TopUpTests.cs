@@ -131,6 +131,57 @@ public sealed class TopUpTests(StorageFixture storage)
     };
 
     [Fact]
+    public async Task Absurd_retry_after_is_capped_and_a_top_up_still_not_accepted_at_its_deadline_needs_attention_never_poison()
+    {
+        await using var alpha = await Simulator.StartAsync(SupplierKey);
+        await using var beta = await Simulator.StartAsync(SupplierKey);
+        alpha.Faults = new SupplierFaults { RateLimited = 1, QueryRateLimited = 1, RetryAfterSeconds = 999_999_999 };
+        await using var scenario = await StartAsync(alpha, beta, deadlineMinutes: 0.05);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario);
+
+        await PayAsync(scenario, partner, sku, "throttled-1", "13800000000");
+        var order = (await WaitForTerminalAsync(scenario, partner, ["throttled-1"])).Single();
+
+        Assert.Equal("needs-attention", order.State);
+        Assert.True(alpha.Submits + alpha.Queries >= 2, "asked again after the Retry-After, capped");
+        Assert.Empty(alpha.Ledger.All());
+        Assert.Equal(0, beta.Submits);
+        Assert.Contains(await OpsAlertsAsync(), a => a.Contains("throttled-1", StringComparison.Ordinal));
+        Assert.Empty((await storage.Queues.GetQueueClient(scenario.Queue + "-poison").PeekMessagesAsync()).Value);
+    }
+
+    [Fact]
+    public async Task Reference_conflict_at_the_supplier_needs_attention_and_is_never_a_refundable_failure()
+    {
+        await using var alpha = await Simulator.StartAsync(SupplierKey);
+        await using var beta = await Simulator.StartAsync(SupplierKey);
+        await using var scenario = await StartAsync(alpha, beta);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario);
+
+        // The supplier already holds our first reference for this order, for another account.
+        using (var http = new HttpClient { BaseAddress = alpha.BaseAddress })
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", SupplierKey);
+            (await http.PostAsJsonAsync("v1/credits", new { clientReference = $"{partner.PartnerId}:conflict-1:1", productCode = "mobile-cny-30", account = "13900000000", amount = "30.00", currency = "CNY" }))
+                .EnsureSuccessStatusCode();
+        }
+
+        await PayAsync(scenario, partner, sku, "conflict-1", "13800000000");
+        var order = (await WaitForTerminalAsync(scenario, partner, ["conflict-1"])).Single();
+
+        Assert.Equal("needs-attention", order.State);
+        Assert.Equal(0, beta.Submits); // no failover: the first supplier may have credited
+        Assert.Contains(await OpsAlertsAsync(), a => a.Contains("conflict-1", StringComparison.Ordinal));
+    }
+
+    private async Task<List<string>> OpsAlertsAsync() =>
+        (await storage.Queues.GetQueueClient("ops-alerts").PeekMessagesAsync(32)).Value
+            .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())))
+            .ToList();
+
+    [Fact]
     public async Task Unknown_outcome_past_the_deadline_needs_attention_and_alerts_ops_without_a_second_credit()
     {
         await using var alpha = await Simulator.StartAsync(SupplierKey);

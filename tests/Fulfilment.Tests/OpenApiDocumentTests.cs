@@ -50,3 +50,28 @@ public sealed class OpenApiDocumentTests
         }
     }
 }
+
+/// <summary>The webhook's limits as the OpenAPI document states them are the limits the code enforces.</summary>
+public sealed class PaymentDataContractTests
+{
+    [Fact]
+    public void Order_id_and_quantity_limits_in_the_document_are_the_codes()
+    {
+        using var reader = new StreamReader(GetOpenApiDocumentFunction.OpenDocument());
+        using var document = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd());
+        var data = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("PaymentData").GetProperty("properties");
+        var orderId = data.GetProperty("orderId");
+        var quantity = data.GetProperty("quantity");
+
+        Assert.Equal(Fulfilment.Orders.OrderId.MaxLength, orderId.GetProperty("maxLength").GetInt32());
+        Assert.Equal(Fulfilment.Orders.OrderId.Pattern, orderId.GetProperty("pattern").GetString());
+        Assert.Equal(Fulfilment.Orders.PaymentNotification.MaxQuantity, quantity.GetProperty("maximum").GetInt32());
+
+        // The documented pattern, applied as a reader of the document would, agrees with the code on hard cases.
+        var documented = new System.Text.RegularExpressions.Regex(orderId.GetProperty("pattern").GetString()!);
+        foreach (var id in new[] { "A-1", ".", "..", "...a", "a:b_c.d", new string('x', 128), new string('x', 129), "a b", "a/b", "" })
+        {
+            Assert.True(documented.IsMatch(id) == Fulfilment.Orders.OrderId.IsValid(id), $"'{id}'");
+        }
+    }
+}

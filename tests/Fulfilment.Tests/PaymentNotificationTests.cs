@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using Fulfilment.Orders;
 
 namespace Fulfilment.Tests;
@@ -32,6 +33,79 @@ public sealed class PaymentNotificationTests
         var (notification, problems) = Parse(json);
         Assert.Null(notification);
         Assert.Contains(problems, p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    private const string Valid = """{"type":"payment.succeeded","data":{"orderId":"A-1","sku":"steam-50","quantity":1,"amount":"50.00","currency":"CNY","buyerReference":"b1"}}""";
+
+    [Theory]
+    [InlineData("""{"type":"payment.failed","type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":1,"currency":"CNY","buyerReference":"b"}}""", "not valid JSON")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":1,"amount":2,"currency":"CNY","buyerReference":"b"}}""", "not valid JSON")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a"},"data":{"orderId":"a","sku":"s","quantity":1,"amount":1,"currency":"CNY","buyerReference":"b"}}""", "not valid JSON")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":50.0000000000000000000000000001,"currency":"CNY","buyerReference":"b"}}""", "data.amount")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":"49.99999999999999999999999999999","currency":"CNY","buyerReference":"b"}}""", "data.amount")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":"50.001","currency":"CNY","buyerReference":"b"}}""", "data.amount has 3 decimals; CNY has 2")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":500.5,"currency":"JPY","buyerReference":"b"}}""", "JPY has 0")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":5e1,"currency":"CNY","buyerReference":"b"}}""", "data.amount")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":" 50","currency":"CNY","buyerReference":"b"}}""", "data.amount")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b","targetAccount":13800000000}}""", "data.targetAccount must be a string")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":7,"sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b"}}""", "data.orderId must be a string")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a\n","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b"}}""", "data.orderId")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":".","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b"}}""", "data.orderId")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"..","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b"}}""", "data.orderId")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b\ud800"}}""", "data.buyerReference is not valid Unicode")]
+    [InlineData("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b\u0000"}}""", "data.buyerReference must not contain control characters")]
+    public void Refuses_what_is_not_exactly_valid_instead_of_guessing(string json, string problem)
+    {
+        var (notification, problems) = Parse(json);
+        Assert.Null(notification);
+        Assert.Contains(problems, p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })] // invalid continuation
+    [InlineData(new byte[] { 0xC0, 0xAF })] // overlong "/"
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // a surrogate encoded as UTF-8
+    public void Refuses_a_body_that_is_not_valid_UTF8(byte[] inBuyerReference)
+    {
+        var body = Encoding.UTF8.GetBytes(Valid).ToList();
+        body.InsertRange(Valid.IndexOf("b1", StringComparison.Ordinal), inBuyerReference);
+
+        var (notification, problems) = PaymentNotification.Parse(body.ToArray());
+
+        Assert.Null(notification);
+        Assert.Equal("body is not valid UTF-8", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Order_ids_up_to_the_documented_length_are_accepted_and_longer_refused()
+    {
+        var longest = new string('a', OrderId.MaxLength);
+        Assert.NotNull(Parse(Valid.Replace("A-1", longest, StringComparison.Ordinal)).Item1);
+        Assert.Null(Parse(Valid.Replace("A-1", longest + "a", StringComparison.Ordinal)).Item1);
+        Assert.NotNull(Parse(Valid.Replace("A-1", "...a", StringComparison.Ordinal)).Item1);
+    }
+
+    /// <summary>Property: any byte-level change to a valid body either still parses to a notification or is refused; never a throw.</summary>
+    [Fact]
+    public void Mangled_bodies_never_throw()
+    {
+        var valid = Encoding.UTF8.GetBytes(Valid);
+        Gen.Select(Gen.Int[0, valid.Length - 1], Gen.Byte, Gen.Int[0, 2])
+            .Array[1, 4]
+            .Sample(edits =>
+            {
+                var body = valid.ToList();
+                foreach (var (at, value, kind) in edits)
+                {
+                    var i = Math.Min(at, body.Count - 1);
+                    if (kind == 0) body[i] = value;
+                    else if (kind == 1) body.Insert(i, value);
+                    else if (body.Count > 1) body.RemoveAt(i);
+                }
+
+                var (notification, problems) = PaymentNotification.Parse(body.ToArray());
+                return notification is not null ^ problems.Count > 0;
+            }, iter: 20_000);
     }
 
     private static (PaymentNotification?, IReadOnlyList<string>) Parse(string json) => PaymentNotification.Parse(Encoding.UTF8.GetBytes(json));

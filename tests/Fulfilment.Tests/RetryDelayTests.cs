@@ -17,6 +17,19 @@ public sealed class RetryDelayTests
     }
 
     [Fact]
-    public void Delay_is_never_shorter_than_a_Retry_After() =>
-        Assert.True(RetryDelay.Exponential(0.1, 1, 0, atLeast: TimeSpan.FromSeconds(5)) >= TimeSpan.FromSeconds(5));
+    public void Delay_is_never_shorter_than_a_Retry_After_within_the_cap() =>
+        Assert.True(RetryDelay.Exponential(0.1, 10, 0, atLeast: TimeSpan.FromSeconds(5)) >= TimeSpan.FromSeconds(5));
+
+    [Theory]
+    [InlineData(999_999_999.0)] // a supplier's absurd Retry-After
+    [InlineData(-3600.0)] // a Retry-After date in the past
+    public void A_peers_hint_never_takes_the_delay_outside_zero_to_the_cap(double hintSeconds)
+    {
+        var delay = RetryDelay.Exponential(0.1, 300, 0, atLeast: TimeSpan.FromSeconds(hintSeconds));
+        Assert.InRange(delay, TimeSpan.Zero, TimeSpan.FromSeconds(300));
+    }
+
+    [Fact]
+    public void The_cap_itself_never_exceeds_what_a_queue_can_delay() =>
+        Assert.True(RetryDelay.Exponential(1e9, 1e12, 30) <= RetryDelay.QueueMaximum);
 }

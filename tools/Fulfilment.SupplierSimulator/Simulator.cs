@@ -143,6 +143,12 @@ public sealed class Simulator : IAsyncDisposable
 
         var faults = Faults;
         await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+        if (Roll(faults.QueryRateLimited))
+        {
+            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Error(429, "rate_limited", "slow down");
+        }
+
         if (Roll(faults.QueryServerError))
         {
             return Error(503, "unavailable", "try again later");

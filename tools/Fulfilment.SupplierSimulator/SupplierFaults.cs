@@ -32,6 +32,9 @@ public sealed record SupplierFaults
 
     public int RetryAfterSeconds { get; init; } = 1;
 
+    /// <summary>Status queries answer 429 with Retry-After.</summary>
+    public double QueryRateLimited { get; init; }
+
     /// <summary>Status queries answer 503.</summary>
     public double QueryServerError { get; init; }
 

@@ -38,6 +38,13 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
         if (body.UnitPrice is not > 0) problems.Add("unitPrice must be a positive number");
         if (body.UnitCost is < 0) problems.Add("unitCost must not be negative");
         if (!CurrencyCode.IsValid(body.Currency)) problems.Add("currency must be a three-letter ISO 4217 code");
+        else
+        {
+            var decimals = Money.MinorUnits(body.Currency!);
+            if (body.UnitPrice is { } price && !Money.IsExact(price, body.Currency!)) problems.Add($"unitPrice must have at most {decimals} decimals in {body.Currency}");
+            if (body.UnitCost is { } cost && !Money.IsExact(cost, body.Currency!)) problems.Add($"unitCost must have at most {decimals} decimals in {body.Currency}");
+        }
+
         if (body.ShardCount is < 1 or > 64) problems.Add("shardCount must be 1-64");
         if (body.LowStockThreshold is < 0) problems.Add("lowStockThreshold must not be negative");
         if (body.Kind != SkuKind.CardKey && (body.ShardCount is not null || body.LowStockThreshold is not null))
