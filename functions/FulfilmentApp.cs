@@ -138,6 +138,9 @@ internal static class FulfilmentApp
         services.AddSingleton<PartnerAuthentication>();
         services.AddSingleton<SkuCatalogue>();
         services.AddSingleton<OrderBook>();
+        services.AddSingleton<OpenOrders>();
+        services.AddSingleton<StalledOrderSweep>();
+        services.AddOptions<OrderSweepOptions>().BindConfiguration("OrderSweep").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();
         services.AddSingleton<PaymentAcceptance>();
@@ -171,6 +174,7 @@ internal static class FulfilmentApp
         services.AddSingleton<IQueueFunction, FulfilOrderFunction>();
         services.AddSingleton<IQueueFunction, RetryRedemptionFunction>();
         services.AddSingleton<IQueueFunction, NotifyPartnerFunction>();
+        services.AddSingleton<ITimerFunction, Fulfilment.Functions.SweepStalledOrders.SweepStalledOrdersFunction>();
         services.AddSingleton<IHttpFunction, PaymentWebhookFunction>();
         services.AddSingleton<IHttpFunction, GetPartnerOrderFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListRedemptions.ListRedemptionsFunction>();

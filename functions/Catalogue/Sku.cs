@@ -40,13 +40,17 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
 
     /// <summary>Card keys: when the keys available fall to this many, one alert is raised (until stock rises above it again).</summary>
     public int? LowStockThreshold { get; init; }
+
+    /// <summary>Card keys: whether two keys that differ only in case are two keys (fixed once keys are imported).</summary>
+    public bool CaseSensitiveKeys { get; init; } = true;
 }
 
 internal static partial class SkuId
 {
     public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex Pattern();
 }
 
@@ -54,6 +58,6 @@ internal static partial class CurrencyCode
 {
     public static bool IsValid(string? code) => code is not null && Pattern().IsMatch(code);
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex Pattern();
 }

@@ -43,16 +43,17 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
     /// Creates or updates a SKU. An existing SKU keeps its shard count unless <paramref name="shardCount"/> asks for
     /// another; the old count is remembered, since the keys imported under it stay where they are.
     /// </summary>
-    public async Task<Sku> SaveAsync(Sku sku, int? shardCount, CancellationToken cancellationToken)
+    public async Task<Sku> SaveAsync(Sku sku, int? shardCount, CancellationToken cancellationToken, bool? caseSensitiveKeys = null)
     {
         var existing = await table.GetEntityIfExistsAsync<TableEntity>(sku.Id, SkuRow, cancellationToken: cancellationToken);
-        var saved = sku with { ShardCount = shardCount ?? sku.ShardCount };
+        var saved = sku with { ShardCount = shardCount ?? sku.ShardCount, CaseSensitiveKeys = caseSensitiveKeys ?? true };
         if (existing.HasValue)
         {
             var before = FromEntity(existing.Value!);
             saved = saved with
             {
                 ShardCount = shardCount ?? before.ShardCount,
+                CaseSensitiveKeys = caseSensitiveKeys ?? before.CaseSensitiveKeys,
                 PastShardCounts = shardCount is { } count && count != before.ShardCount
                     ? before.PastShardCounts.Append(before.ShardCount).Distinct().Order().ToList()
                     : before.PastShardCounts,
@@ -72,6 +73,7 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["Suppliers"] = string.Join(',', saved.Suppliers),
                 ["ProductCode"] = saved.ProductCode,
                 ["UnitCost"] = saved.UnitCost?.ToString(CultureInfo.InvariantCulture),
+                ["CaseSensitiveKeys"] = saved.CaseSensitiveKeys,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -93,5 +95,6 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
         PastShardCounts = (e.GetString("PastShardCounts") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
         LowStockThreshold = e.GetInt32("LowStockThreshold"),
+        CaseSensitiveKeys = e.GetBoolean("CaseSensitiveKeys") ?? true,
     };
 }

@@ -24,6 +24,7 @@ internal sealed class CardKeyDelivery(
     OrderBook orders,
     CardKeyInventory inventory,
     AwaitingStockList awaiting,
+    OpenOrders openOrders,
     FulfilmentRequests requests,
     OrderOutcomes outcomes,
     TimeProvider clock,
@@ -108,6 +109,7 @@ internal sealed class CardKeyDelivery(
                 cancellationToken)
             ?? throw new InvalidOperationException($"Order {order.OrderId} lost its lease; retrying.");
         logger.LogWarning("Order {OrderId} is {State}: needs {Quantity} key(s) of {Sku}", order.OrderId, OrderState.AwaitingStock, order.Quantity, sku.Id);
+        await openOrders.RemoveAsync(order, cancellationToken); // the waiting list holds it now
 
         // Enough keys may be in stock after all: an import finished between our claim and our joining the waiting list
         // (it did not see us), or concurrent orders each got part of the last keys and all gave them back. Only

@@ -6,9 +6,9 @@ namespace Fulfilment.Delivery;
 
 /// <summary>
 /// What follows an order's final state: its entry in the partner's redemption log, then the partner's
-/// notification. Both are idempotent, so a redelivered message may publish again.
+/// notification; then the order leaves the open-orders index. All idempotent, so a redelivered message may publish again.
 /// </summary>
-internal sealed class OrderOutcomes(RedemptionLogBook log, PartnerNotifications notifications)
+internal sealed class OrderOutcomes(RedemptionLogBook log, PartnerNotifications notifications, OpenOrders openOrders)
 {
     public async Task PublishAsync(Order order, CancellationToken cancellationToken)
     {
@@ -19,5 +19,6 @@ internal sealed class OrderOutcomes(RedemptionLogBook log, PartnerNotifications 
 
         await log.AppendAsync(order, cancellationToken);
         await notifications.NotifyAsync(order, cancellationToken);
+        await openOrders.RemoveAsync(order, cancellationToken);
     }
 }

@@ -157,9 +157,12 @@ internal sealed class SupplierDelivery(
         {
             var reason = $"{order.Supplier} did not redeem after {order.SubmitCount} attempts: {outcome.Verdict} {outcome.Reason}";
             await ChangeAsync(order with { State = OrderState.Failed, StateReason = reason }, cancellationToken);
-            await queueMessages.SendAsync(
-                queues.Value.RedemptionRetryQueue + QueueMessages.PoisonSuffix,
+            await queueMessages.PoisonAsync(
+                queues.Value.RedemptionRetryQueue,
                 System.Text.Json.JsonSerializer.Serialize(new { order.PartnerId, order.OrderId, reason, order.History }, HistoryJson),
+                "RetryRedemption",
+                reason,
+                order.SubmitCount,
                 cancellationToken);
             logger.LogWarning("Order {OrderId} is {State}: {Reason}; its history went to the poison queue", order.OrderId, OrderState.Failed, reason);
             return;
@@ -192,6 +195,20 @@ internal sealed class SupplierDelivery(
         await (order.SkuKind == SkuKind.Redemption
             ? requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken)
             : requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay));
+    }
+
+    /// <summary>Gives up on an order whose reconciliation stalled; false if it changed meanwhile (someone is working on it).</summary>
+    public async Task<bool> TryGiveUpAsync(Order order, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NeedsAttentionAsync(order, reason, cancellationToken);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Only ops can settle the order now: it says why, and an alert is raised.</summary>

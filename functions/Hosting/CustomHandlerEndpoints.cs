@@ -17,6 +17,7 @@ internal static class CustomHandlerEndpoints
         var metadata = app.Services.GetRequiredService<FunctionAppMetadata>();
         var invoker = app.Services.GetRequiredService<QueueFunctionInvoker>();
         var httpFunctions = app.Services.GetServices<IHttpFunction>().ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+        var timerFunctions = app.Services.GetServices<ITimerFunction>().ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         var configuration = app.Services.GetRequiredService<IConfiguration>();
 
         var unmapped = new List<string>();
@@ -39,6 +40,11 @@ internal static class CustomHandlerEndpoints
                 app.MapPost($"/{function.Name}", async context =>
                     await (await InvokeQueueFunctionAsync(context, invoker, function, queue, queueName)).ExecuteAsync(context));
             }
+            else if (function.TimerTrigger is not null && timerFunctions.Remove(function.Name, out var timerFunction))
+            {
+                // The host POSTs {"Data": {"<binding>": {timer info}}, "Metadata": {...}}; nothing in it changes what runs.
+                app.MapPost($"/{function.Name}", async context => await (await RunTimerFunctionAsync(context, timerFunction)).ExecuteAsync(context));
+            }
             else
             {
                 unmapped.Add(function.Name);
@@ -46,6 +52,7 @@ internal static class CustomHandlerEndpoints
         }
 
         unmapped.AddRange(httpFunctions.Keys);
+        unmapped.AddRange(timerFunctions.Keys);
         if (unmapped.Count > 0)
         {
             throw new InvalidOperationException(
@@ -87,6 +94,20 @@ internal static class CustomHandlerEndpoints
         return outcome.Succeeded
             ? Answer(StatusCodes.Status200OK, $"{function.Name} processed message {invocation.MessageId}")
             : Answer(StatusCodes.Status500InternalServerError, $"{function.Name} failed for message {invocation.MessageId}: {outcome.Error}");
+    }
+
+    private static async Task<IResult> RunTimerFunctionAsync(HttpContext context, ITimerFunction function)
+    {
+        try
+        {
+            await function.RunAsync(context.RequestAborted);
+            return Answer(StatusCodes.Status200OK, $"{function.Name} ran");
+        }
+        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(function.Name).LogError(exception, "Timer function {FunctionName} failed", function.Name);
+            return Answer(StatusCodes.Status500InternalServerError, $"{function.Name} failed: {exception.GetType().Name}");
+        }
     }
 
     private static string? Text(JsonNode? node) => node switch

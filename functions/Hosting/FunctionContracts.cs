@@ -17,6 +17,14 @@ internal interface IQueueFunction
     Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken);
 }
 
+/// <summary>A function triggered on a schedule; its folder's function.json holds a timerTrigger binding (NCRONTAB, with seconds).</summary>
+internal interface ITimerFunction
+{
+    string Name { get; }
+
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>A function triggered over HTTP; its route and methods come from its folder's function.json.</summary>
 internal interface IHttpFunction
 {

@@ -11,7 +11,8 @@ internal sealed record BindingDefinition(
     string? QueueName = null,
     string? Connection = null,
     string? Route = null,
-    string[]? Methods = null);
+    string[]? Methods = null,
+    string? Schedule = null);
 
 /// <summary>A function as the Functions host sees it: a folder named after it holding its function.json.</summary>
 internal sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefinition> Bindings)
@@ -19,6 +20,8 @@ internal sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefi
     public BindingDefinition? QueueTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase));
 
     public BindingDefinition? HttpTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase));
+
+    public BindingDefinition? TimerTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("timerTrigger", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>The <c>extensions.queues</c> section of host.json, with the queue extension's defaults.</summary>

@@ -2,12 +2,14 @@ using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Fulfilment.Storage;
+using NCrontab;
 
 namespace Fulfilment.Hosting;
 
 /// <summary>
-/// Drives the queue triggers when the app runs without the Functions host (no <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>):
-/// one listener per queueTrigger binding in the function folders, behaving as the Storage queues extension v5 does.
+/// Drives the queue and timer triggers when the app runs without the Functions host (no <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>):
+/// one listener per queueTrigger binding in the function folders, behaving as the Storage queues extension v5 does,
+/// and one per timerTrigger binding, on its schedule.
 /// </summary>
 internal sealed class LocalTriggerHost(
     FunctionAppMetadata metadata,
@@ -15,6 +17,8 @@ internal sealed class LocalTriggerHost(
     QueueServiceClient queues,
     QueueFunctionInvoker invoker,
     QueueMessages queueMessages,
+    QueueFailureLog failures,
+    IEnumerable<ITimerFunction> timerFunctions,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,17 +32,60 @@ internal sealed class LocalTriggerHost(
                 metadata.Queues,
                 invoker,
                 queueMessages,
+                failures,
                 loggerFactory.CreateLogger<QueueListener>()))
             .ToList();
-        return Task.WhenAll(listeners.Select(l => l.RunAsync(stoppingToken)));
+        var timers = metadata.Functions
+            .Where(f => f.TimerTrigger is not null)
+            .Select(f => new TimerListener(
+                f.Name,
+                CrontabSchedule.Parse(f.TimerTrigger!.Schedule ?? "", new CrontabSchedule.ParseOptions { IncludingSeconds = true }),
+                timerFunctions.Single(t => t.Name.Equals(f.Name, StringComparison.OrdinalIgnoreCase)),
+                loggerFactory.CreateLogger<TimerListener>()))
+            .ToList();
+        return Task.WhenAll(listeners.Select(l => l.RunAsync(stoppingToken)).Concat(timers.Select(t => t.RunAsync(stoppingToken))));
+    }
+}
+
+/// <summary>One timer trigger: runs its function at each occurrence of its NCRONTAB schedule (six fields, seconds first), as the host does.</summary>
+internal sealed class TimerListener(string functionName, CrontabSchedule schedule, ITimerFunction function, ILogger<TimerListener> logger)
+{
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation("Local trigger host: {FunctionName} runs on schedule {Schedule}", functionName, schedule);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = DateTime.UtcNow;
+                await Task.Delay(schedule.GetNextOccurrence(now) - now, stoppingToken);
+                try
+                {
+                    await function.RunAsync(stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // As under the host: a failed run is logged, and the next occurrence runs as planned.
+                    logger.LogError(exception, "Timer function {FunctionName} failed", functionName);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 }
 
 /// <summary>
-/// One queue trigger: dequeues up to <c>batchSize</c> with a 10-minute visibility timeout renewed while the
-/// function runs, fetches more when in-flight drops to <c>newBatchThreshold</c>, deletes on success, and on
-/// failure either hides the message for <c>visibilityTimeout</c> or, at <c>maxDequeueCount</c>, moves it to
-/// <c>&lt;queue&gt;-poison</c>. Polls an empty queue with exponential back-off up to <c>maxPollingInterval</c>.
+/// One queue trigger: dequeues up to <c>batchSize</c>, fetches more when in-flight drops to <c>newBatchThreshold</c>,
+/// deletes on success, and on failure either hides the message for <c>visibilityTimeout</c> or, at
+/// <c>maxDequeueCount</c>, moves it to <c>&lt;queue&gt;-poison</c>. Polls an empty queue with exponential back-off up to
+/// <c>maxPollingInterval</c>.
+/// <para>
+/// Unlike the extension's 10 minutes, a message is leased for 30 s and the lease renewed every 10 s while the
+/// function runs (a failed renewal is tried again, not given up): after a crash, the messages the dead process held
+/// are back within 30 s, not 10 minutes. On shutdown, unfinished messages are made visible again at once.
+/// </para>
 /// </summary>
 internal sealed class QueueListener(
     string functionName,
@@ -47,9 +94,11 @@ internal sealed class QueueListener(
     QueueExtensionSettings settings,
     QueueFunctionInvoker invoker,
     QueueMessages queueMessages,
+    QueueFailureLog failures,
     ILogger<QueueListener> logger)
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewalInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim completed = new(0);
@@ -137,8 +186,12 @@ internal sealed class QueueListener(
         }
         catch (Exception exception)
         {
-            // Shutting down, or a storage call failed: the message reappears after its lease and is retried.
+            // Shutting down, or a storage call failed: the message reappears (at once if we can say so) and is retried.
             logger.LogWarning(exception, "Message {MessageId} on {QueueName} was not settled; it will be delivered again", message.MessageId, queue.Name);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                await ReleaseAsync(lease);
+            }
         }
         finally
         {
@@ -155,10 +208,11 @@ internal sealed class QueueListener(
             functionName, queue.Name, message.MessageId, text ?? message.Body.ToString(), message.DequeueCount, message.InsertedOn);
         if (text is null)
         {
-            // A body that is not valid for the configured encoding can never be processed: straight to poison.
+            // A body that is not valid for the configured encoding can never be processed: straight to poison, with why.
+            var reason = $"the message is not valid {settings.MessageEncoding} text (UTF-8 after decoding)";
             await MoveToPoisonAsync(message.Body.ToString());
-            logger.LogWarning("Message {MessageId} on {QueueName} is not valid {Encoding} and goes to the poison queue",
-                message.MessageId, queue.Name, settings.MessageEncoding);
+            await failures.RecordAsync(queue.Name, message.Body.ToString(), functionName, reason, message.DequeueCount, poisoned: true, stoppingToken);
+            logger.LogWarning("Message {MessageId} on {QueueName} goes to the poison queue: {Reason}", message.MessageId, queue.Name, reason);
             return InvocationOutcome.Success;
         }
 
@@ -193,23 +247,45 @@ internal sealed class QueueListener(
         await poisonQueue.SendMessageAsync(rawBody, CancellationToken.None);
     }
 
+    /// <summary>Keeps the message hidden while the function runs. A failed renewal (storage busy or away) is tried again.</summary>
     private async Task RenewWhileRunningAsync(Lease lease, CancellationToken cancellationToken)
     {
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (true)
+            try
             {
-                await Task.Delay(LeaseDuration / 2, cancellationToken);
+                await Task.Delay(RenewalInterval, cancellationToken);
                 var renewed = await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: LeaseDuration, cancellationToken: cancellationToken);
                 lease.PopReceipt = renewed.Value.PopReceipt;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status == 404)
+            {
+                // Another receiver took the message after our lease lapsed: its run settles it, not ours.
+                logger.LogWarning("Message {MessageId} on {QueueName} was taken over by another receiver", lease.MessageId, queue.Name);
+                return;
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Renewing the lease of message {MessageId} on {QueueName} failed; trying again", lease.MessageId, queue.Name);
+            }
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>Makes an unfinished message visible again now, so that another instance (or our restart) takes it at once.</summary>
+    private async Task ReleaseAsync(Lease lease)
+    {
+        try
         {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await queue.UpdateMessageAsync(lease.MessageId, lease.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: timeout.Token);
         }
-        catch (RequestFailedException exception)
+        catch (Exception exception)
         {
-            logger.LogWarning(exception, "Renewing the lease of message {MessageId} on {QueueName} failed", lease.MessageId, queue.Name);
+            logger.LogWarning(exception, "Message {MessageId} on {QueueName} could not be released; it reappears after its lease", lease.MessageId, queue.Name);
         }
     }
 

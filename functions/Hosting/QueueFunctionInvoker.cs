@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using Fulfilment.Storage;
+using Polly;
+using Polly.Retry;
 
 namespace Fulfilment.Hosting;
 
@@ -10,8 +13,10 @@ internal sealed record InvocationOutcome(bool Succeeded, string? Error)
 
 /// <summary>
 /// Runs a queue function for one message: the single place where a message's failure is classified.
-/// A poison message is moved to the poison queue at once and acknowledged; any other exception fails the
-/// invocation so the trigger retries it (and poisons it after <c>maxDequeueCount</c>).
+/// A poison message is moved to the poison queue at once and acknowledged. An outage of storage or Key Vault is
+/// waited out inside the invocation, backing off, for <see cref="OutageTolerance"/>: the message stays leased and
+/// its dequeue count does not grow, so minutes of outage poison nothing. Any other exception fails the invocation so
+/// the trigger retries it (and poisons it after <c>maxDequeueCount</c>).
 /// </summary>
 internal sealed class QueueFunctionInvoker(
     IEnumerable<IQueueFunction> functions,
@@ -19,6 +24,9 @@ internal sealed class QueueFunctionInvoker(
     QueueFailureLog failures,
     ILogger<QueueFunctionInvoker> logger)
 {
+    /// <summary>How long one invocation waits out an outage before it fails like any other error.</summary>
+    public static readonly TimeSpan OutageTolerance = TimeSpan.FromMinutes(3);
+
     private readonly Dictionary<string, IQueueFunction> byName = functions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
 
     public bool Handles(string functionName) => byName.ContainsKey(functionName);
@@ -28,7 +36,7 @@ internal sealed class QueueFunctionInvoker(
         var function = byName[invocation.FunctionName];
         try
         {
-            await function.RunAsync(invocation, cancellationToken);
+            await RunWaitingOutOutagesAsync(function, invocation, cancellationToken);
             return InvocationOutcome.Success;
         }
         catch (PoisonMessageException poison)
@@ -48,6 +56,52 @@ internal sealed class QueueFunctionInvoker(
                 invocation.FunctionName, invocation.MessageId, invocation.QueueName, invocation.DequeueCount);
             await RecordFailureAsync(invocation, reason, cancellationToken);
             return new InvocationOutcome(false, reason);
+        }
+    }
+
+    private static readonly ResiliencePropertyKey<long> WaitingSince = new("outage-waiting-since");
+    private static readonly ResiliencePropertyKey<QueueInvocation?> Invocation = new("invocation");
+
+    /// <summary>Retries an invocation that met an outage, backing off up to 15 s, until <see cref="OutageTolerance"/> has passed.</summary>
+    private readonly ResiliencePipeline outageRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } exception
+                && Outage.IsOutage(exception, args.Context.CancellationToken)
+                && Stopwatch.GetElapsedTime(args.Context.Properties.GetValue(WaitingSince, 0)) < OutageTolerance),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(500),
+            MaxDelay = TimeSpan.FromSeconds(15),
+            OnRetry = args =>
+            {
+                var invocation = args.Context.Properties.GetValue(Invocation, null);
+                logger.LogWarning(
+                    "Function {FunctionName}, message {MessageId} on {QueueName}: a dependency is unreachable ({Failure}); trying again in {Delay}",
+                    invocation?.FunctionName, invocation?.MessageId, invocation?.QueueName,
+                    args.Outcome.Exception!.GetType().Name + ": " + args.Outcome.Exception.Message, args.RetryDelay);
+                return default;
+            },
+        })
+        .Build();
+
+    private async Task RunWaitingOutOutagesAsync(IQueueFunction function, QueueInvocation invocation, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(WaitingSince, Stopwatch.GetTimestamp());
+        context.Properties.Set(Invocation, invocation);
+        try
+        {
+            await outageRetry.ExecuteAsync(
+                static (context, state) => new ValueTask(state.function.RunAsync(state.invocation, context.CancellationToken)),
+                context,
+                (function, invocation));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -35,7 +35,7 @@ internal sealed class KeyImport(
     TableServiceClient tables, DataKeyRing dataKeys, KeyBatches batches, StockMap stockMap, CardKeyInventory inventory, LowStockWatch lowStock,
     AwaitingStockList awaiting, ILogger<KeyImport> logger)
 {
-    public const int MaxKeyLength = 512;
+    public const int MaxKeyLength = CardKeyText.MaxLength;
     public const int MaxKeysPerUpload = 250_000;
     private const int KeysPerTransaction = 49; // two entities per key and the counts: 100 per transaction at most
     private const int KeysPerChunk = 5_000;
@@ -85,7 +85,8 @@ internal sealed class KeyImport(
         var firstLineOf = new Dictionary<string, int>();
         var chunk = new List<(int Line, string KeyId, string Key)>(KeysPerChunk);
         DataKey? dek = null;
-        int received = 0, imported = 0, sealedUnderDek = 0;
+        var progress = new ImportProgress();
+        int received = 0, sealedUnderDek = 0;
 
         async Task WriteChunkAsync()
         {
@@ -95,12 +96,38 @@ internal sealed class KeyImport(
             }
 
             sealedUnderDek += chunk.Count;
-            imported += await WriteAsync(sku, batch, chunk, dek, rejected, cancellationToken);
+            await WriteAsync(sku, batch, chunk, dek, rejected, progress, cancellationToken);
             chunk.Clear();
-            logger.LogInformation("Importing into {Sku}: {Received} keys read, {Imported} imported so far", sku.Id, received, imported);
+            logger.LogInformation("Importing into {Sku}: {Received} keys read, {Imported} imported so far", sku.Id, received, progress.Count);
         }
 
         string? error = null;
+        try
+        {
+            await ReadAndWriteAsync();
+        }
+        finally
+        {
+            // Also after a failure: the batch counts what its shards' counts hold.
+            if (progress.Count > 0)
+            {
+                await batches.AddImportedAsync(batch, progress.Count, CancellationToken.None);
+            }
+        }
+
+        var imported = progress.Count;
+        if (imported > 0)
+        {
+            await lowStock.CheckAsync(sku, await inventory.GetStockAsync(sku, cancellationToken), cancellationToken);
+        }
+
+        var released = imported > 0 ? await awaiting.ReleaseAsync(sku.Id, imported, cancellationToken) : 0;
+        logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected); {Released} waiting orders queued",
+            imported, received, sku.Id, batch.BatchId, rejected.Count, released);
+        return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
+
+        async Task ReadAndWriteAsync()
+        {
         try
         {
             await foreach (var (line, text) in entries.WithCancellation(cancellationToken))
@@ -110,7 +137,7 @@ internal sealed class KeyImport(
                     throw new InvalidUploadException($"An upload may hold at most {MaxKeysPerUpload} keys: import the rest in another upload.");
                 }
 
-                if (Validate(text, line, fingerprintKey, rejected) is not var (keyId, key))
+                if (Validate(sku, text, line, fingerprintKey, rejected) is not var (keyId, key))
                 {
                     continue;
                 }
@@ -138,57 +165,58 @@ internal sealed class KeyImport(
         {
             await WriteChunkAsync();
         }
-
-        if (imported > 0)
-        {
-            await batches.AddImportedAsync(batch, imported, cancellationToken);
-            await lowStock.CheckAsync(sku, await inventory.GetStockAsync(sku, cancellationToken), cancellationToken);
         }
+    }
 
-        var released = imported > 0 ? await awaiting.ReleaseAsync(sku.Id, imported, cancellationToken) : 0;
-        logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected); {Released} waiting orders queued",
-            imported, received, sku.Id, batch.BatchId, rejected.Count, released);
-        return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
+    /// <summary>Keys written so far, counted as each transaction commits.</summary>
+    private sealed class ImportProgress
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Imported(int keys) => Interlocked.Add(ref count, keys);
     }
 
     /// <summary>A valid entry's key id and key, or null after recording why it is rejected.</summary>
-    private static (string KeyId, string Key)? Validate(string text, int line, byte[] fingerprintKey, ConcurrentBag<RejectedKey> rejected)
+    private static (string KeyId, string Key)? Validate(Sku sku, string text, int line, byte[] fingerprintKey, ConcurrentBag<RejectedKey> rejected)
     {
-        var key = text.Trim();
-        var problem = key.Length == 0 ? "blank"
-            : key.Length > MaxKeyLength ? $"longer than {MaxKeyLength} characters"
-            : key.Any(char.IsControl) ? "contains control characters"
-            : null;
-        if (problem is null)
+        var (key, problem) = CardKeyText.Clean(text);
+        if (key is not null)
         {
-            return (CardKeyCipher.KeyId(fingerprintKey, key), key);
+            // Same identity, same key id: a near-duplicate conflicts with the key already imported.
+            return (CardKeyCipher.KeyId(fingerprintKey, CardKeyText.Identity(key, sku.CaseSensitiveKeys)), key);
         }
 
-        rejected.Add(new RejectedKey(line, problem));
+        rejected.Add(new RejectedKey(line, problem!));
         return null;
     }
 
     /// <summary>Writes a chunk's keys, one shard's transactions after another, several shards at a time; returns how many were new.</summary>
     private async Task<int> WriteAsync(
         Sku sku, KeyBatch batch, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
-        CancellationToken cancellationToken)
+        ImportProgress progress, CancellationToken cancellationToken)
     {
-        var written = 0;
-        var stocked = new ConcurrentBag<int>();
-        await Parallel.ForEachAsync(keys.GroupBy(k => ShardOf(k.KeyId, sku.ShardCount)),
-            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentShards, CancellationToken = cancellationToken },
-            async (shard, ct) =>
-            {
-                var fresh = await NotImportedEarlierAsync(sku, shard.ToList(), rejected, ct);
-                var added = await WriteShardAsync(sku, batch, shard.Key, fresh, dek, rejected, ct);
-                if (added > 0)
+        var stocked = new ConcurrentDictionary<int, int>(); // shard → keys written there
+        try
+        {
+            await Parallel.ForEachAsync(keys.GroupBy(k => ShardOf(k.KeyId, sku.ShardCount)),
+                new ParallelOptions { MaxDegreeOfParallelism = ConcurrentShards, CancellationToken = cancellationToken },
+                async (shard, ct) =>
                 {
-                    stocked.Add(shard.Key);
-                    Interlocked.Add(ref written, added);
-                }
-            });
-        await stockMap.MarkStockedAsync(sku.Id, stocked.ToList(), cancellationToken);
-        return written;
+                    var fresh = await NotImportedEarlierAsync(sku, shard.ToList(), rejected, ct);
+                    await WriteShardAsync(sku, batch, shard.Key, fresh, dek, rejected, written => stocked.AddOrUpdate(shard.Key, written, (_, n) => n + written), ct);
+                });
+        }
+        finally
+        {
+            // Whatever failed, every shard that got keys is marked, or its keys would be counted yet never claimed.
+            // (Marking a shard that turns out empty costs a claim one read: it unmarks it.)
+            await stockMap.MarkStockedAsync(sku.Id, stocked.Keys.ToList(), CancellationToken.None);
+            progress.Imported(stocked.Values.Sum());
+        }
+
+        return stocked.Values.Sum();
     }
 
     /// <summary>
@@ -221,14 +249,17 @@ internal sealed class KeyImport(
         return fresh.OrderBy(k => k.Line).ToList();
     }
 
-    /// <summary>Writes one shard's keys in transactions of <see cref="KeysPerTransaction"/>, each also adding them to the shard's counts.</summary>
-    private async Task<int> WriteShardAsync(
+    /// <summary>
+    /// Writes one shard's keys in transactions of <see cref="KeysPerTransaction"/>, each also adding them to the shard's
+    /// counts, telling <paramref name="written"/> after each transaction (so a failure later loses no count), and with 0
+    /// before sending each one and on meeting a key already there: the shard may have keys, whatever happens next.
+    /// </summary>
+    private async Task WriteShardAsync(
         Sku sku, KeyBatch batch, int shard, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
-        CancellationToken cancellationToken)
+        Action<int> written, CancellationToken cancellationToken)
     {
         var partition = Partition(sku.Id, shard);
         var counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
-        var written = 0;
         foreach (var transaction in keys.Chunk(KeysPerTransaction))
         {
             var pending = transaction.ToList();
@@ -239,9 +270,11 @@ internal sealed class KeyImport(
                 actions.Add(counts.Write(partition, added, tail: counts.Tail + pending.Count));
                 try
                 {
+                    // Told before sending: if this call fails or is cancelled, the transaction may still have committed.
+                    written(0);
                     var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
                     counts = (counts + added) with { ETag = responses.Value[^1].Headers.ETag, Head = counts.Head, Tail = counts.Tail + pending.Count };
-                    written += pending.Count;
+                    written(pending.Count);
                     break;
                 }
                 catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 && e.Status == 409)
@@ -250,6 +283,7 @@ internal sealed class KeyImport(
                     var duplicate = pending[index / 2];
                     rejected.Add(new RejectedKey(duplicate.Line, "already in stock"));
                     pending.RemoveAt(index / 2);
+                    written(0);
                 }
                 catch (RequestFailedException e) when (e.Status is 409 or 412)
                 {
@@ -258,8 +292,6 @@ internal sealed class KeyImport(
                 }
             }
         }
-
-        return written;
     }
 
     /// <summary>The two rows of a newly imported key: the sealed key, and its place <paramref name="seq"/> in the shard's stock queue.</summary>

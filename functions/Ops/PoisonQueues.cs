@@ -96,7 +96,7 @@ internal sealed class PoisonQueues(
                 message.InsertedOn,
                 replays,
                 replays >= options.Value.ReplayCap,
-                text is null ? null : await failures.FindAsync(original, text, cancellationToken)));
+                await failures.FindAsync(original, text ?? message.Body.ToString(), cancellationToken)));
         }
 
         return messages;

@@ -16,6 +16,7 @@ internal sealed class PaymentAcceptance(
     PartnerDirectory partners,
     SkuCatalogue catalogue,
     OrderBook orders,
+    OpenOrders openOrders,
     FulfilmentRequests fulfilment,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
@@ -69,7 +70,15 @@ internal sealed class PaymentAcceptance(
             return mismatch;
         }
 
-        var (outcome, order) = await orders.PlaceAsync(NewOrder(partnerId, webhookId, notification, sku), cancellationToken);
+        // The open-orders row first: if we die after writing the order and before queueing it, a sweep finds it.
+        var candidate = NewOrder(partnerId, webhookId, notification, sku);
+        await openOrders.AddAsync(candidate, cancellationToken);
+        var (outcome, order) = await orders.PlaceAsync(candidate, cancellationToken);
+        if (outcome != PlaceOutcome.Created)
+        {
+            await openOrders.RemoveAsync(candidate, cancellationToken); // the order was paid before: its own row stands
+        }
+
         switch (outcome)
         {
             case PlaceOutcome.Conflict:

@@ -7,6 +7,7 @@ internal static class TableNames
     public const string PartnerApiKeys = "PartnerApiKeys";
     public const string Skus = "Skus";
     public const string Orders = "Orders";
+    public const string OpenOrders = "OpenOrders";
     public const string AwaitingStock = "AwaitingStock";
     public const string CardKeys = "CardKeys";
     public const string KeyBatches = "KeyBatches";
@@ -15,5 +16,5 @@ internal static class TableNames
     public const string RedemptionLog = "RedemptionLog";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog];
+        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog];
 }

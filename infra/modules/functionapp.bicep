@@ -71,6 +71,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SupplierDelivery__ReconcileMaxDelaySeconds', value: '300' }
         { name: 'SupplierDelivery__ReconcileDeadlineMinutes', value: '60' }
         { name: 'SupplierDelivery__RedemptionMaxAttempts', value: '5' }
+        { name: 'OrderSweep__QuietSeconds', value: '30' }
+        { name: 'OrderSweep__DeadlineGraceMinutes', value: '10' }
       ]
     }
     functionAppConfig: {

@@ -11,6 +11,7 @@ var tableNames = [
   'PartnerApiKeys'
   'Skus'
   'Orders'
+  'OpenOrders'
   'AwaitingStock'
   'CardKeys'
   'KeyBatches'

@@ -33,7 +33,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
         var function = new ScriptedFunction();
         var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);
-        var listener = new QueueListener(function.Name, queue, poison, Settings, invoker, messages, NullLogger<QueueListener>.Instance);
+        var listener = new QueueListener(function.Name, queue, poison, Settings, invoker, messages, failures, NullLogger<QueueListener>.Instance);
 
         await messages.SendAsync(queueName, "fail-always", default);
         await messages.SendAsync(queueName, "fail-twice", default);
@@ -82,7 +82,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
             return invocation.MessageText switch
             {
                 "fail-always" => throw new InvalidOperationException("always fails"),
-                "fail-twice" when attempt <= 2 => throw new TimeoutException("transient"),
+                "fail-twice" when attempt <= 2 => throw new InvalidOperationException("not yet"),
                 "unprocessable" => throw new PoisonMessageException("cannot ever be processed"),
                 _ => Task.CompletedTask,
             };

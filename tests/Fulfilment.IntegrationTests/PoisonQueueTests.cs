@@ -52,6 +52,22 @@ public sealed class PoisonQueueTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_message_that_is_not_even_base64_is_poisoned_with_its_reason()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        await storage.Queues.GetQueueClient(scenario.Queue).SendMessageAsync("%%% not base64 %%%");
+
+        PoisonMessage? poisoned = null;
+        await Scenario.EventuallyAsync(async () => (poisoned = (await scenario.Ops.ListPoisonMessagesAsync(scenario.Queue + "-poison")).SingleOrDefault()) is not null,
+            "the message in the poison queue");
+
+        Assert.False(poisoned!.Readable);
+        Assert.Equal("%%% not base64 %%%", poisoned.Body);
+        Assert.Contains("not valid base64", poisoned.Failure!.Reason, StringComparison.Ordinal);
+        Assert.Equal("FulfilOrder", poisoned.Failure.FunctionName);
+    }
+
+    [Fact]
     public async Task A_message_that_keeps_failing_stops_being_replayed_at_the_cap_and_is_reported()
     {
         var (paying, working, _, _) = await PoisonedOrdersAsync(["order-1"], keys: 1, replayCap: 2);

@@ -58,6 +58,15 @@ public sealed class PublishedAppTests(StorageFixture storage)
             foreach (var function in metadata.Functions)
             {
                 HttpResponseMessage response;
+                if (function.TimerTrigger is not null)
+                {
+                    // As the host invokes it: POST /<FunctionName> with the timer's info; it runs and answers the protocol's JSON.
+                    response = await http.PostAsync(function.Name, new StringContent("{\"Data\":{\"timer\":{}},\"Metadata\":{}}", Encoding.UTF8, "application/json"));
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    Assert.Contains("Outputs", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                    continue;
+                }
+
                 if (function.QueueTrigger is not null)
                 {
                     // As the host invokes it: POST /<FunctionName>. An empty payload is refused by the function itself.

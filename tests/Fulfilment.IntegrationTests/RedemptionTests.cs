@@ -47,10 +47,15 @@ public sealed class RedemptionTests(StorageFixture storage)
         Assert.Contains("after 3 attempts", order.StateReason, StringComparison.Ordinal);
         Assert.Equal(3, platform.Ledger.All().Count);
         Assert.Empty(platform.Ledger.Credited());
-        var poisoned = Assert.Single((await storage.Queues.GetQueueClient(retries + "-poison").PeekMessagesAsync()).Value);
+        // The order is failed first, then its history goes to the poison queue.
+        Azure.Storage.Queues.Models.PeekedMessage[] peeked = [];
+        await Scenario.EventuallyAsync(async () => (peeked = (await storage.Queues.GetQueueClient(retries + "-poison").PeekMessagesAsync()).Value).Length > 0, "the history in the poison queue");
+        var poisoned = Assert.Single(peeked);
         var body = Encoding.UTF8.GetString(Convert.FromBase64String(poisoned.Body.ToString()));
         Assert.Contains("hopeless-1", body, StringComparison.Ordinal);
         Assert.Contains("\"history\"", body, StringComparison.Ordinal);
+        var listed = Assert.Single(await scenario.Ops.ListPoisonMessagesAsync(retries + "-poison"));
+        Assert.Contains("did not redeem after 3 attempts", listed.Failure!.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,11 +24,12 @@ public sealed class FunctionMetadataTests
         Assert.Equal(
             ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
              "ListKeyBatches", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
-             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "VoidKey", "VoidKeyBatch"],
+             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "SweepStalledOrders", "VoidKey", "VoidKeyBatch"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);
         Assert.Equal("webhooks/{partnerId}/payments", metadata.Functions.Single(f => f.Name == "PaymentWebhook").HttpTrigger!.Route);
+        Assert.Equal("*/15 * * * * *", metadata.Functions.Single(f => f.Name == "SweepStalledOrders").TimerTrigger!.Schedule);
         Assert.Equal(5, metadata.Queues.MaxDequeueCount);
         Assert.True(metadata.Queues.UsesBase64);
         Assert.Equal("api", metadata.RoutePrefix);

@@ -56,7 +56,7 @@ public sealed class InfrastructureTests
         [
             (typeof(QueueOptions), null), (typeof(OpsOptions), "Ops"), (typeof(WebhookOptions), "Webhooks"),
             (typeof(InventoryOptions), "Inventory"), (typeof(Crypto.KeyVaultOptions), "KeyVault"), (typeof(Crypto.DevKekOptions), "DevKek"),
-            (typeof(NotificationOptions), "Notifications"), (typeof(SupplierDeliveryOptions), "SupplierDelivery"),
+            (typeof(NotificationOptions), "Notifications"), (typeof(SupplierDeliveryOptions), "SupplierDelivery"), (typeof(OrderSweepOptions), "OrderSweep"),
         ];
         foreach (var (options, section) in bound)
         {

@@ -16,6 +16,7 @@ public sealed class Azurite : IAsyncDisposable
     private Azurite(Process process, int blobPort, int queuePort, int tablePort)
     {
         this.process = process;
+        Ports = (blobPort, queuePort, tablePort);
         ConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
@@ -25,11 +26,15 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The blob, queue and table ports: a restart on the same data and ports looks to clients like an outage that ended.</summary>
+    public (int Blob, int Queue, int Table) Ports { get; }
+
     /// <summary>
     /// Starts Azurite. With <paramref name="dataDirectory"/> it keeps data there on the standard ports
     /// (10000-10002, so <c>UseDevelopmentStorage=true</c> works); without, it keeps data in memory on free ports.
     /// </summary>
-    public static async Task<Azurite> StartAsync(string? dataDirectory = null, CancellationToken cancellationToken = default)
+    public static async Task<Azurite> StartAsync(
+        string? dataDirectory = null, CancellationToken cancellationToken = default, (int Blob, int Queue, int Table)? ports = null)
     {
         var script = Path.Combine(RepositoryRoot.Find(), "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
@@ -37,7 +42,7 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ({script} is missing): run `npm ci` at the repository root.");
         }
 
-        var (blob, queue, table) = dataDirectory is null ? (FreePort(), FreePort(), FreePort()) : (10000, 10001, 10002);
+        var (blob, queue, table) = ports ?? (dataDirectory is null ? (FreePort(), FreePort(), FreePort()) : (10000, 10001, 10002));
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -84,6 +89,29 @@ public sealed class Azurite : IAsyncDisposable
 
         return azurite;
     }
+
+    /// <summary>Stops Azurite as an operator would (SIGTERM, so it writes its data to disk), killing it if it will not go.</summary>
+    public async Task StopAsync()
+    {
+        if (!process.HasExited && SendTerminate(process.Id) == 0)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await DisposeAsync();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static int SendTerminate(int pid) => OperatingSystem.IsWindows() ? -1 : Kill(pid, 15);
 
     public async ValueTask DisposeAsync()
     {

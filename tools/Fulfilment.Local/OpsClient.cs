@@ -81,10 +81,10 @@ public sealed class OpsClient(HttpClient http)
     public async Task SaveSkuAsync(
         string sku, string name, string kind, decimal unitPrice, string currency,
         string[]? suppliers = null, string? productCode = null, decimal? unitCost = null, CancellationToken cancellationToken = default,
-        int? shardCount = null, int? lowStockThreshold = null)
+        int? shardCount = null, int? lowStockThreshold = null, bool? caseSensitiveKeys = null)
     {
         var response = await http.PutAsJsonAsync(
-            $"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode, unitCost, shardCount, lowStockThreshold }, cancellationToken);
+            $"api/ops/skus/{sku}", new { name, kind, unitPrice, currency, suppliers, productCode, unitCost, shardCount, lowStockThreshold, caseSensitiveKeys }, cancellationToken);
         await ReadAsync<JsonElement>(response, cancellationToken);
     }
 

@@ -13,7 +13,8 @@ namespace Fulfilment.Functions.SaveSku;
 /// card keys <c>"shardCount"</c> (partitions for new imports) and <c>"lowStockThreshold"</c>, and for top-ups and
 /// redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
 /// </summary>
-internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalogue, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
+internal sealed class SaveSkuFunction(
+    OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory keys, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
 {
     public string Name => "SaveSku";
 
@@ -47,9 +48,9 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
 
         if (body.ShardCount is < 1 or > 64) problems.Add("shardCount must be 1-64");
         if (body.LowStockThreshold is < 0) problems.Add("lowStockThreshold must not be negative");
-        if (body.Kind != SkuKind.CardKey && (body.ShardCount is not null || body.LowStockThreshold is not null))
+        if (body.Kind != SkuKind.CardKey && (body.ShardCount is not null || body.LowStockThreshold is not null || body.CaseSensitiveKeys is not null))
         {
-            problems.Add("shardCount and lowStockThreshold are for card keys only");
+            problems.Add("shardCount, lowStockThreshold and caseSensitiveKeys are for card keys only");
         }
 
         var supplierNames = body.Suppliers ?? [];
@@ -65,6 +66,14 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
             return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_sku", "The SKU is not valid.", problems);
         }
 
+        if (body.CaseSensitiveKeys is { } caseSensitive && await catalogue.FindFreshAsync(skuId, context.RequestAborted) is { } before
+            && before.CaseSensitiveKeys != caseSensitive && await HasKeysAsync(before, context.RequestAborted))
+        {
+            // The duplicate check of the keys already imported was made one way; it cannot change under them.
+            return ApiResults.Error(StatusCodes.Status409Conflict, "keys_imported",
+                $"caseSensitiveKeys of SKU '{skuId}' cannot change: keys were imported under the current setting.");
+        }
+
         var sku = await catalogue.SaveAsync(
             new Sku(skuId, body.Name!, body.Kind!, body.UnitPrice!.Value, body.Currency!, inventory.Value.ShardCount)
             {
@@ -74,11 +83,18 @@ internal sealed class SaveSkuFunction(OpsAuthentication ops, SkuCatalogue catalo
                 LowStockThreshold = body.LowStockThreshold,
             },
             body.ShardCount,
-            context.RequestAborted);
+            context.RequestAborted,
+            body.CaseSensitiveKeys);
         return Results.Json(sku);
+    }
+
+    private async Task<bool> HasKeysAsync(Sku sku, CancellationToken cancellationToken)
+    {
+        var stock = await keys.GetStockAsync(sku, cancellationToken);
+        return stock.Available + stock.Reserved + stock.Sold + stock.Void > 0;
     }
 
     private sealed record SkuBody(
         string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode, decimal? UnitCost,
-        int? ShardCount, int? LowStockThreshold);
+        int? ShardCount, int? LowStockThreshold, bool? CaseSensitiveKeys);
 }

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using Fulfilment.Local;
+using Microsoft.Extensions.Logging;
+
+namespace Fulfilment.IntegrationTests;
+
+/// <summary>
+/// Storage goes away for two minutes with orders in flight (Azurite stopped, then started again on the same data and
+/// ports): nothing is poisoned, every order is delivered once storage is back, and no key is sold twice.
+/// Its own Azurite, kept on disk, so the shared one is never stopped.
+/// </summary>
+public sealed class OutageTests : IAsyncLifetime
+{
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "fulfilment-outage-" + Guid.NewGuid().ToString("N"));
+    private Azurite? azurite;
+
+    public async Task InitializeAsync() => azurite = await Azurite.StartAsync(dataDirectory, ports: (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort()));
+
+    [Fact]
+    public async Task Two_minutes_without_storage_poison_nothing_and_every_order_is_delivered_after()
+    {
+        var logs = new CapturedLogs();
+        var queue = "fulfil-" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = await LocalApp.StartAsync(azurite!.ConnectionString, new Dictionary<string, string?> { ["OrderFulfilmentQueue"] = queue, ["PartnerApi:RequestsPerSecond"] = "100000" }, l => l.AddProvider(logs));
+        var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
+        var webhooks = new PaymentWebhookSender(app.CreateClient());
+        var partner = await ops.CreatePartnerAsync("p-outage", "Outage shop", null);
+        const string sku = "sku-outage";
+        await ops.SaveSkuAsync(sku, "Gift card", "card-key", 10m, "CNY");
+        await ops.ImportKeysAsync(sku, Scenario.NewCardKeys(40));
+
+        var orderIds = Enumerable.Range(0, 40).Select(i => $"order-{i}").ToList();
+        foreach (var orderId in orderIds)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData(orderId, sku, 1, 10m, "CNY", "buyer"))).StatusCode);
+        }
+
+        // Storage goes away while those orders are being fulfilled, and stays away for two minutes.
+        var ports = azurite.Ports;
+        await azurite.StopAsync();
+        await Task.Delay(TimeSpan.FromMinutes(2)); // the outage itself
+        azurite = await Azurite.StartAsync(dataDirectory, ports: ports);
+
+        using var partnerClient = app.CreateClient(partner.ApiKey);
+        await Scenario.EventuallyAsync(async () =>
+        {
+            var states = await Task.WhenAll(orderIds.Select(async id =>
+                (await partnerClient.GetFromJsonAsync<PartnerOrder>($"api/partners/{partner.PartnerId}/orders/{id}"))!.State));
+            return states.All(s => s == "delivered");
+        }, "every order delivered after storage came back", TimeSpan.FromSeconds(120));
+
+        // Delivered means bound to the order; marking the keys sold follows (after the outage, maybe on a redelivery).
+        StockLevels? stock = null;
+        await Scenario.EventuallyAsync(async () => ((stock = await ops.GetStockAsync(sku)).Available, stock.Reserved, stock.Sold) == (0, 0, 40),
+            "every key sold once", TimeSpan.FromSeconds(60));
+        var poison = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, queue + "-poison");
+        Assert.False(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0, "nothing poisoned");
+        Assert.Contains(logs.Lines, l => l.Contains("a dependency is unreachable", StringComparison.Ordinal) || l.Contains("was not settled", StringComparison.Ordinal));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
+
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
+
+/// <summary>
+/// One table of the storage account answers 503 for 45 s while orders are fulfilled (a partial outage: queues work, so
+/// each failed try would count towards poison): the invocations wait it out, nothing is poisoned, all are delivered.
+/// </summary>
+[Collection(StorageCollection.Name)]
+public sealed class PartialOutageTests(StorageFixture storage)
+{
+    [Fact]
+    public async Task Inventory_table_unavailable_for_45_seconds_poisons_nothing()
+    {
+        var outage = new TableOutage("CardKeys");
+        var withOutage = outage.InTablesOf(storage.ConnectionString);
+
+        string queue;
+        CreatedPartner partner;
+        string sku;
+        await using (var paying = await Scenario.StartAsync(storage, triggerHost: false, replaceServices: withOutage))
+        {
+            partner = await paying.NewPartnerAsync();
+            sku = await paying.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(5));
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal(HttpStatusCode.Created, (await paying.PayAsync(partner, sku, $"order-{i}")).StatusCode);
+            }
+
+            queue = paying.Queue;
+        }
+
+        outage.Begin();
+        await using var scenario = await Scenario.StartAsync(storage, queueName: queue, replaceServices: withOutage);
+        await Scenario.EventuallyAsync(() => Task.FromResult(outage.Refused >= 5), "fulfilment meeting the outage");
+        await Task.Delay(TimeSpan.FromSeconds(45)); // the outage itself
+        outage.End();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await scenario.WaitForStateAsync(partner, $"order-{i}", "delivered", TimeSpan.FromSeconds(60));
+        }
+
+        await scenario.WaitForStockAsync(sku, (0, 0, 5));
+        // Nothing poisoned by the outage. (Under a loaded suite, Azurite has once answered a SKU read with 404 and an
+        // order was poisoned as "SKU no longer exists", then found by the sweep and delivered: not this test's subject.)
+        var poisoned = await scenario.Ops.ListPoisonMessagesAsync(queue + "-poison");
+        Assert.DoesNotContain(poisoned, p => p.Failure?.Reason is not { } reason || reason.Contains("test outage", StringComparison.Ordinal));
+    }
+
+    /// <summary>Answers every request about one table's entities with an exception as a 503 would raise, while it lasts.</summary>
+    private sealed class TableOutage(string tableName) : InjectedStorageFault
+    {
+        private volatile bool down;
+        private int refused;
+
+        public int Refused => Volatile.Read(ref refused);
+
+        public void Begin() => down = true;
+
+        public void End() => down = false;
+
+        protected override void Inject(Azure.Core.HttpMessage message)
+        {
+            var path = message.Request.Uri.Path;
+            if (down && (path.Contains(tableName + "(", StringComparison.Ordinal) || path.EndsWith("$batch", StringComparison.Ordinal)))
+            {
+                Interlocked.Increment(ref refused);
+                throw new Azure.RequestFailedException(503, "The server is busy (test outage).");
+            }
+        }
+    }
+}

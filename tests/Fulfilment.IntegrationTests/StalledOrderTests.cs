@@ -1,0 +1,100 @@
+using Fulfilment.Delivery;
+using Fulfilment.Local;
+using Fulfilment.Orders;
+using Fulfilment.SupplierSimulator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fulfilment.IntegrationTests;
+
+/// <summary>No paid order waits forever for a queue message that is gone: the timer-triggered sweep finds it.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class StalledOrderTests(StorageFixture storage)
+{
+    [Fact]
+    public async Task Paid_order_whose_message_was_lost_is_delivered_by_the_timer_triggered_sweep()
+    {
+        // The webhook wrote the order and its message; then the message is lost (the host died before queueing, say).
+        string queue;
+        Local.CreatedPartner partner;
+        string sku;
+        await using (var paidOnly = await Scenario.StartAsync(storage, triggerHost: false))
+        {
+            partner = await paidOnly.NewPartnerAsync();
+            sku = await paidOnly.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(2));
+            await paidOnly.PayAsync(partner, sku, "order-lost");
+            queue = paidOnly.Queue;
+            await storage.Queues.GetQueueClient(queue).ClearMessagesAsync();
+        }
+
+        // An app with its trigger host running (and so its timers), sweeping orders quiet for 5 s.
+        await using var scenario = await Scenario.StartAsync(storage, queueName: queue, settings: new() { ["OrderSweep:QuietSeconds"] = "5" });
+        var order = await scenario.WaitForStateAsync(partner, "order-lost", "delivered", TimeSpan.FromSeconds(45));
+
+        Assert.Single(order.Keys);
+        Assert.Contains(scenario.Logs.Lines, l => l.Contains("Order order-lost", StringComparison.Ordinal) && l.Contains("queued again", StringComparison.Ordinal));
+        await scenario.WaitForStockAsync(sku, (1, 0, 1));
+    }
+
+    [Fact]
+    public async Task Sweep_queues_a_stalled_order_once_however_many_sweeps_run_and_forgets_it_once_final()
+    {
+        var clock = new ShiftedClock();
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false, replaceServices: s => s.AddSingleton<TimeProvider>(clock));
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+        await scenario.PayAsync(partner, sku, "order-1");
+        var fulfilQueue = storage.Queues.GetQueueClient(scenario.Queue);
+        await fulfilQueue.ClearMessagesAsync();
+        var sweep = scenario.Service<StalledOrderSweep>();
+
+        Assert.Equal(0, (await sweep.SweepAsync(default)).Requeued); // paid just now: not stalled yet
+        clock.Offset = TimeSpan.FromMinutes(2);
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => sweep.SweepAsync(default))); // four instances at once
+        Assert.Equal(1, sweeps.Sum(s => s.Requeued));
+        Assert.Equal(0, (await sweep.SweepAsync(default)).Requeued); // queued a moment ago: given time to run
+
+        var message = Assert.Single((await fulfilQueue.ReceiveMessagesAsync(32)).Value);
+        var request = FulfilmentRequests.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString())))!;
+        await scenario.Service<OrderFulfilment>().FulfilAsync(request, default);
+        Assert.Equal("delivered", (await scenario.GetOrderAsync(partner, "order-1"))!.State);
+
+        clock.Offset = TimeSpan.FromMinutes(30);
+        Assert.DoesNotContain((await scenario.Service<OpenOrders>().FindPaidBeforeAsync(clock.GetUtcNow(), default)), o => o.PartnerId == partner.PartnerId);
+    }
+
+    [Fact]
+    public async Task Top_up_whose_messages_stopped_past_its_deadline_needs_attention_with_an_alert()
+    {
+        await using var supplier = await Simulator.StartAsync("key");
+        var clock = new ShiftedClock();
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false, replaceServices: s => s.AddSingleton<TimeProvider>(clock), settings: new()
+        {
+            ["Suppliers:alpha:BaseUrl"] = supplier.BaseAddress.ToString(),
+            ["Suppliers:alpha:ApiKey"] = "key",
+        });
+        var partner = await scenario.NewPartnerAsync();
+        var sku = "topup-" + Guid.NewGuid().ToString("N")[..10];
+        await scenario.Ops.SaveSkuAsync(sku, "Top-up", "direct-top-up", 30m, "CNY", suppliers: ["alpha"], productCode: "mobile-30");
+        await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData("stuck-1", sku, 1, 30m, "CNY", "buyer", "13800000000"));
+
+        // Reconciling, its deadline an hour ago, and its delayed message lost (poisoned, say).
+        var orders = scenario.Service<OrderBook>();
+        var paid = (await orders.GetAsync(partner.PartnerId, "stuck-1", default))!;
+        Assert.NotNull(await orders.TryChangeAsync(paid with
+        {
+            State = OrderState.Reconciling, Supplier = "alpha", ClientReference = $"{partner.PartnerId}:stuck-1:1", SubmitCount = 1,
+            ReconcileBy = DateTimeOffset.UtcNow.AddHours(-1),
+        }, default));
+        await storage.Queues.GetQueueClient(scenario.Queue).ClearMessagesAsync();
+        clock.Offset = TimeSpan.FromMinutes(2);
+
+        Assert.Equal(1, (await scenario.Service<StalledOrderSweep>().SweepAsync(default)).GaveUp);
+
+        var order = (await scenario.GetOrderAsync(partner, "stuck-1"))!;
+        Assert.Equal("needs-attention", order.State);
+        var alerts = (await storage.Queues.GetQueueClient("ops-alerts").PeekMessagesAsync(32)).Value
+            .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())));
+        Assert.Contains(alerts, a => a.Contains("stuck-1", StringComparison.Ordinal) && a.Contains(partner.PartnerId, StringComparison.Ordinal));
+        Assert.Equal(0, supplier.Submits); // nothing was sent blindly
+    }
+}
