@@ -2,6 +2,7 @@ using Azure.Identity;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;
 using Fulfilment.Delivery;
+using Fulfilment.Egress;
 using Fulfilment.Functions.AddPartnerApiKey;
 using Fulfilment.Functions.AddWebhookSecret;
 using Fulfilment.Functions.CreatePartner;
@@ -49,6 +50,7 @@ internal static class FulfilmentApp
         });
         LocalSettings.AddTo(builder.Configuration, Directory.GetCurrentDirectory(), Path.Combine(Directory.GetCurrentDirectory(), ".."), AppContext.BaseDirectory);
         configure?.Invoke(builder);
+        SecretSettings.Check(builder.Configuration, builder.Environment);
 
         // Under the Functions host, listen where it says; alone, on loopback, driving the queue triggers ourselves.
         var handlerPort = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
@@ -112,11 +114,6 @@ internal static class FulfilmentApp
         {
             services.AddSingleton<IKeyEncryptionKeys, KeyVaultKeyEncryptionKeys>();
         }
-        else if (builder.Environment.IsProduction())
-        {
-            throw new InvalidOperationException(
-                "KeyVault:Uri is required in Production: card keys are protected by a Key Vault KEK, never by the development KEK.");
-        }
         else
         {
             services.AddSingleton<IKeyEncryptionKeys, DevKeyEncryptionKeys>();
@@ -161,9 +158,18 @@ internal static class FulfilmentApp
         services.AddSingleton<Fulfilment.RedemptionLog.ContinuationTokens>();
         services.AddSingleton<PartnerNotifier>();
         services.AddOptions<NotificationOptions>().BindConfiguration("Notifications").ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(PartnerNotifier.HttpClientName);
+        var egress = configuration.GetSection("Egress").Get<EgressOptions>() ?? new EgressOptions();
+        if (egress.AllowPrivateNetworks && !builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException("Egress:AllowPrivateNetworks is for local development only: outside Development the app calls public https addresses only.");
+        }
+
+        services.AddOptions<EgressOptions>().BindConfiguration("Egress");
+        services.AddHttpClient(PartnerNotifier.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => OutboundHttp.Handler(egress.AllowPrivateNetworks))
+            .ConfigureHttpClient(http => http.MaxResponseContentBufferSize = OutboundHttp.MaxResponseBytes);
         services.AddOptions<SupplierDeliveryOptions>().BindConfiguration("SupplierDelivery").ValidateDataAnnotations().ValidateOnStart();
-        SupplierDirectory.AddSuppliers(services, configuration);
+        SupplierDirectory.AddSuppliers(services, configuration, egress.AllowPrivateNetworks);
         services.AddSingleton<OpsAuthentication>();
         services.AddSingleton<PoisonQueues>();
         services.AddSingleton<OrderTrace>();

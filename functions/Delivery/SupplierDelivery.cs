@@ -45,7 +45,7 @@ internal sealed class SupplierDelivery(
                 await outcomes.PublishAsync(order, cancellationToken);
                 break;
             case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCode is null || order.TargetAccount is null:
-                await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code" }, cancellationToken);
+                await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code", FailureCode = PartnerReason.NotFulfillable }, cancellationToken);
                 break;
             case OrderState.Paid:
                 await SubmitAsync(order, sku, sku.Suppliers[0], newReference: true, cancellationToken);
@@ -111,7 +111,7 @@ internal sealed class SupplierDelivery(
                 break;
 
             case SupplierVerdict.Rejected:
-                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"{order.Supplier} rejected the credit: {outcome.Reason}" }, cancellationToken);
+                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"{order.Supplier} rejected the credit: {outcome.Reason}", FailureCode = PartnerReason.AccountRejected }, cancellationToken);
                 logger.LogWarning("Order {OrderId} is {State}: {Supplier} rejected it: {Reason}", order.OrderId, OrderState.Failed, order.Supplier, outcome.Reason);
                 break;
 
@@ -137,7 +137,7 @@ internal sealed class SupplierDelivery(
                 break;
 
             case SupplierVerdict.Failed:
-                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"no supplier could credit: {order.Supplier}: {outcome.Reason}" }, cancellationToken);
+                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"no supplier could credit: {order.Supplier}: {outcome.Reason}", FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
                 logger.LogWarning("Order {OrderId} is {State}: {Supplier}: {Reason}; no supplier left", order.OrderId, OrderState.Failed, order.Supplier, outcome.Reason);
                 break;
 
@@ -156,7 +156,7 @@ internal sealed class SupplierDelivery(
         if (order.SubmitCount >= options.Value.RedemptionMaxAttempts)
         {
             var reason = $"{order.Supplier} did not redeem after {order.SubmitCount} attempts: {outcome.Verdict} {outcome.Reason}";
-            await ChangeAsync(order with { State = OrderState.Failed, StateReason = reason }, cancellationToken);
+            await ChangeAsync(order with { State = OrderState.Failed, StateReason = reason, FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
             await queueMessages.PoisonAsync(
                 queues.Value.RedemptionRetryQueue,
                 System.Text.Json.JsonSerializer.Serialize(new { order.PartnerId, order.OrderId, reason, order.History }, HistoryJson),

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Fulfilment.Egress;
 using Fulfilment.Hosting;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
@@ -22,6 +23,7 @@ internal sealed class PartnerNotifier(
     PartnerNotifications notifications,
     IHttpClientFactory httpClients,
     IOptions<NotificationOptions> options,
+    IOptions<EgressOptions> egress,
     TimeProvider clock,
     ILogger<PartnerNotifier> logger)
 {
@@ -39,7 +41,14 @@ internal sealed class PartnerNotifier(
             return;
         }
 
-        var error = await PostAsync(partner, order, request.State, cancellationToken);
+        // What is signed is the order as stored, never what a message claims: a stale message (the order moved on) or a
+        // forged one (an invocation claiming "delivered" for an order that is not) sends nothing.
+        if (!order.IsTerminal || order.State != request.State)
+        {
+            throw new PoisonMessageException($"the message says order {order.OrderId} is {request.State}, but it is {order.State}: nothing sent");
+        }
+
+        var error = await PostAsync(partner, order, order.State, cancellationToken);
         if (error is null)
         {
             await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, request.State, "sent", request.Attempt, null, cancellationToken);
@@ -66,6 +75,7 @@ internal sealed class PartnerNotifier(
     /// <summary>Null when the partner answered 2xx, else what went wrong.</summary>
     private async Task<string?> PostAsync(Partner partner, Order order, string state, CancellationToken cancellationToken)
     {
+        var (reasonCode, reason) = PartnerReason.For(order);
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             type = "order." + state,
@@ -73,7 +83,7 @@ internal sealed class PartnerNotifier(
             data = new
             {
                 order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
-                state, order.StateReason, order.SupplierReference, order.DeliveredAt,
+                state, reasonCode, reason, order.DeliveredAt,
             },
         }, Json);
         var id = "evt_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{order.PartnerId}|{order.OrderId}|{state}")).AsSpan(0, 16));
@@ -86,14 +96,22 @@ internal sealed class PartnerNotifier(
         request.Headers.Add(StandardWebhook.TimestampHeader, timestamp);
         request.Headers.Add(StandardWebhook.SignatureHeader,
             string.Join(' ', partner.WebhookSecrets.Select(secret => StandardWebhook.SignatureHeaderValue(secret, id, timestamp, body))));
+        if (OutboundHttp.CheckUrl(partner.CallbackUrl!, egress.Value.AllowPrivateNetworks) is { } refused)
+        {
+            return $"callback URL {refused}";
+        }
+
         try
         {
             using var http = httpClients.CreateClient(HttpClientName);
             http.Timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
-            using var response = await http.SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            // Only the status counts: the body is never read (a partner could answer gigabytes), nor a redirect followed.
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return response.IsSuccessStatusCode ? null
+                : (int)response.StatusCode is >= 300 and < 400 ? $"HTTP {(int)response.StatusCode}: redirects are not followed"
+                : $"HTTP {(int)response.StatusCode}";
         }
-        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             return e.GetType().Name + ": " + e.Message;
         }

@@ -100,6 +100,9 @@ internal sealed record Order(
 
     public string? NotificationError { get; init; }
 
+    /// <summary>Why a failed order failed, as a <see cref="PartnerReason"/> code partners may see.</summary>
+    public string? FailureCode { get; init; }
+
     /// <summary>When the order reached its final state: the time of its redemption-log entry.</summary>
     public DateTimeOffset? FinalAt { get; init; }
 

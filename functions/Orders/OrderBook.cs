@@ -119,6 +119,7 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
     private static TableEntity ToEntity(Order o) => new(PartitionKey(o.PartnerId, o.OrderId), OrderRow)
     {
         ["FinalAt"] = o.FinalAt,
+        ["FailureCode"] = o.FailureCode,
         ["NotificationStatus"] = o.NotificationStatus,
         ["NotificationAttempts"] = o.NotificationAttempts,
         ["NotificationError"] = o.NotificationError,
@@ -171,6 +172,7 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
             e.GetDateTimeOffset("LeaseUntil"))
         {
             FinalAt = e.GetDateTimeOffset("FinalAt"),
+            FailureCode = e.GetString("FailureCode"),
             NotificationStatus = e.GetString("NotificationStatus"),
             NotificationAttempts = e.GetInt32("NotificationAttempts") ?? 0,
             NotificationError = e.GetString("NotificationError"),

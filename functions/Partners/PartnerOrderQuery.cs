@@ -44,15 +44,17 @@ internal sealed class PartnerOrderQuery(PartnerAuthentication partners, OrderBoo
             logger.LogInformation("Order {OrderId}: partner {PartnerId} fetched its {Count} key(s)", order.OrderId, partnerId, keys.Count);
         }
 
+        var (reasonCode, reason) = PartnerReason.For(order);
+        request.HttpContext.Response.Headers.CacheControl = "no-store"; // it may carry plaintext keys
         return Results.Json(new PartnerOrderView(
             order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
-            order.State, order.StateReason, order.PaidAt, order.DeliveredAt, keys, order.SupplierReference, order.History));
+            order.State, reasonCode, reason, order.PaidAt, order.DeliveredAt, keys));
     }
 
     private sealed record DeliveredKey(string KeyId, string Code);
 
+    /// <summary>The order as its partner sees it: stable reason codes, never our internals (suppliers, references, errors).</summary>
     private sealed record PartnerOrderView(
         string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference,
-        string State, string? StateReason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys,
-        string? SupplierReference, IReadOnlyList<OrderAttempt> History);
+        string State, string? ReasonCode, string? Reason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys);
 }

@@ -42,9 +42,10 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
     public static TableEntity[] RowsOf(Order order)
     {
         var at = order.FinalAt ?? throw new InvalidOperationException($"Order {order.OrderId} is not final.");
+        var (reasonCode, reason) = PartnerReason.For(order);
         var entry = new RedemptionLogEntry(
             $"{order.OrderId}|{order.State}", EventOf(order), at, order.OrderId, order.Sku, order.SkuKind, order.State, order.Quantity,
-            order.Amount, order.Currency, order.BuyerReference, order.SupplierReference, order.State == OrderState.Delivered ? null : order.StateReason);
+            order.Amount, order.Currency, order.BuyerReference, reasonCode, reason);
         var partition = Partition(order.PartnerId, at);
         return [ToEntity(partition, AscendingKey(at, entry.EventId), entry), ToEntity(partition, DescendingKey(at, entry.EventId), entry)];
     }

@@ -1,6 +1,6 @@
 namespace Fulfilment.RedemptionLog;
 
-/// <summary>What happened to an order in the end, as its partner reads it in its redemption log. No key material.</summary>
+/// <summary>What happened to an order in the end, as its partner reads it in its redemption log: no key material, no internals (see <see cref="Orders.PartnerReason"/>).</summary>
 internal sealed record RedemptionLogEntry(
     string EventId,
     string Event,
@@ -13,7 +13,7 @@ internal sealed record RedemptionLogEntry(
     decimal Amount,
     string Currency,
     string BuyerReference,
-    string? SupplierReference,
+    string? ReasonCode,
     string? Reason);
 
 internal static class RedemptionEvent

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Fulfilment.Egress;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptions
     /// retries for queries only — a submit is never sent twice by the HTTP layer (it is not idempotent on the wire;
     /// our client reference is what makes a deliberate resubmit safe).
     /// </summary>
-    public static void AddSuppliers(IServiceCollection services, IConfiguration configuration)
+    public static void AddSuppliers(IServiceCollection services, IConfiguration configuration, bool allowPrivateNetworks)
     {
         services.AddSingleton<SupplierDirectory>();
         services.AddHttpClient();
@@ -38,11 +39,18 @@ internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptions
                     QueueLimit = supplier.RateLimitPerSecond * 10,
                 })
                 : null;
+            if (supplier.BaseUrl is { } baseUrl && OutboundHttp.CheckUrl(baseUrl, allowPrivateNetworks) is { } refused)
+            {
+                throw new InvalidOperationException($"Suppliers:{section.Key}:BaseUrl {refused}.");
+            }
+
             services.AddHttpClient(HttpClientName(section.Key), http =>
                 {
                     http.BaseAddress = supplier.BaseUrl;
                     http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns timeouts
+                    http.MaxResponseContentBufferSize = OutboundHttp.MaxResponseBytes; // a bigger answer is an unknown outcome
                 })
+                .ConfigurePrimaryHttpMessageHandler(() => OutboundHttp.Handler(allowPrivateNetworks))
                 .AddStandardResilienceHandler(resilience =>
                 {
                     var attempt = TimeSpan.FromSeconds(supplier.AttemptTimeoutSeconds);

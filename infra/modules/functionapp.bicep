@@ -72,6 +72,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SupplierDelivery__ReconcileDeadlineMinutes', value: '60' }
         { name: 'SupplierDelivery__RedemptionMaxAttempts', value: '5' }
         { name: 'OrderSweep__QuietSeconds', value: '30' }
+        { name: 'Egress__AllowPrivateNetworks', value: 'false' }
         { name: 'OrderSweep__DeadlineGraceMinutes', value: '10' }
       ]
     }

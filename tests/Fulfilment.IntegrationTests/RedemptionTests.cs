@@ -44,7 +44,8 @@ public sealed class RedemptionTests(StorageFixture storage)
         await PayAsync(scenario, partner, sku, "hopeless-1", "player-7");
         var order = (await WaitForStatesAsync(scenario, partner, ["hopeless-1"], "failed")).Single();
 
-        Assert.Contains("after 3 attempts", order.StateReason, StringComparison.Ordinal);
+        Assert.Equal("not_fulfilled", order.ReasonCode);
+        Assert.Contains("after 3 attempts", (await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "hopeless-1")).Order.StateReason, StringComparison.Ordinal);
         Assert.Equal(3, platform.Ledger.All().Count);
         Assert.Empty(platform.Ledger.Credited());
         // The order is failed first, then its history goes to the poison queue.
@@ -90,7 +91,8 @@ public sealed class RedemptionTests(StorageFixture storage)
         await PayAsync(scenario, partner, sku, "bad-account", "000-unknown");
         var order = (await WaitForStatesAsync(scenario, partner, ["bad-account"], "failed")).Single();
 
-        Assert.Contains("invalid_account", order.StateReason, StringComparison.Ordinal);
+        Assert.Equal("account_rejected", order.ReasonCode);
+        Assert.Contains("invalid_account", (await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "bad-account")).Order.StateReason, StringComparison.Ordinal);
         Assert.Equal(1, platform.Submits);
         Assert.Empty(platform.Ledger.All());
     }

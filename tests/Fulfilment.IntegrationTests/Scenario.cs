@@ -58,6 +58,7 @@ public sealed class Scenario : IAsyncDisposable
         };
         settings.TryAdd("RedemptionRetryQueue", queue + "-retries");
         settings.TryAdd("PartnerNotificationQueue", queue + "-notify");
+        settings.TryAdd("OpsAlertsQueue", queue + "-alerts");
         settings.TryAdd("PartnerApi:RequestsPerSecond", "100000"); // tests poll hard; one test sets its own limit
         var apps = new List<LocalApp>();
         for (var i = 0; i < instances; i++)
@@ -147,6 +148,16 @@ public sealed class Scenario : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the ops alert about the order (raised just after its state changes) on this scenario's alerts queue.</summary>
+    public Task WaitForAlertAsync(string partnerId, string orderId) =>
+        EventuallyAsync(async () =>
+        {
+            var alerts = await App.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>()
+                .GetQueueClient(Queue + "-alerts").PeekMessagesAsync(32);
+            return alerts.Value.Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())))
+                .Any(a => a.Contains(orderId, StringComparison.Ordinal) && a.Contains(partnerId, StringComparison.Ordinal));
+        }, $"an ops alert about {orderId}");
+
     /// <summary>Polls a condition until it holds, or fails after the deadline.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
@@ -173,4 +184,4 @@ public sealed class Scenario : IAsyncDisposable
 
 public sealed record PartnerOrderKey(string KeyId, string Code);
 
-public sealed record PartnerOrder(string OrderId, string Sku, int Quantity, decimal Amount, string State, string? StateReason, IReadOnlyList<PartnerOrderKey> Keys);
+public sealed record PartnerOrder(string OrderId, string Sku, int Quantity, decimal Amount, string State, string? ReasonCode, string? Reason, IReadOnlyList<PartnerOrderKey> Keys);

@@ -113,8 +113,8 @@ public sealed class TopUpTests(StorageFixture storage)
         Assert.All(orders.Where(o => invalid.Contains(o.OrderId)), o => Assert.Equal("failed", o.State));
         // A valid account is credited, unless both suppliers confirmed a failure (pending-then-failed at each).
         Assert.All(orders.Where(o => !invalid.Contains(o.OrderId)), o =>
-            Assert.True(o.State == "delivered" || (o.State == "failed" && o.StateReason!.StartsWith("no supplier could credit", StringComparison.Ordinal)),
-                $"order {o.OrderId}: {o.State} {o.StateReason}"));
+            Assert.True(o.State == "delivered" || (o.State == "failed" && o.ReasonCode == "not_fulfilled"),
+                $"order {o.OrderId}: {o.State} {o.ReasonCode}"));
     }
 
     private static SupplierFaults RandomFaults(Random random) => new()
@@ -147,7 +147,7 @@ public sealed class TopUpTests(StorageFixture storage)
         Assert.True(alpha.Submits + alpha.Queries >= 2, "asked again after the Retry-After, capped");
         Assert.Empty(alpha.Ledger.All());
         Assert.Equal(0, beta.Submits);
-        Assert.Contains(await OpsAlertsAsync(), a => a.Contains("throttled-1", StringComparison.Ordinal));
+        await scenario.WaitForAlertAsync(partner.PartnerId, "throttled-1");
         Assert.Empty((await storage.Queues.GetQueueClient(scenario.Queue + "-poison").PeekMessagesAsync()).Value);
     }
 
@@ -173,13 +173,9 @@ public sealed class TopUpTests(StorageFixture storage)
 
         Assert.Equal("needs-attention", order.State);
         Assert.Equal(0, beta.Submits); // no failover: the first supplier may have credited
-        Assert.Contains(await OpsAlertsAsync(), a => a.Contains("conflict-1", StringComparison.Ordinal));
+        await scenario.WaitForAlertAsync(partner.PartnerId, "conflict-1");
     }
 
-    private async Task<List<string>> OpsAlertsAsync() =>
-        (await storage.Queues.GetQueueClient("ops-alerts").PeekMessagesAsync(32)).Value
-            .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())))
-            .ToList();
 
     [Fact]
     public async Task Unknown_outcome_past_the_deadline_needs_attention_and_alerts_ops_without_a_second_credit()
@@ -197,9 +193,7 @@ public sealed class TopUpTests(StorageFixture storage)
         Assert.Equal("needs-attention", order.State);
         Assert.Single(alpha.Ledger.All());
         Assert.Empty(beta.Ledger.All());
-        var alerts = (await storage.Queues.GetQueueClient("ops-alerts").PeekMessagesAsync(32)).Value
-            .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())));
-        Assert.Contains(alerts, a => a.Contains("stuck-1", StringComparison.Ordinal) && a.Contains(partner.PartnerId, StringComparison.Ordinal));
+        await scenario.WaitForAlertAsync(partner.PartnerId, "stuck-1");
 
         // Its whole story can be read from the log lines that carry its order id.
         var story = scenario.Logs.Lines.Where(l => l.Contains("OrderId=stuck-1", StringComparison.Ordinal)).ToList();
@@ -215,6 +209,16 @@ public sealed class TopUpTests(StorageFixture storage)
         Assert.Equal(["paid", "submitting", "reconciling", "needs-attention"], states);
         Assert.Contains(trace, e => e.Kind == "supplier-call" && e.Supplier is not null);
         Assert.True(trace.IndexOf(trace.First(e => e.Kind == "supplier-call")) < trace.IndexOf(trace.Last(e => e.State == "needs-attention")));
+
+        // The partner sees a stable reason code, never our internals: the supplier, our reference, its errors, its host.
+        using var asPartner = scenario.App.CreateClient(partner.ApiKey);
+        var seenByPartner = await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/orders/stuck-1")
+            + await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/redemptions");
+        Assert.Contains("\"reasonCode\":\"under_review\"", seenByPartner, StringComparison.Ordinal);
+        foreach (var internals in new[] { "alpha", $"{partner.PartnerId}:stuck-1:1", "HTTP 5", "127.0.0.1", "reconcil" })
+        {
+            Assert.DoesNotContain(internals, seenByPartner, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Theory]

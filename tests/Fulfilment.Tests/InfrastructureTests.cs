@@ -56,7 +56,7 @@ public sealed class InfrastructureTests
         [
             (typeof(QueueOptions), null), (typeof(OpsOptions), "Ops"), (typeof(WebhookOptions), "Webhooks"),
             (typeof(InventoryOptions), "Inventory"), (typeof(Crypto.KeyVaultOptions), "KeyVault"), (typeof(Crypto.DevKekOptions), "DevKek"),
-            (typeof(NotificationOptions), "Notifications"), (typeof(SupplierDeliveryOptions), "SupplierDelivery"), (typeof(OrderSweepOptions), "OrderSweep"),
+            (typeof(NotificationOptions), "Notifications"), (typeof(SupplierDeliveryOptions), "SupplierDelivery"), (typeof(OrderSweepOptions), "OrderSweep"), (typeof(Egress.EgressOptions), "Egress"),
         ];
         foreach (var (options, section) in bound)
         {

@@ -17,12 +17,39 @@ public sealed class StartupTests
         ["DevKek:Key"] = Convert.ToBase64String(new byte[32]),
     };
 
-    [Fact]
-    public void Production_refuses_to_start_without_Key_Vault()
+    private const string StrongOpsKey = "n7Qv2LrX9pKc4WzT8mYb3HdF6sJg1AeU0oNi";
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Outside_Development_the_app_refuses_to_start_without_Key_Vault(string environment)
     {
+        var settings = new Dictionary<string, string?>(Settings) { ["Ops:ApiKey"] = StrongOpsKey };
         var error = Assert.Throws<InvalidOperationException>(() =>
-            FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(Settings), "Production"));
-        Assert.Contains("KeyVault:Uri is required in Production", error.Message, StringComparison.Ordinal);
+            FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), environment));
+        Assert.Contains($"KeyVault:Uri is required in {environment}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Ops:ApiKey", "@Microsoft.KeyVault(SecretUri=https://kv-fulfil.vault.azure.net/secrets/ops-api-key/)", "Development")]
+    [InlineData("Suppliers:alpha:ApiKey", "@Microsoft.KeyVault(VaultName=kv-fulfil;SecretName=alpha-key)", "Production")]
+    [InlineData("Ops:ApiKey", "local-ops-key-change-me", "Production")]
+    [InlineData("Ops:ApiKey", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Production")]
+    [InlineData("Ops:ApiKey", "short-but-random-Qx7", "Production")]
+    [InlineData("DevKek:Key", "ZGV2LWtlay1mb3ItbG9jYWwtdXNlLW9ubHktMzJieXQ=", "Production")]
+    [InlineData("Egress:AllowPrivateNetworks", "true", "Production")]
+    public void An_unresolved_sample_or_weak_secret_stops_the_app(string setting, string value, string environment)
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Ops:ApiKey"] = StrongOpsKey,
+            ["KeyVault:Uri"] = "https://kv-fulfil.vault.azure.net/",
+            ["DevKek:Key"] = null,
+            [setting] = value,
+        };
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), environment));
+        Assert.Contains(setting.Split(':')[0], error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

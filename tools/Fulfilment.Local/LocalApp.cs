@@ -44,6 +44,7 @@ public sealed class LocalApp : IAsyncDisposable
             ["PartnerNotificationQueue"] = "partner-notifications",
             ["Ops:ApiKey"] = OpsKey,
             ["DevKek:Key"] = DevKek,
+            ["Egress:AllowPrivateNetworks"] = "true", // partner callbacks and suppliers are simulated on loopback
             ["urls"] = url,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,7 +1,9 @@
+using Fulfilment.Egress;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Ops;
 using Fulfilment.Partners;
+using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Functions.CreatePartner;
 
@@ -9,7 +11,8 @@ namespace Fulfilment.Functions.CreatePartner;
 /// POST /api/ops/partners — <c>{"partnerId", "name", "callbackUrl"?}</c>; answers the partner's first webhook secret and API key.
 /// This is the only time the API key is shown: only its hash is stored.
 /// </summary>
-internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirectory partners, ILogger<CreatePartnerFunction> logger) : IHttpFunction
+internal sealed class CreatePartnerFunction(
+    OpsAuthentication ops, PartnerDirectory partners, IOptions<EgressOptions> egress, ILogger<CreatePartnerFunction> logger) : IHttpFunction
 {
     public string Name => "CreatePartner";
 
@@ -34,9 +37,10 @@ internal sealed class CreatePartnerFunction(OpsAuthentication ops, PartnerDirect
 
         Uri? callbackUrl = null;
         if (body.CallbackUrl is not null
-            && (!Uri.TryCreate(body.CallbackUrl, UriKind.Absolute, out callbackUrl) || callbackUrl.Scheme is not ("https" or "http")))
+            && (!Uri.TryCreate(body.CallbackUrl, UriKind.Absolute, out callbackUrl) || OutboundHttp.CheckUrl(callbackUrl, egress.Value.AllowPrivateNetworks) is not null))
         {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_partner", "callbackUrl must be an absolute https (or http) URL.");
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_partner",
+                egress.Value.AllowPrivateNetworks ? "callbackUrl must be an absolute http or https URL." : "callbackUrl must be an absolute https URL.");
         }
 
         var created = await partners.CreateAsync(body.PartnerId!, body.Name, callbackUrl, context.RequestAborted);

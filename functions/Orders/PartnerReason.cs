@@ -1,0 +1,39 @@
+namespace Fulfilment.Orders;
+
+/// <summary>
+/// What a partner is told about why its order is where it is: a stable code and a public sentence. Never our internals
+/// (supplier names, client references, hosts, exception text): those stay in <see cref="Order.StateReason"/>, for ops.
+/// </summary>
+internal static class PartnerReason
+{
+    public const string AwaitingStock = "awaiting_stock";
+    public const string InProgress = "in_progress";
+    public const string UnderReview = "under_review";
+    public const string AccountRejected = "account_rejected";
+    public const string NotFulfillable = "not_fulfillable";
+    public const string NotFulfilled = "not_fulfilled";
+
+    private static readonly Dictionary<string, string> Messages = new()
+    {
+        [AwaitingStock] = "Waiting for stock: the order is fulfilled, oldest first, as soon as keys arrive.",
+        [InProgress] = "Fulfilment is in progress.",
+        [UnderReview] = "The outcome is being confirmed by our operations team; the buyer may not be charged twice.",
+        [AccountRejected] = "The target account was refused: it does not exist or cannot receive this product. Nothing was credited.",
+        [NotFulfillable] = "This product cannot be fulfilled at the moment. Nothing was credited.",
+        [NotFulfilled] = "The order could not be fulfilled. Nothing was credited.",
+    };
+
+    /// <summary>The order's code and message, or (null, null) once delivered.</summary>
+    public static (string? Code, string? Message) For(Order order)
+    {
+        var code = order.State switch
+        {
+            OrderState.Delivered => null,
+            OrderState.AwaitingStock => AwaitingStock,
+            OrderState.NeedsAttention => UnderReview,
+            OrderState.Failed => order.FailureCode is { } failure && Messages.ContainsKey(failure) ? failure : NotFulfilled,
+            _ => InProgress,
+        };
+        return (code, code is null ? null : Messages[code]);
+    }
+}
