@@ -69,7 +69,6 @@ internal static class FulfilmentApp
         app.UseExceptionHandler(error => error.Run(context =>
             ApiResults.Error(StatusCodes.Status500InternalServerError, "internal_error", "The request failed; it is safe to retry.").ExecuteAsync(context)));
         app.UseRouting();
-        app.UseRateLimiter();
         app.MapFunctions();
         return app;
     }
@@ -120,7 +119,7 @@ internal static class FulfilmentApp
         }
 
         services.AddSingleton(TimeProvider.System);
-        PartnerRateLimit.AddTo(services, configuration);
+        services.AddSingleton<PartnerRateLimit>();
         services.AddMemoryCache();
         services.AddSingleton(FunctionAppMetadata.Load(AppContext.BaseDirectory));
         services.AddHostedService<StorageSetupService>();

@@ -27,12 +27,8 @@ internal static class CustomHandlerEndpoints
             {
                 var route = http.Route ?? function.Name;
                 var methods = http.Methods is { Length: > 0 } m ? m.Select(x => x.ToUpperInvariant()) : ["GET", "POST"];
-                var endpoint = app.MapMethods($"/{metadata.RoutePrefix}/{route}", methods, async context => await (await httpFunction.HandleAsync(context)).ExecuteAsync(context))
+                app.MapMethods($"/{metadata.RoutePrefix}/{route}", methods, async context => await (await httpFunction.HandleAsync(context)).ExecuteAsync(context))
                     .WithName(function.Name);
-                if (Partners.PartnerRateLimit.AppliesTo(route))
-                {
-                    endpoint.RequireRateLimiting(Partners.PartnerRateLimit.PolicyName);
-                }
             }
             else if (function.QueueTrigger is { } queue && invoker.Handles(function.Name))
             {

@@ -18,6 +18,7 @@ internal sealed class PaymentAcceptance(
     OrderBook orders,
     OpenOrders openOrders,
     FulfilmentRequests fulfilment,
+    PartnerRateLimit rateLimit,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
     ILogger<PaymentAcceptance> logger)
@@ -25,28 +26,29 @@ internal sealed class PaymentAcceptance(
     public async Task<IResult> AcceptAsync(string partnerId, HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
+        if (rateLimit.ThrottleSource(request.HttpContext) is { } throttled)
+        {
+            return throttled; // limited by source, before the signature is known: never a partner's budget
+        }
+
         var body = await ApiResults.ReadBodyAsync(request, WebhookOptions.MaxBodyBytes);
         if (body is null)
         {
             return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body must be at most {WebhookOptions.MaxBodyBytes} bytes.");
         }
 
+        // An unknown partner fails exactly as a wrong signature does: partner ids cannot be enumerated.
         var partner = PartnerId.IsValid(partnerId) ? await partners.FindAsync(partnerId, cancellationToken) : null;
-        if (partner is null)
-        {
-            return ApiResults.Error(StatusCodes.Status404NotFound, "unknown_partner", $"No partner '{partnerId}'.");
-        }
-
         var webhookId = request.Headers[StandardWebhook.IdHeader].ToString();
         var failure = StandardWebhook.Verify(
-            partner.WebhookSecrets,
+            partner?.WebhookSecrets ?? [],
             webhookId,
             request.Headers[StandardWebhook.TimestampHeader].ToString(),
             request.Headers[StandardWebhook.SignatureHeader].ToString(),
             body,
             clock.GetUtcNow(),
             TimeSpan.FromSeconds(options.Value.ToleranceSeconds));
-        if (failure != SignatureFailure.None)
+        if (failure != SignatureFailure.None || partner is null)
         {
             logger.LogWarning("Webhook {WebhookId} for partner {PartnerId} rejected: {SignatureFailure}", webhookId, partnerId, failure);
             return SignatureRejection(failure, options.Value.ToleranceSeconds);

@@ -37,13 +37,17 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return (partner, apiKey);
     }
 
-    public Task<Partner?> FindAsync(string id, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(("partner", id), async entry =>
+    /// <summary>The partner, or null. Only partners found are cached: unknown ids grow nothing.</summary>
+    public async Task<Partner?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(("partner", id), out Partner? known))
         {
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
-            var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
-            return entity.HasValue ? await FromEntityAsync(entity.Value!, cancellationToken) : null;
-        });
+            return known;
+        }
+
+        var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
+        return entity.HasValue ? cache.Set(("partner", id), await FromEntityAsync(entity.Value!, cancellationToken), CacheLifetime) : null;
+    }
 
     /// <summary>Adds an active webhook secret (rotation: the old ones stay valid until removed).</summary>
     public async Task<string?> AddWebhookSecretAsync(string id, CancellationToken cancellationToken)
@@ -93,16 +97,20 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return revoked;
     }
 
-    /// <summary>The partner an API key belongs to, or null for an unknown key.</summary>
-    public Task<string?> AuthenticateAsync(string apiKey, CancellationToken cancellationToken)
+    /// <summary>Whether this instance knows the key already (a recent lookup found it): no storage call.</summary>
+    public bool IsKnownApiKey(string apiKey) => cache.TryGetValue(("api-key", PartnerCredentials.HashApiKey(apiKey)), out string? _);
+
+    /// <summary>The partner an API key belongs to, or null for an unknown key. Only keys found are cached: bad tokens grow nothing.</summary>
+    public async Task<string?> AuthenticateAsync(string apiKey, CancellationToken cancellationToken)
     {
         var hash = PartnerCredentials.HashApiKey(apiKey);
-        return cache.GetOrCreateAsync(("api-key", hash), async entry =>
+        if (cache.TryGetValue(("api-key", hash), out string? known))
         {
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
-            var entity = await apiKeys.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: cancellationToken);
-            return entity.HasValue ? entity.Value!.GetString("PartnerId") : null;
-        });
+            return known;
+        }
+
+        var entity = await apiKeys.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: cancellationToken);
+        return entity.HasValue ? cache.Set(("api-key", hash), entity.Value!.GetString("PartnerId"), CacheLifetime) : null;
     }
 
     private async Task<TableEntity> ToEntityAsync(Partner partner, CancellationToken cancellationToken)

@@ -56,14 +56,12 @@ internal sealed class ContinuationTokens(IKeyEncryptionKeys keks, TimeProvider c
             return (null, "the continuation token is malformed");
         }
 
-        KeyEncryptionKey kek;
-        try
+        // Only the current KEK (cached) verifies a token: a forged token naming any other version never makes us ask
+        // Key Vault for it. A token from before a KEK rotation is refused; the partner starts its paging again.
+        var kek = await keks.GetCurrentAsync(cancellationToken);
+        if (position.KekVersion != kek.Version)
         {
-            kek = await keks.GetVersionAsync(position.KekVersion, cancellationToken);
-        }
-        catch (Exception e) when (e is SealedValueException or Azure.RequestFailedException)
-        {
-            return (null, "the continuation token was not issued here");
+            return (null, "the continuation token was not issued here, or before a key rotation; start again without it");
         }
 
         if (!CryptographicOperations.FixedTimeEquals(Sign(kek, payload), signature))

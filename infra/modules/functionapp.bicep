@@ -63,6 +63,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Inventory__ShardCount', value: string(inventoryShardCount) }
         { name: 'Webhooks__ToleranceSeconds', value: '300' }
         { name: 'PartnerApi__RequestsPerSecond', value: '50' }
+        { name: 'PartnerApi__SourceRequestsPerSecond', value: '200' }
         { name: 'Notifications__MaxAttempts', value: '8' }
         { name: 'Notifications__FirstDelaySeconds', value: '5' }
         { name: 'Notifications__MaxDelaySeconds', value: '3600' }

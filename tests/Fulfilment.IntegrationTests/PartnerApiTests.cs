@@ -56,6 +56,26 @@ public sealed class PartnerApiTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Unauthenticated_traffic_is_limited_by_source_and_never_spends_a_partners_budget()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false,
+            settings: new() { ["PartnerApi:RequestsPerSecond"] = "5", ["PartnerApi:SourceRequestsPerSecond"] = "10" });
+        var partner = await scenario.NewPartnerAsync();
+        using var anonymous = scenario.App.CreateClient();
+        using var forger = scenario.App.CreateClient("not-a-real-key-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(scenario, partner.ApiKey, $"api/partners/{partner.PartnerId}/redemptions"));
+
+        // 80 requests naming the partner, with no key or a bad one: they are held to the source's rate...
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 80).Select(i =>
+            (i % 2 == 0 ? anonymous : forger).GetAsync($"api/partners/{partner.PartnerId}/redemptions")));
+        Assert.Contains(statuses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(statuses, r => Assert.True(r.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests));
+
+        // ...and the partner's own keyed request, right then, is answered: it was not their budget.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(scenario, partner.ApiKey, $"api/partners/{partner.PartnerId}/redemptions"));
+    }
+
+    [Fact]
     public async Task A_whole_day_exports_as_NDJSON_for_its_partner_only()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);

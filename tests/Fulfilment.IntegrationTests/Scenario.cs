@@ -60,6 +60,7 @@ public sealed class Scenario : IAsyncDisposable
         settings.TryAdd("PartnerNotificationQueue", queue + "-notify");
         settings.TryAdd("OpsAlertsQueue", queue + "-alerts");
         settings.TryAdd("PartnerApi:RequestsPerSecond", "100000"); // tests poll hard; one test sets its own limit
+        settings.TryAdd("PartnerApi:SourceRequestsPerSecond", "100000");
         var apps = new List<LocalApp>();
         for (var i = 0; i < instances; i++)
         {

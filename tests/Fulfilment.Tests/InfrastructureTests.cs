@@ -67,6 +67,7 @@ public sealed class InfrastructureTests
         }
 
         yield return "PartnerApi__RequestsPerSecond";
+        yield return "PartnerApi__SourceRequestsPerSecond";
     }
 
     private static HashSet<string> AppSettingsOfTheTemplates()
