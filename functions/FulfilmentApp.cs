@@ -193,6 +193,9 @@ internal static class FulfilmentApp
         services.AddSingleton<IHttpFunction, AddWebhookSecretFunction>();
         services.AddSingleton<IHttpFunction, AddPartnerApiKeyFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.RevokePartnerApiKey.RevokePartnerApiKeyFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.RetirePartnerApiKey.RetirePartnerApiKeyFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.RetireWebhookSecret.RetireWebhookSecretFunction>();
+        services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListPartnerCredentials.ListPartnerCredentialsFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ExportRedemptions.ExportRedemptionsFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListPoisonQueues.ListPoisonQueuesFunction>();
         services.AddSingleton<IHttpFunction, Fulfilment.Functions.ListPoisonMessages.ListPoisonMessagesFunction>();

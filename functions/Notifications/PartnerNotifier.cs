@@ -95,7 +95,7 @@ internal sealed class PartnerNotifier(
         request.Headers.Add(StandardWebhook.IdHeader, id);
         request.Headers.Add(StandardWebhook.TimestampHeader, timestamp);
         request.Headers.Add(StandardWebhook.SignatureHeader,
-            string.Join(' ', partner.WebhookSecrets.Select(secret => StandardWebhook.SignatureHeaderValue(secret, id, timestamp, body))));
+            string.Join(' ', partner.ActiveSecrets(clock.GetUtcNow()).Select(secret => StandardWebhook.SignatureHeaderValue(secret.Value, id, timestamp, body))));
         if (OutboundHttp.CheckUrl(partner.CallbackUrl!, egress.Value.AllowPrivateNetworks) is { } refused)
         {
             return $"callback URL {refused}";

@@ -41,19 +41,21 @@ internal sealed class PaymentAcceptance(
         var partner = PartnerId.IsValid(partnerId) ? await partners.FindAsync(partnerId, cancellationToken) : null;
         var webhookId = request.Headers[StandardWebhook.IdHeader].ToString();
         var failure = StandardWebhook.Verify(
-            partner?.WebhookSecrets ?? [],
+            partner?.ActiveSecrets(clock.GetUtcNow()).Select(s => s.Value) ?? [],
             webhookId,
             request.Headers[StandardWebhook.TimestampHeader].ToString(),
             request.Headers[StandardWebhook.SignatureHeader].ToString(),
             body,
             clock.GetUtcNow(),
-            TimeSpan.FromSeconds(options.Value.ToleranceSeconds));
+            TimeSpan.FromSeconds(options.Value.ToleranceSeconds),
+            out var verifiedBy);
         if (failure != SignatureFailure.None || partner is null)
         {
             logger.LogWarning("Webhook {WebhookId} for partner {PartnerId} rejected: {SignatureFailure}", webhookId, partnerId, failure);
             return SignatureRejection(failure, options.Value.ToleranceSeconds);
         }
 
+        await partners.NoteSecretUsedAsync(partner, verifiedBy!, cancellationToken);
         var (notification, problems) = PaymentNotification.Parse(body);
         if (notification is null)
         {

@@ -16,6 +16,9 @@ internal static class PartnerCredentials
     /// <summary>What is stored for an API key: its SHA-256, enough for a 256-bit random key.</summary>
     public static string HashApiKey(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
+    /// <summary>Names a webhook secret for ops (to retire it) without revealing it: the start of its hash.</summary>
+    public static string SecretIdOf(string secret) => "sec_" + HashApiKey(secret)[..12];
+
     /// <summary>Names an API key for ops (to revoke it) without revealing it: the start of its hash.</summary>
     public static string KeyIdOf(string apiKey) => HashApiKey(apiKey)[..16];
 

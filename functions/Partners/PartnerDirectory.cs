@@ -23,7 +23,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     /// <summary>Creates a partner with one webhook secret and one API key; returns them (the only time the key is shown).</summary>
     public async Task<(Partner Partner, string ApiKey)?> CreateAsync(string id, string name, Uri? callbackUrl, CancellationToken cancellationToken)
     {
-        var partner = new Partner(id, name, [PartnerCredentials.NewWebhookSecret()]) { CallbackUrl = callbackUrl };
+        var partner = new Partner(id, name, [WebhookSecret.New(DateTimeOffset.UtcNow)]) { CallbackUrl = callbackUrl };
         try
         {
             await partners.AddEntityAsync(await ToEntityAsync(partner, cancellationToken), cancellationToken);
@@ -35,6 +35,13 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
 
         var apiKey = await AddApiKeyAsync(id, cancellationToken);
         return (partner, apiKey);
+    }
+
+    /// <summary>The partner as stored now, not as cached.</summary>
+    public Task<Partner?> FindFreshAsync(string id, CancellationToken cancellationToken)
+    {
+        cache.Remove(("partner", id));
+        return FindAsync(id, cancellationToken);
     }
 
     /// <summary>The partner, or null. Only partners found are cached: unknown ids grow nothing.</summary>
@@ -59,11 +66,101 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         }
 
         var partner = await FromEntityAsync(entity.Value!, cancellationToken);
-        var secret = PartnerCredentials.NewWebhookSecret();
-        var updated = await ToEntityAsync(partner with { WebhookSecrets = [.. partner.WebhookSecrets, secret] }, cancellationToken);
+        var secret = WebhookSecret.New(DateTimeOffset.UtcNow);
+        var updated = await ToEntityAsync(partner with { Secrets = [.. partner.Secrets, secret] }, cancellationToken);
         await partners.UpdateEntityAsync(updated, entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
         cache.Remove(("partner", id));
-        return secret;
+        return secret.Value;
+    }
+
+    /// <summary>What retiring a credential did.</summary>
+    internal enum RetireOutcome
+    {
+        Retired,
+        NotFound,
+        LastActive,
+    }
+
+    /// <summary>
+    /// Retires a webhook secret after <paramref name="overlap"/> (for the partner to switch to another): then it verifies
+    /// and signs nothing. The partner's last active secret cannot be retired: add a new one first.
+    /// </summary>
+    public async Task<RetireOutcome> RetireWebhookSecretAsync(string id, string secretId, TimeSpan overlap, CancellationToken cancellationToken)
+    {
+        var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
+        var partner = entity.HasValue ? await FromEntityAsync(entity.Value!, cancellationToken) : null;
+        var now = DateTimeOffset.UtcNow;
+        if (partner?.Secrets.FirstOrDefault(s => s.Id == secretId && s.IsActiveAt(now)) is not { } retiring)
+        {
+            return RetireOutcome.NotFound;
+        }
+
+        if (partner.ActiveSecrets(now).Count(s => s.RetiresAt is null) <= 1 && retiring.RetiresAt is null)
+        {
+            return RetireOutcome.LastActive;
+        }
+
+        var secrets = partner.Secrets.Select(s => s.Id == secretId ? s with { RetiresAt = now + overlap } : s).ToList();
+        await partners.UpdateEntityAsync(await ToEntityAsync(partner with { Secrets = secrets }, cancellationToken), entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+        cache.Remove(("partner", id));
+        return RetireOutcome.Retired;
+    }
+
+    /// <summary>Notes that a webhook secret verified a webhook, at most every few minutes (a lost race just skips it).</summary>
+    public async Task NoteSecretUsedAsync(Partner partner, string secretValue, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (partner.Secrets.FirstOrDefault(s => s.Value == secretValue) is not { } used || now - used.LastUsedAt < LastUsedGranularity)
+        {
+            return;
+        }
+
+        var entity = await partners.GetEntityIfExistsAsync<TableEntity>(partner.Id, PartnerRow, cancellationToken: cancellationToken);
+        if (!entity.HasValue)
+        {
+            return;
+        }
+
+        var stored = await FromEntityAsync(entity.Value!, cancellationToken);
+        var secrets = stored.Secrets.Select(s => s.Value == secretValue ? s with { LastUsedAt = now } : s).ToList();
+        try
+        {
+            await partners.UpdateEntityAsync(await ToEntityAsync(stored with { Secrets = secrets }, cancellationToken), entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            cache.Remove(("partner", partner.Id));
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+        }
+    }
+
+    /// <summary>A credential's last use is written at most this often.</summary>
+    public static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(5);
+
+    /// <summary>The partner's API keys as ops see them: key id, created, last used, when retired. Never the keys.</summary>
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var keys = new List<ApiKeyInfo>();
+        await foreach (var key in apiKeys.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartnerId eq {partnerId}"), cancellationToken: cancellationToken))
+        {
+            keys.Add(new ApiKeyInfo(key.PartitionKey[..16], key.GetDateTimeOffset("CreatedAt"), key.GetDateTimeOffset("LastUsedAt"), key.GetDateTimeOffset("RetiresAt")));
+        }
+
+        return [.. keys.OrderBy(k => k.CreatedAt)];
+    }
+
+    /// <summary>Retires an API key after <paramref name="overlap"/>: from then on it authenticates nothing.</summary>
+    public async Task<bool> RetireApiKeyAsync(string partnerId, string keyId, TimeSpan overlap, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {keyId} and PartitionKey lt {keyId + "~"} and PartnerId eq {partnerId}");
+        var retired = false;
+        await foreach (var key in apiKeys.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            await apiKeys.UpdateEntityAsync(new TableEntity(key.PartitionKey, key.RowKey) { ["RetiresAt"] = DateTimeOffset.UtcNow + overlap }, key.ETag, TableUpdateMode.Merge, cancellationToken);
+            cache.Remove(("api-key", key.PartitionKey));
+            retired = true;
+        }
+
+        return retired;
     }
 
     public async Task<string> AddApiKeyAsync(string partnerId, CancellationToken cancellationToken)
@@ -110,13 +207,25 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         }
 
         var entity = await apiKeys.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: cancellationToken);
-        return entity.HasValue ? cache.Set(("api-key", hash), entity.Value!.GetString("PartnerId"), CacheLifetime) : null;
+        if (!entity.HasValue || entity.Value!.GetDateTimeOffset("RetiresAt") is { } retires && retires <= DateTimeOffset.UtcNow)
+        {
+            return null;
+        }
+
+        if (!(DateTimeOffset.UtcNow - entity.Value.GetDateTimeOffset("LastUsedAt") < LastUsedGranularity))
+        {
+            await apiKeys.UpdateEntityAsync(new TableEntity(hash, "") { ["LastUsedAt"] = DateTimeOffset.UtcNow }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+
+        // Cached no longer than until it retires.
+        var lifetime = entity.Value.GetDateTimeOffset("RetiresAt") is { } until && until - DateTimeOffset.UtcNow < CacheLifetime ? until - DateTimeOffset.UtcNow : CacheLifetime;
+        return cache.Set(("api-key", hash), entity.Value.GetString("PartnerId"), lifetime);
     }
 
     private async Task<TableEntity> ToEntityAsync(Partner partner, CancellationToken cancellationToken)
     {
         var kek = await keks.GetCurrentAsync(cancellationToken);
-        var secrets = JsonSerializer.SerializeToUtf8Bytes(partner.WebhookSecrets);
+        var secrets = JsonSerializer.SerializeToUtf8Bytes(partner.Secrets, SecretsJson);
         return new TableEntity(partner.Id, PartnerRow)
         {
             ["Name"] = partner.Name,
@@ -130,10 +239,23 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     {
         var kek = await keks.GetVersionAsync(entity.GetString("KekVersion"), cancellationToken);
         var secrets = Aead.Open(kek.Key, entity.GetBinary("SealedWebhookSecrets"), AssociatedData(entity.PartitionKey));
-        return new Partner(entity.PartitionKey, entity.GetString("Name"), JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(secrets))!)
+        return new Partner(entity.PartitionKey, entity.GetString("Name"), ReadSecrets(secrets))
         {
             CallbackUrl = entity.GetString("CallbackUrl") is { Length: > 0 } url ? new Uri(url) : null,
         };
+    }
+
+    private static readonly JsonSerializerOptions SecretsJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The sealed secrets: records, or (as first stored) plain strings, which become records with derived ids.</summary>
+    private static List<WebhookSecret> ReadSecrets(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray()
+            .Select(e => e.ValueKind == JsonValueKind.String
+                ? new WebhookSecret(PartnerCredentials.SecretIdOf(e.GetString()!), e.GetString()!, null)
+                : e.Deserialize<WebhookSecret>(SecretsJson)!)
+            .ToList();
     }
 
     public string TableName => TableNames.Partners;

@@ -32,8 +32,21 @@ internal static class StandardWebhook
         string? signatureHeader,
         ReadOnlySpan<byte> body,
         DateTimeOffset now,
-        TimeSpan tolerance)
+        TimeSpan tolerance) =>
+        Verify(secrets, id, timestamp, signatureHeader, body, now, tolerance, out _);
+
+    /// <summary>As above, also saying which secret verified the message (to record its use).</summary>
+    public static SignatureFailure Verify(
+        IEnumerable<string> secrets,
+        string? id,
+        string? timestamp,
+        string? signatureHeader,
+        ReadOnlySpan<byte> body,
+        DateTimeOffset now,
+        TimeSpan tolerance,
+        out string? matchedSecret)
     {
+        matchedSecret = null;
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signatureHeader))
         {
             return SignatureFailure.MissingHeaders;
@@ -60,18 +73,20 @@ internal static class StandardWebhook
             }
         }
 
-        var matched = false;
         foreach (var secret in secrets)
         {
             var expected = Sign(secret, id, timestamp, body);
             foreach (var signature in offered)
             {
                 // Every pair is compared in constant time; no early exit that a timing could reveal.
-                matched |= CryptographicOperations.FixedTimeEquals(expected, signature);
+                if (CryptographicOperations.FixedTimeEquals(expected, signature))
+                {
+                    matchedSecret ??= secret;
+                }
             }
         }
 
-        return matched ? SignatureFailure.None : SignatureFailure.NoMatchingSignature;
+        return matchedSecret is not null ? SignatureFailure.None : SignatureFailure.NoMatchingSignature;
     }
 
     /// <summary>The raw v1 signature bytes of a message under a <c>whsec_</c> secret.</summary>

@@ -23,8 +23,8 @@ public sealed class FunctionMetadataTests
 
         Assert.Equal(
             ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
-             "ListKeyBatches", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
-             "ReplayPoisonMessages", "ResendNotification", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "SweepStalledOrders", "VoidKey", "VoidKeyBatch"],
+             "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
+             "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "SweepStalledOrders", "VoidKey", "VoidKeyBatch"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);

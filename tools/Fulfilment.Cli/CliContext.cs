@@ -33,7 +33,7 @@ internal sealed class CliContext(ParseResult result) : IDisposable
 
         foreach (var line in human(value))
         {
-            await Output.WriteLineAsync(line);
+            await Output.WriteLineAsync(TerminalText.Safe(line));
         }
     }
 

@@ -101,7 +101,7 @@ internal static class FulfilCommandLine
             }
             catch (CliException e)
             {
-                await context.Error.WriteLineAsync($"error: {e.Message}");
+                await context.Error.WriteLineAsync($"error: {TerminalText.Safe(e.Message)}");
                 return e.ExitCode;
             }
         });

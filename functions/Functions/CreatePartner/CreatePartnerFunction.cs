@@ -52,7 +52,7 @@ internal sealed class CreatePartnerFunction(
         logger.LogInformation("Partner {PartnerId} created", body.PartnerId);
         var (partner, apiKey) = created.Value;
         return Results.Json(
-            new CreatedPartner(partner.Id, partner.Name, partner.WebhookSecrets[0], apiKey, PartnerCredentials.KeyIdOf(apiKey)),
+            new CreatedPartner(partner.Id, partner.Name, partner.Secrets[0].Value, apiKey, PartnerCredentials.KeyIdOf(apiKey)),
             statusCode: StatusCodes.Status201Created);
     }
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Fulfilment.Cli.Commands;
 
-/// <summary><c>fulfil partners create|add-key|revoke-key</c>.</summary>
+/// <summary><c>fulfil partners create|add-key|revoke-key|credentials|retire-secret|retire-key</c>.</summary>
 internal static class PartnersCommand
 {
     public static Command Build()
@@ -51,6 +51,56 @@ internal static class PartnersCommand
             await context.WriteAsync(new { partnerId = id, keyId = key, revoked = true }, _ => [$"API key {key} of {id} revoked."]);
         });
         partners.Subcommands.Add(revoke);
+
+        var credentialsPartner = new Argument<string>("partnerId");
+        var credentials = new Command("credentials", "List a partner's webhook secrets and API keys: ids, created, last used, retirement (never the secrets).") { credentialsPartner };
+        credentials.Runs(async (context, cancellationToken) =>
+        {
+            var id = context.Result.GetValue(credentialsPartner)!;
+            var listed = await context.Api.GetAsync($"api/ops/partners/{Uri.EscapeDataString(id)}/credentials", Caller.Ops, cancellationToken);
+            await context.WriteAsync(listed, l =>
+            [
+                $"Credentials of {id}:",
+                .. l.GetProperty("webhookSecrets").EnumerateArray().Select(s => Line("webhook secret", s, "secretId")),
+                .. l.GetProperty("apiKeys").EnumerateArray().Select(k => Line("API key", k, "keyId")),
+            ]);
+        });
+        partners.Subcommands.Add(credentials);
+
+        var overlap = new Option<int?>("--overlap-minutes") { Description = "How long it keeps working, for the partner to switch (default 60; 0 = now, for a leaked one)." };
+        var retireSecretPartner = new Argument<string>("partnerId");
+        var secretId = new Argument<string>("secretId") { Description = "As listed by `fulfil partners credentials`." };
+        var retireSecret = new Command("retire-secret", "Retire a webhook secret after an overlap: then it verifies no webhook and signs no callback.") { retireSecretPartner, secretId, overlap };
+        retireSecret.Runs(async (context, cancellationToken) =>
+        {
+            var (id, secret) = (context.Result.GetValue(retireSecretPartner)!, context.Result.GetValue(secretId)!);
+            var retired = await context.Api.PostJsonAsync(
+                $"api/ops/partners/{Uri.EscapeDataString(id)}/webhook-secrets/{Uri.EscapeDataString(secret)}/retire",
+                new { overlapMinutes = context.Result.GetValue(overlap) }, Caller.Ops, cancellationToken);
+            await context.WriteAsync(retired, r => [$"Webhook secret {secret} of {id} retires at {r.GetProperty("retiresAt").GetDateTimeOffset():u}."]);
+        });
+        partners.Subcommands.Add(retireSecret);
+
+        var retireKeyPartner = new Argument<string>("partnerId");
+        var retireKeyId = new Argument<string>("keyId");
+        var retireKey = new Command("retire-key", "Retire an API key after an overlap (revoke-key refuses it at once).") { retireKeyPartner, retireKeyId, overlap };
+        retireKey.Runs(async (context, cancellationToken) =>
+        {
+            var (id, key) = (context.Result.GetValue(retireKeyPartner)!, context.Result.GetValue(retireKeyId)!);
+            var retired = await context.Api.PostJsonAsync(
+                $"api/ops/partners/{Uri.EscapeDataString(id)}/api-keys/{Uri.EscapeDataString(key)}/retire",
+                new { overlapMinutes = context.Result.GetValue(overlap) }, Caller.Ops, cancellationToken);
+            await context.WriteAsync(retired, r => [$"API key {key} of {id} retires at {r.GetProperty("retiresAt").GetDateTimeOffset():u}."]);
+        });
+        partners.Subcommands.Add(retireKey);
         return partners;
     }
+
+    private static string Line(string kind, System.Text.Json.JsonElement credential, string idName) =>
+        $"  {kind} {credential.GetProperty(idName).GetString()}: created {Time(credential, "createdAt")}, last used {Time(credential, "lastUsedAt")}"
+        + (credential.GetProperty("retiresAt").ValueKind == System.Text.Json.JsonValueKind.Null ? "" : $", retires {Time(credential, "retiresAt")}")
+        + (credential.GetProperty("active").GetBoolean() ? "" : " (retired)");
+
+    private static string Time(System.Text.Json.JsonElement credential, string name) =>
+        credential.GetProperty(name) is { ValueKind: System.Text.Json.JsonValueKind.String } at ? at.GetDateTimeOffset().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "-";
 }

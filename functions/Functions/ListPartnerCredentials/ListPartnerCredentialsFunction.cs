@@ -1,0 +1,36 @@
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Ops;
+using Fulfilment.Partners;
+
+namespace Fulfilment.Functions.ListPartnerCredentials;
+
+/// <summary>GET /api/ops/partners/{partnerId}/credentials — the partner's webhook secrets and API keys: ids, created, last used, retirement. Never the secrets.</summary>
+internal sealed class ListPartnerCredentialsFunction(OpsAuthentication ops, PartnerDirectory partners, TimeProvider clock) : IHttpFunction
+{
+    public string Name => "ListPartnerCredentials";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var partnerId = (string)context.GetRouteValue("partnerId")!;
+        var partner = PartnerId.IsValid(partnerId) ? await partners.FindFreshAsync(partnerId, context.RequestAborted) : null;
+        if (partner is null)
+        {
+            return ApiResults.NotFound($"No partner '{partnerId}'.");
+        }
+
+        var now = clock.GetUtcNow();
+        return Results.Json(new
+        {
+            partnerId,
+            webhookSecrets = partner.Secrets.Select(s => new { secretId = s.Id, s.CreatedAt, s.LastUsedAt, s.RetiresAt, active = s.IsActiveAt(now) }),
+            apiKeys = (await partners.ListApiKeysAsync(partnerId, context.RequestAborted))
+                .Select(k => new { k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, active = k.RetiresAt is not { } at || at > now }),
+        });
+    }
+}

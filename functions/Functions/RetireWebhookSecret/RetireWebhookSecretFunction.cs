@@ -1,0 +1,42 @@
+using Fulfilment.Hosting;
+using Fulfilment.Http;
+using Fulfilment.Ops;
+using Fulfilment.Partners;
+
+namespace Fulfilment.Functions.RetireWebhookSecret;
+
+/// <summary>
+/// POST /api/ops/partners/{partnerId}/webhook-secrets/{secretId}/retire — <c>{"overlapMinutes"?}</c> (default 60, 0 = now):
+/// after the overlap the secret verifies no webhook and signs no callback. A leaked secret is retired with overlap 0.
+/// </summary>
+internal sealed class RetireWebhookSecretFunction(OpsAuthentication ops, PartnerDirectory partners) : IHttpFunction
+{
+    public string Name => "RetireWebhookSecret";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var (overlap, error) = await Retirement.ReadOverlapAsync(context.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var partnerId = (string)context.GetRouteValue("partnerId")!;
+        var secretId = (string)context.GetRouteValue("secretId")!;
+        var outcome = PartnerId.IsValid(partnerId)
+            ? await partners.RetireWebhookSecretAsync(partnerId, secretId, overlap, context.RequestAborted)
+            : PartnerDirectory.RetireOutcome.NotFound;
+        return outcome switch
+        {
+            PartnerDirectory.RetireOutcome.Retired => Results.Json(new { partnerId, secretId, retiresAt = DateTimeOffset.UtcNow + overlap }),
+            PartnerDirectory.RetireOutcome.LastActive => ApiResults.Error(StatusCodes.Status409Conflict, "last_active_secret",
+                "This is the partner's last active webhook secret: add a new one first (the partner switches to it), then retire this one."),
+            _ => ApiResults.NotFound($"Partner '{partnerId}' has no active webhook secret '{secretId}'."),
+        };
+    }
+}

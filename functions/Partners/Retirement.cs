@@ -1,0 +1,29 @@
+using Fulfilment.Http;
+
+namespace Fulfilment.Partners;
+
+/// <summary>How long a retired credential keeps working, so the partner can switch: <c>{"overlapMinutes"}</c>, 0 to 10080, default 60.</summary>
+internal static class Retirement
+{
+    public static readonly TimeSpan DefaultOverlap = TimeSpan.FromMinutes(60);
+
+    public static async Task<(TimeSpan Overlap, IResult? Error)> ReadOverlapAsync(HttpRequest request)
+    {
+        if (request.ContentLength is null or 0 && !request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            return (DefaultOverlap, null);
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<RetireBody>(request);
+        if (error is not null)
+        {
+            return (default, error);
+        }
+
+        return body!.OverlapMinutes is null ? (DefaultOverlap, null)
+            : body.OverlapMinutes is >= 0 and <= 10_080 ? (TimeSpan.FromMinutes(body.OverlapMinutes.Value), null)
+            : (default, ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_overlap", "overlapMinutes must be a whole number from 0 to 10080."));
+    }
+
+    private sealed record RetireBody(int? OverlapMinutes);
+}
