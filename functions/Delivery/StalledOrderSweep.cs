@@ -28,7 +28,9 @@ internal sealed class OrderSweepOptions
 /// backlog on the fulfilment queue → queued again (a submitting top-up is then reconciled by query, never resubmitted);</item>
 /// <item><c>reconciling</c> or <c>retry-scheduled</c>, unchanged for longer than the longest back-off → queued again;</item>
 /// <item>past its reconciliation deadline by <see cref="OrderSweepOptions.DeadlineGraceMinutes"/> → <c>needs-attention</c>
-/// and an ops alert, even if its messages never come back.</item>
+/// and an ops alert, even if its messages never come back;</item>
+/// <item><c>awaiting-stock</c>, with keys back in stock that cover it (given back by a crashed or losing attempt, not
+/// imported) → queued again.</item>
 /// </list>
 /// A sweep marks what it queued on the open-orders row (ETag-conditional), so instances sweeping at once queue an
 /// order once, and an order is not queued again before it had time to run.
@@ -42,6 +44,9 @@ internal sealed class StalledOrderSweep(
     IOptions<QueueOptions> queueOptions,
     IOptions<SupplierDeliveryOptions> supplierOptions,
     IOptions<OrderSweepOptions> options,
+    AwaitingStockList awaiting,
+    SkuCatalogue catalogue,
+    Inventory.CardKeyInventory inventory,
     TimeProvider clock,
     ILogger<StalledOrderSweep> logger)
 {
@@ -60,10 +65,30 @@ internal sealed class StalledOrderSweep(
             result = await SweepAsync(open, now, quiet, oldestQueued, result, cancellationToken);
         }
 
+        result = result with { Requeued = result.Requeued + await ReleaseWaitingOrdersAsync(cancellationToken) };
         logger.LogInformation(
             "Stalled-order sweep: {Candidates} open order(s) older than {Quiet}; {Requeued} queued again, {GaveUp} past their deadline, {Cleared} index row(s) cleared",
             result.Candidates, quiet, result.Requeued, result.GaveUp, result.Cleared);
         return result;
+    }
+
+    /// <summary>
+    /// Orders waiting for stock are woken by imports; keys can also come back to stock otherwise (a crashed or losing
+    /// attempt's reservations given back). So each sweep queues the waiting orders the keys in stock can cover.
+    /// </summary>
+    private async Task<int> ReleaseWaitingOrdersAsync(CancellationToken cancellationToken)
+    {
+        var released = 0;
+        foreach (var skuId in await awaiting.SkusWithWaitingOrdersAsync(cancellationToken))
+        {
+            if (await catalogue.FindAsync(skuId, cancellationToken) is { Kind: SkuKind.CardKey } sku
+                && (await inventory.GetStockAsync(sku, cancellationToken)).Available is > 0 and var available)
+            {
+                released += await awaiting.ReleaseCoveredAsync(skuId, available, cancellationToken);
+            }
+        }
+
+        return released;
     }
 
     private async Task<SweepResult> SweepAsync(

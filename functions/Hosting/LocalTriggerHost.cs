@@ -23,7 +23,9 @@ internal sealed class LocalTriggerHost(
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listeners = metadata.Functions
+        // As the host does: a function is disabled by the app setting AzureWebJobs.<FunctionName>.Disabled = true.
+        var enabled = metadata.Functions.Where(f => !configuration.GetValue($"AzureWebJobs.{f.Name}.Disabled", false)).ToList();
+        var listeners = enabled
             .Where(f => f.QueueTrigger is not null)
             .Select(f => new QueueListener(
                 f.Name,
@@ -35,7 +37,7 @@ internal sealed class LocalTriggerHost(
                 failures,
                 loggerFactory.CreateLogger<QueueListener>()))
             .ToList();
-        var timers = metadata.Functions
+        var timers = enabled
             .Where(f => f.TimerTrigger is not null)
             .Select(f => new TimerListener(
                 f.Name,

@@ -13,8 +13,9 @@ using Microsoft.Extensions.Options;
 namespace Fulfilment.Notifications;
 
 /// <summary>
-/// POSTs one notification to the partner's callback URL, signed the Standard Webhooks way with every active secret
-/// of the partner (so its rotation works), with a webhook id fixed per (order, state) so the partner can dedupe.
+/// POSTs one notification to the partner's callback URL, signed the Standard Webhooks way with the callback secret of
+/// every active secret of the partner (so its rotation works; never the webhook secret itself, so a callback replayed
+/// to our webhook verifies nothing), with a webhook id fixed per (order, state) so the partner can dedupe.
 /// The body says what happened to the order and never carries key material: the partner fetches keys through the API.
 /// </summary>
 internal sealed class PartnerNotifier(
@@ -95,7 +96,8 @@ internal sealed class PartnerNotifier(
         request.Headers.Add(StandardWebhook.IdHeader, id);
         request.Headers.Add(StandardWebhook.TimestampHeader, timestamp);
         request.Headers.Add(StandardWebhook.SignatureHeader,
-            string.Join(' ', partner.ActiveSecrets(clock.GetUtcNow()).Select(secret => StandardWebhook.SignatureHeaderValue(secret.Value, id, timestamp, body))));
+            string.Join(' ', partner.ActiveSecrets(clock.GetUtcNow()).Select(secret =>
+                StandardWebhook.SignatureHeaderValue(PartnerCredentials.CallbackSecretOf(secret.Value), id, timestamp, body))));
         if (OutboundHttp.CheckUrl(partner.CallbackUrl!, egress.Value.AllowPrivateNetworks) is { } refused)
         {
             return $"callback URL {refused}";

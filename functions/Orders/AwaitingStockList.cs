@@ -48,5 +48,42 @@ internal sealed class AwaitingStockList(TableServiceClient tables, FulfilmentReq
         return released;
     }
 
+    /// <summary>The SKUs that have orders waiting.</summary>
+    public async Task<IReadOnlyList<string>> SkusWithWaitingOrdersAsync(CancellationToken cancellationToken)
+    {
+        var skus = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            skus.Add(row.PartitionKey);
+        }
+
+        return [.. skus];
+    }
+
+    /// <summary>
+    /// Queues, oldest first, the waiting orders that <paramref name="available"/> keys can each fully cover, skipping
+    /// an order too big for what is left (it waits on, without churning); returns how many were queued.
+    /// </summary>
+    public async Task<int> ReleaseCoveredAsync(string sku, int available, CancellationToken cancellationToken)
+    {
+        var released = 0;
+        await foreach (var waiting in table.QueryAsync<TableEntity>(e => e.PartitionKey == sku, cancellationToken: cancellationToken))
+        {
+            var quantity = waiting.GetInt32("Quantity") ?? 1;
+            if (quantity > available)
+            {
+                continue;
+            }
+
+            var orderId = waiting.GetString("OrderId");
+            await requests.RequestAsync(waiting.GetString("PartnerId"), orderId, cancellationToken);
+            logger.LogInformation("Order {OrderId} awaiting stock of {Sku} is queued for fulfilment again: {Available} key(s) in stock", orderId, sku, available);
+            available -= quantity;
+            released++;
+        }
+
+        return released;
+    }
+
     private static string RowKey(Order order) => $"{order.PaidAt.UtcTicks:D19}|{order.Reference}";
 }

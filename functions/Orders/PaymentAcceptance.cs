@@ -26,15 +26,17 @@ internal sealed class PaymentAcceptance(
     public async Task<IResult> AcceptAsync(string partnerId, HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        if (rateLimit.ThrottleSource(request.HttpContext) is { } throttled)
-        {
-            return throttled; // limited by source, before the signature is known: never a partner's budget
-        }
-
         var body = await ApiResults.ReadBodyAsync(request, WebhookOptions.MaxBodyBytes);
         if (body is null)
         {
             return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body must be at most {WebhookOptions.MaxBodyBytes} bytes.");
+        }
+
+        // A source whose webhooks keep failing verification is not even looked up for a partner this instance does not
+        // know; a partner's correctly signed webhooks are never limited by source (a flash sale comes from one backend).
+        if (!partners.IsKnown(partnerId) && rateLimit.IsSourceSpent(request.HttpContext) is { } spent)
+        {
+            return spent;
         }
 
         // An unknown partner fails exactly as a wrong signature does: partner ids cannot be enumerated.
@@ -51,6 +53,11 @@ internal sealed class PaymentAcceptance(
             out var verifiedBy);
         if (failure != SignatureFailure.None || partner is null)
         {
+            if (rateLimit.ThrottleSource(request.HttpContext) is { } throttled)
+            {
+                return throttled;
+            }
+
             logger.LogWarning("Webhook {WebhookId} for partner {PartnerId} rejected: {SignatureFailure}", webhookId, partnerId, failure);
             return SignatureRejection(failure, options.Value.ToleranceSeconds);
         }

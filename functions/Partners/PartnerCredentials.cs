@@ -16,6 +16,14 @@ internal static class PartnerCredentials
     /// <summary>What is stored for an API key: its SHA-256, enough for a 256-bit random key.</summary>
     public static string HashApiKey(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
+    /// <summary>
+    /// The secret our callbacks to the partner are signed with: derived from a webhook secret but not it, so that one
+    /// direction's signatures are worthless in the other (a callback replayed to our webhook does not verify).
+    /// </summary>
+    public static string CallbackSecretOf(string webhookSecret) =>
+        WebhookSecretPrefix + Convert.ToBase64String(HMACSHA256.HashData(
+            Convert.FromBase64String(webhookSecret[WebhookSecretPrefix.Length..]), Encoding.UTF8.GetBytes("fulfilment partner callbacks v1")));
+
     /// <summary>Names a webhook secret for ops (to retire it) without revealing it: the start of its hash.</summary>
     public static string SecretIdOf(string secret) => "sec_" + HashApiKey(secret)[..12];
 

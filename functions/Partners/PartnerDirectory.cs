@@ -37,6 +37,9 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return (partner, apiKey);
     }
 
+    /// <summary>Whether this instance knows the partner already (a recent lookup found it): no storage call.</summary>
+    public bool IsKnown(string id) => cache.TryGetValue(("partner", id), out Partner? _);
+
     /// <summary>The partner as stored now, not as cached.</summary>
     public Task<Partner?> FindFreshAsync(string id, CancellationToken cancellationToken)
     {

@@ -10,8 +10,9 @@ namespace Fulfilment.Partners;
 /// <list type="bullet">
 /// <item>each authenticated partner on the partner API (<c>PartnerApi:RequestsPerSecond</c>), counted only once the
 /// caller is known, so nobody else's traffic spends a partner's budget;</item>
-/// <item>each source address for what is not authenticated yet: requests without a valid API key, and payment webhooks
-/// before their signature is checked (<c>PartnerApi:SourceRequestsPerSecond</c>).</item>
+/// <item>each source address for what fails to authenticate: partner API requests without a valid API key, and payment
+/// webhooks whose signature does not verify (<c>PartnerApi:SourceRequestsPerSecond</c>); once a source has spent it,
+/// its unknown keys and partner ids are not even looked up. Correctly signed webhooks are never limited by source.</item>
 /// </list>
 /// Limiters exist per key only while in use (idle ones are dropped), so unknown ids and bad tokens grow nothing.
 /// </summary>

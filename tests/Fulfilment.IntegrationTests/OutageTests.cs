@@ -43,12 +43,22 @@ public sealed class OutageTests : IAsyncLifetime
         azurite = await Azurite.StartAsync(dataDirectory, ports: ports);
 
         using var partnerClient = app.CreateClient(partner.ApiKey);
-        await Scenario.EventuallyAsync(async () =>
+        string[] states = [];
+        try
         {
-            var states = await Task.WhenAll(orderIds.Select(async id =>
-                (await partnerClient.GetFromJsonAsync<PartnerOrder>($"api/partners/{partner.PartnerId}/orders/{id}"))!.State));
-            return states.All(s => s == "delivered");
-        }, "every order delivered after storage came back", TimeSpan.FromSeconds(120));
+            await Scenario.EventuallyAsync(async () =>
+            {
+                states = await Task.WhenAll(orderIds.Select(async id =>
+                    (await partnerClient.GetFromJsonAsync<PartnerOrder>($"api/partners/{partner.PartnerId}/orders/{id}"))!.State));
+                return states.All(s => s == "delivered");
+            }, "every order delivered after storage came back", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"states: {string.Join(", ", states.GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}"))}; last warnings:\n"
+                + string.Join('\n', logs.Lines.Where(l => !l.StartsWith("Information", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).TakeLast(8)
+                    .Select(l => l.Length > 400 ? l[..400] : l)));
+        }
 
         // Delivered means bound to the order; marking the keys sold follows (after the outage, maybe on a redelivery).
         StockLevels? stock = null;

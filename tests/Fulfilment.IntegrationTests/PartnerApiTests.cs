@@ -76,6 +76,21 @@ public sealed class PartnerApiTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Correctly_signed_webhooks_are_never_limited_by_source_but_failing_ones_are()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false, settings: new() { ["PartnerApi:SourceRequestsPerSecond"] = "5" });
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync();
+
+        var signed = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => scenario.PayAsync(partner, sku, $"order-{i}")));
+        Assert.All(signed, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode)); // a flash sale from one backend
+
+        var forged = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => scenario.PayAsync(partner with { WebhookSecret = "whsec_" + Convert.ToBase64String(new byte[32]) }, sku, $"forged-{i}")));
+        Assert.Contains(forged, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(forged, r => Assert.True(r.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task A_whole_day_exports_as_NDJSON_for_its_partner_only()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);

@@ -27,8 +27,22 @@ public sealed class PartnerNotificationTests(StorageFixture storage)
 
         await Scenario.EventuallyAsync(() => Task.FromResult(!receiver.Received.IsEmpty), "a notification arrives");
         var (headers, body) = receiver.Received.Single();
-        Assert.Equal(SignatureFailure.None, StandardWebhook.Verify([partner.WebhookSecret], headers["webhook-id"], headers["webhook-timestamp"],
+        Assert.Equal(SignatureFailure.None, StandardWebhook.Verify([partner.CallbackSecret!], headers["webhook-id"], headers["webhook-timestamp"],
             headers["webhook-signature"], Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+
+        // One secret per direction: the partner's webhook secret does not verify our callback, and the callback,
+        // replayed to our webhook as it is, verifies nothing there.
+        Assert.NotEqual(SignatureFailure.None, StandardWebhook.Verify([partner.WebhookSecret], headers["webhook-id"], headers["webhook-timestamp"],
+            headers["webhook-signature"], Encoding.UTF8.GetBytes(body), DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        using var replay = new HttpRequestMessage(HttpMethod.Post, $"api/webhooks/{partner.PartnerId}/payments") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var name in new[] { "webhook-id", "webhook-timestamp", "webhook-signature" })
+        {
+            replay.Headers.Add(name, headers[name]);
+        }
+
+        var replayed = await scenario.Http.SendAsync(replay);
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+        Assert.Contains("invalid_signature", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var json = JsonDocument.Parse(body);
         Assert.Equal("order.delivered", json.RootElement.GetProperty("type").GetString());
         Assert.Equal("order-1", json.RootElement.GetProperty("data").GetProperty("orderId").GetString());

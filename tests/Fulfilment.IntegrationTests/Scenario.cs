@@ -59,6 +59,8 @@ public sealed class Scenario : IAsyncDisposable
         settings.TryAdd("RedemptionRetryQueue", queue + "-retries");
         settings.TryAdd("PartnerNotificationQueue", queue + "-notify");
         settings.TryAdd("OpsAlertsQueue", queue + "-alerts");
+        // Scenarios share one storage account: a sweep would queue other scenarios' orders on this one's queue.
+        settings.TryAdd("AzureWebJobs.SweepStalledOrders.Disabled", "true");
         settings.TryAdd("PartnerApi:RequestsPerSecond", "100000"); // tests poll hard; one test sets its own limit
         settings.TryAdd("PartnerApi:SourceRequestsPerSecond", "100000");
         var apps = new List<LocalApp>();

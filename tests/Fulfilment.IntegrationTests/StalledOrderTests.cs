@@ -27,7 +27,11 @@ public sealed class StalledOrderTests(StorageFixture storage)
         }
 
         // An app with its trigger host running (and so its timers), sweeping orders quiet for 5 s.
-        await using var scenario = await Scenario.StartAsync(storage, queueName: queue, settings: new() { ["OrderSweep:QuietSeconds"] = "5" });
+        await using var scenario = await Scenario.StartAsync(storage, queueName: queue, settings: new()
+        {
+            ["OrderSweep:QuietSeconds"] = "5",
+            ["AzureWebJobs.SweepStalledOrders.Disabled"] = "false",
+        });
         var order = await scenario.WaitForStateAsync(partner, "order-lost", "delivered", TimeSpan.FromSeconds(45));
 
         Assert.Single(order.Keys);
@@ -60,6 +64,34 @@ public sealed class StalledOrderTests(StorageFixture storage)
 
         clock.Offset = TimeSpan.FromMinutes(30);
         Assert.DoesNotContain((await scenario.Service<OpenOrders>().FindPaidBeforeAsync(clock.GetUtcNow(), default)), o => o.PartnerId == partner.PartnerId);
+    }
+
+    [Fact]
+    public async Task Order_waiting_for_stock_is_served_when_keys_come_back_other_than_by_an_import()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
+        var partner = await scenario.NewPartnerAsync();
+        var skuId = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+        var sku = (await scenario.Service<Fulfilment.Catalogue.SkuCatalogue>().FindAsync(skuId, default))!;
+        var inventory = scenario.Service<Fulfilment.Inventory.CardKeyInventory>();
+        var fulfilQueue = storage.Queues.GetQueueClient(scenario.Queue);
+
+        // A crashed attempt of another order holds the only key; this order waits.
+        var held = await inventory.ClaimAsync(sku, "p-other|crashed", 1, default);
+        await scenario.PayAsync(partner, skuId, "order-1");
+        await fulfilQueue.ClearMessagesAsync();
+        await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), default);
+        Assert.Equal("awaiting-stock", (await scenario.GetOrderAsync(partner, "order-1"))!.State);
+        Assert.Empty((await fulfilQueue.PeekMessagesAsync()).Value);
+
+        // The key comes back to stock, not by an import: nothing else would ever wake the order.
+        await inventory.ReleaseAsync(sku, "p-other|crashed", held, default);
+        Assert.True((await scenario.Service<StalledOrderSweep>().SweepAsync(default)).Requeued >= 1);
+
+        var message = Assert.Single((await fulfilQueue.ReceiveMessagesAsync(32)).Value);
+        var request = FulfilmentRequests.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString())))!;
+        await scenario.Service<OrderFulfilment>().FulfilAsync(request, default);
+        Assert.Equal("delivered", (await scenario.GetOrderAsync(partner, "order-1"))!.State);
     }
 
     [Fact]

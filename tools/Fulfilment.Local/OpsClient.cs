@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Fulfilment.Local;
 
-public sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey);
+public sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey, string? CallbackSecret = null);
 
 public sealed record StockLevels(
     string Sku, int Available, int Reserved, int Sold, int Void, int Expired, decimal SoldCost, int SoldWithoutCost, decimal? SoldMargin,

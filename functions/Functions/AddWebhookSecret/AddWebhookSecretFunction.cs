@@ -21,6 +21,6 @@ internal sealed class AddWebhookSecretFunction(OpsAuthentication ops, PartnerDir
         var secret = PartnerId.IsValid(partnerId) ? await partners.AddWebhookSecretAsync(partnerId, context.RequestAborted) : null;
         return secret is null
             ? ApiResults.NotFound($"No partner '{partnerId}'.")
-            : Results.Json(new { partnerId, webhookSecret = secret, secretId = PartnerCredentials.SecretIdOf(secret) }, statusCode: StatusCodes.Status201Created);
+            : Results.Json(new { partnerId, webhookSecret = secret, callbackSecret = PartnerCredentials.CallbackSecretOf(secret), secretId = PartnerCredentials.SecretIdOf(secret) }, statusCode: StatusCodes.Status201Created);
     }
 }

@@ -52,11 +52,11 @@ internal sealed class CreatePartnerFunction(
         logger.LogInformation("Partner {PartnerId} created", body.PartnerId);
         var (partner, apiKey) = created.Value;
         return Results.Json(
-            new CreatedPartner(partner.Id, partner.Name, partner.Secrets[0].Value, apiKey, PartnerCredentials.KeyIdOf(apiKey)),
+            new CreatedPartner(partner.Id, partner.Name, partner.Secrets[0].Value, PartnerCredentials.CallbackSecretOf(partner.Secrets[0].Value), apiKey, PartnerCredentials.KeyIdOf(apiKey)),
             statusCode: StatusCodes.Status201Created);
     }
 
     private sealed record PartnerBody(string? PartnerId, string? Name, string? CallbackUrl);
 
-    private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string ApiKey, string KeyId);
+    private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string CallbackSecret, string ApiKey, string KeyId);
 }

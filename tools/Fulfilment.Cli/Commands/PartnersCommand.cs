@@ -25,7 +25,8 @@ internal static class PartnersCommand
             await context.WriteAsync(created, c =>
             [
                 $"Partner {c.GetProperty("partnerId").GetString()} created. Hand these to the partner now; they are not shown again:",
-                $"  webhook secret: {c.GetProperty("webhookSecret").GetString()}",
+                $"  webhook secret: {c.GetProperty("webhookSecret").GetString()}   (signs its payment webhooks)",
+                $"  callback secret: {c.GetProperty("callbackSecret").GetString()}   (verifies our notifications to it)",
                 $"  API key:        {c.GetProperty("apiKey").GetString()}   (key id {c.GetProperty("keyId").GetString()})",
             ]);
         });
