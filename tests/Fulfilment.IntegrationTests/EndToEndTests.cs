@@ -21,6 +21,11 @@ public sealed class EndToEndTests(StorageFixture storage)
         Assert.All(order.Keys, k => Assert.Contains(k.Code, keys));
         Assert.NotEqual(order.Keys[0].Code, order.Keys[1].Code);
         await scenario.WaitForStockAsync(sku, (3, 0, 2));
+
+        // An answer carrying plaintext keys is never stored by a cache on the way.
+        using var asPartner = scenario.App.CreateClient(partner.ApiKey);
+        var withKeys = await asPartner.GetAsync($"api/partners/{partner.PartnerId}/orders/order-1");
+        Assert.True(withKeys.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
     }
 
     [Fact]

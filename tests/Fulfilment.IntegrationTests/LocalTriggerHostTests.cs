@@ -69,6 +69,45 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         Assert.Contains(reasons, r => r.GetString("Reason") == "cannot ever be processed" && r.GetBoolean("Poisoned") == true);
     }
 
+    [Fact]
+    public async Task On_shutdown_an_unfinished_message_is_released_at_once_not_after_its_lease()
+    {
+        var queueName = "trigger-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = storage.Queues.GetQueueClient(queueName);
+        await queue.CreateAsync();
+        var failures = new QueueFailureLog(storage.Tables);
+        var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
+        var function = new BlockingFunction();
+        var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);
+        var listener = new QueueListener(function.Name, queue, storage.Queues.GetQueueClient(queueName + "-poison"), Settings, invoker, messages, failures,
+            NullLogger<QueueListener>.Instance);
+        await messages.SendAsync(queueName, "slow-work", default);
+
+        using var stop = new CancellationTokenSource();
+        var running = listener.RunAsync(stop.Token);
+        Assert.True(await function.Started.WaitAsync(TimeSpan.FromSeconds(30)), "the message is being worked on");
+        Assert.Empty((await queue.PeekMessagesAsync()).Value); // leased
+        await stop.CancelAsync();
+        await running;
+
+        // Visible again now, for another instance or the restart: not 30 s later.
+        Assert.Single((await queue.PeekMessagesAsync()).Value);
+    }
+
+    /// <summary>Works until it is told to stop.</summary>
+    private sealed class BlockingFunction : IQueueFunction
+    {
+        public SemaphoreSlim Started { get; } = new(0);
+
+        public string Name => "Blocking";
+
+        public async Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
+        {
+            Started.Release();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
+
     private sealed class ScriptedFunction : IQueueFunction
     {
         public ConcurrentDictionary<string, int> Attempts { get; } = new();

@@ -38,6 +38,7 @@ public sealed class StartupTests
     [InlineData("Ops:ApiKey", "short-but-random-Qx7", "Production")]
     [InlineData("DevKek:Key", "ZGV2LWtlay1mb3ItbG9jYWwtdXNlLW9ubHktMzJieXQ=", "Production")]
     [InlineData("Egress:AllowPrivateNetworks", "true", "Production")]
+    [InlineData("Suppliers:alpha:BaseUrl", "http://supplier.example.com/", "Production")]
     public void An_unresolved_sample_or_weak_secret_stops_the_app(string setting, string value, string environment)
     {
         var settings = new Dictionary<string, string?>(Settings)
