@@ -7,7 +7,7 @@ namespace Fulfilment.Egress;
 internal sealed class EgressOptions
 {
     /// <summary>
-    /// Lets partner callbacks and suppliers be on loopback or private addresses (simulators on this machine), and over
+    /// Lets partner callbacks and suppliers be on loopback or private addresses (local simulators), and over
     /// plain http. Refused at start-up outside Development.
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
