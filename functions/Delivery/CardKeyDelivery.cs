@@ -48,9 +48,21 @@ internal sealed class CardKeyDelivery(
             return;
         }
 
-        // Whatever the message's dequeue count: a replayed poison message or one queued again by a duplicate webhook
-        // arrives with count 1, yet an earlier attempt on the order may have died holding reservations.
-        var found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
+        // An earlier attempt may have died holding reservations, whatever the message's dequeue count (a replayed poison
+        // message or one queued again by a duplicate webhook arrives with count 1). Every attempt marks the order before
+        // it claims, so only a marked order can have reservations: the first attempt marks it and searches nothing.
+        List<KeyRef> found;
+        if (order.ClaimStartedAt is null)
+        {
+            order = await orders.TryChangeAsync(order with { ClaimStartedAt = clock.GetUtcNow() }, cancellationToken)
+                ?? throw new InvalidOperationException($"Order {order.OrderId} changed as its first claim began; retrying.");
+            found = [];
+        }
+        else
+        {
+            found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
+        }
+
         var keys = await CompleteAsync(order, sku, found, cancellationToken);
         if (keys.Count < order.Quantity)
         {

@@ -100,6 +100,12 @@ internal sealed record Order(
 
     public string? NotificationError { get; init; }
 
+    /// <summary>
+    /// Card keys: when an attempt first set out to claim keys for the order. Written (ETag-conditional) before any
+    /// claim, so an order without it has no reservations anywhere: only orders with it need their shards searched.
+    /// </summary>
+    public DateTimeOffset? ClaimStartedAt { get; init; }
+
     /// <summary>Why a failed order failed, as a <see cref="PartnerReason"/> code partners may see.</summary>
     public string? FailureCode { get; init; }
 

@@ -120,6 +120,7 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
     {
         ["FinalAt"] = o.FinalAt,
         ["FailureCode"] = o.FailureCode,
+        ["ClaimStartedAt"] = o.ClaimStartedAt,
         ["NotificationStatus"] = o.NotificationStatus,
         ["NotificationAttempts"] = o.NotificationAttempts,
         ["NotificationError"] = o.NotificationError,
@@ -173,6 +174,7 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
         {
             FinalAt = e.GetDateTimeOffset("FinalAt"),
             FailureCode = e.GetString("FailureCode"),
+            ClaimStartedAt = e.GetDateTimeOffset("ClaimStartedAt"),
             NotificationStatus = e.GetString("NotificationStatus"),
             NotificationAttempts = e.GetInt32("NotificationAttempts") ?? 0,
             NotificationError = e.GetString("NotificationError"),

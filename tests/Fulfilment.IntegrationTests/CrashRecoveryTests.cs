@@ -19,8 +19,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
         var (partner, sku) = await PaidOrderAsync(scenario, keyCount: 3);
-        var inventory = scenario.Service<CardKeyInventory>();
-        var crashed = await inventory.ClaimAsync(sku, $"{partner.PartnerId}|order-1", 1, default);
+        var crashed = await ClaimAsAWorkerThatDiesAsync(scenario, partner, sku);
         Assert.Equal((2, 1, 0), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
 
         await scenario.Service<OrderFulfilment>().FulfilAsync(new FulfilmentRequest(partner.PartnerId, "order-1"), default);
@@ -35,11 +34,9 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
         var (partner, sku) = await PaidOrderAsync(scenario, keyCount: 3);
-        var inventory = scenario.Service<CardKeyInventory>();
-
         // Worker A claims and dies; then a message that has never been dequeued before (a poison replay, or the one a
         // duplicate webhook queues) runs the order: it must find A's key, not claim a fresh one and strand A's.
-        var crashed = await inventory.ClaimAsync(sku, $"{partner.PartnerId}|order-1", 1, default);
+        var crashed = await ClaimAsAWorkerThatDiesAsync(scenario, partner, sku);
         await RunFulfilOrderMessageAsync(scenario, partner.PartnerId, "order-1");
 
         var delivered = await scenario.WaitForStateAsync(partner, "order-1", "delivered");
@@ -69,6 +66,15 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         var after = await scenario.GetOrderAsync(partner, "order-1");
         Assert.Equal(delivered.Keys, after!.Keys);
         Assert.DoesNotContain(crashed[0].KeyId, after.Keys.Select(k => k.KeyId));
+    }
+
+    /// <summary>What a worker does before it dies: marks the order as being claimed for (as every attempt does first), then claims.</summary>
+    private static async Task<List<KeyRef>> ClaimAsAWorkerThatDiesAsync(Scenario scenario, Local.CreatedPartner partner, Sku sku)
+    {
+        var orders = scenario.Service<OrderBook>();
+        var order = (await orders.GetAsync(partner.PartnerId, "order-1", default))!;
+        Assert.NotNull(await orders.TryChangeAsync(order with { ClaimStartedAt = DateTimeOffset.UtcNow }, default));
+        return await scenario.Service<CardKeyInventory>().ClaimAsync(sku, order.Reference, 1, default);
     }
 
     /// <summary>Runs the FulfilOrder function on a message that has never been dequeued before.</summary>

@@ -16,6 +16,7 @@ public sealed class KillTests : IAsyncLifetime
     private const int Orders = 500;
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "fulfilment-kill-" + Guid.NewGuid().ToString("N"));
     private readonly ConcurrentQueue<string> output = new();
+    private readonly List<Process> started = [];
     private Azurite? azurite;
 
     public async Task InitializeAsync() => azurite = await Azurite.StartAsync(dataDirectory, ports: (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort()));
@@ -55,7 +56,7 @@ public sealed class KillTests : IAsyncLifetime
         var acceptedBeforeKill = answered.Count(a => (int)a.Value is 200 or 201);
         Assert.True(acceptedBeforeKill > 0, "some orders were accepted before the kill");
 
-        using var restarted = StartApp(port);
+        StartApp(port);
         var restartedAt = Stopwatch.StartNew();
         await WaitUntilServingAsync(http);
         foreach (var i in Enumerable.Range(0, Orders).Where(i => answered.GetValueOrDefault($"order-{i}") is not (HttpStatusCode.OK or HttpStatusCode.Created)))
@@ -84,6 +85,18 @@ public sealed class KillTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var process in started)
+        {
+            // Stopped by the pid we started it with.
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
         if (azurite is not null)
         {
             await azurite.DisposeAsync();
@@ -121,6 +134,7 @@ public sealed class KillTests : IAsyncLifetime
         }
 
         var process = Process.Start(start)!;
+        started.Add(process);
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
