@@ -104,7 +104,43 @@ internal sealed class KeyImport(
         string? error = null;
         try
         {
-            await ReadAndWriteAsync();
+            try
+            {
+                await foreach (var (line, text) in entries.WithCancellation(cancellationToken))
+                {
+                    if (++received > MaxKeysPerUpload)
+                    {
+                        throw new InvalidUploadException($"An upload may hold at most {MaxKeysPerUpload} keys: import the rest in another upload.");
+                    }
+
+                    if (Validate(sku, text, line, fingerprintKey, rejected) is not var (keyId, key))
+                    {
+                        continue;
+                    }
+
+                    if (!firstLineOf.TryAdd(keyId, line))
+                    {
+                        rejected.Add(new RejectedKey(line, $"duplicate of line {firstLineOf[keyId]}"));
+                        continue;
+                    }
+
+                    chunk.Add((line, keyId, key));
+                    if (chunk.Count == KeysPerChunk)
+                    {
+                        await WriteChunkAsync();
+                    }
+                }
+            }
+            catch (InvalidUploadException e)
+            {
+                received = Math.Min(received, MaxKeysPerUpload);
+                error = $"{e.Message} The keys read before this ({received}) were imported as reported.";
+            }
+
+            if (chunk.Count > 0)
+            {
+                await WriteChunkAsync();
+            }
         }
         finally
         {
@@ -125,47 +161,6 @@ internal sealed class KeyImport(
         logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected); {Released} waiting orders queued",
             imported, received, sku.Id, batch.BatchId, rejected.Count, released);
         return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
-
-        async Task ReadAndWriteAsync()
-        {
-        try
-        {
-            await foreach (var (line, text) in entries.WithCancellation(cancellationToken))
-            {
-                if (++received > MaxKeysPerUpload)
-                {
-                    throw new InvalidUploadException($"An upload may hold at most {MaxKeysPerUpload} keys: import the rest in another upload.");
-                }
-
-                if (Validate(sku, text, line, fingerprintKey, rejected) is not var (keyId, key))
-                {
-                    continue;
-                }
-
-                if (!firstLineOf.TryAdd(keyId, line))
-                {
-                    rejected.Add(new RejectedKey(line, $"duplicate of line {firstLineOf[keyId]}"));
-                    continue;
-                }
-
-                chunk.Add((line, keyId, key));
-                if (chunk.Count == KeysPerChunk)
-                {
-                    await WriteChunkAsync();
-                }
-            }
-        }
-        catch (InvalidUploadException e)
-        {
-            received = Math.Min(received, MaxKeysPerUpload);
-            error = $"{e.Message} The keys read before this ({received}) were imported as reported.";
-        }
-
-        if (chunk.Count > 0)
-        {
-            await WriteChunkAsync();
-        }
-        }
     }
 
     /// <summary>Keys written so far, counted as each transaction commits.</summary>
@@ -192,8 +187,8 @@ internal sealed class KeyImport(
         return null;
     }
 
-    /// <summary>Writes a chunk's keys, one shard's transactions after another, several shards at a time; returns how many were new.</summary>
-    private async Task<int> WriteAsync(
+    /// <summary>Writes a chunk's keys, one shard's transactions after another, several shards at a time, adding the new ones to <paramref name="progress"/>.</summary>
+    private async Task WriteAsync(
         Sku sku, KeyBatch batch, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
         ImportProgress progress, CancellationToken cancellationToken)
     {
@@ -215,8 +210,6 @@ internal sealed class KeyImport(
             await stockMap.MarkStockedAsync(sku.Id, stocked.Keys.ToList(), CancellationToken.None);
             progress.Imported(stocked.Values.Sum());
         }
-
-        return stocked.Values.Sum();
     }
 
     /// <summary>
