@@ -113,7 +113,8 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     public async Task NoteSecretUsedAsync(Partner partner, string secretValue, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        if (partner.Secrets.FirstOrDefault(s => s.Value == secretValue) is not { } used || now - used.LastUsedAt < LastUsedGranularity)
+        if (partner.Secrets.FirstOrDefault(s => s.Value == secretValue) is not { } used || now - used.LastUsedAt < LastUsedGranularity
+            || !TakeTurnToNote(used.Id, now))
         {
             return;
         }
@@ -139,6 +140,18 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     /// <summary>A credential's last use is written at most this often.</summary>
     public static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(5);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> lastNoted = new();
+
+    /// <summary>
+    /// True for one caller per secret per <see cref="LastUsedGranularity"/> on this instance: a burst of webhooks signed
+    /// with a secret whose cached last use is stale writes it once, not once per webhook. (One entry per secret.)
+    /// </summary>
+    private bool TakeTurnToNote(string secretId, DateTimeOffset now)
+    {
+        var previous = lastNoted.GetOrAdd(secretId, DateTimeOffset.MinValue);
+        return now - previous >= LastUsedGranularity && lastNoted.TryUpdate(secretId, now, previous);
+    }
+
     /// <summary>The partner's API keys as ops see them: key id, created, last used, when retired. Never the keys.</summary>
     public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string partnerId, CancellationToken cancellationToken)
     {
@@ -152,19 +165,9 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     }
 
     /// <summary>Retires an API key after <paramref name="overlap"/>: from then on it authenticates nothing.</summary>
-    public async Task<bool> RetireApiKeyAsync(string partnerId, string keyId, TimeSpan overlap, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {keyId} and PartitionKey lt {keyId + "~"} and PartnerId eq {partnerId}");
-        var retired = false;
-        await foreach (var key in apiKeys.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            await apiKeys.UpdateEntityAsync(new TableEntity(key.PartitionKey, key.RowKey) { ["RetiresAt"] = DateTimeOffset.UtcNow + overlap }, key.ETag, TableUpdateMode.Merge, cancellationToken);
-            cache.Remove(("api-key", key.PartitionKey));
-            retired = true;
-        }
-
-        return retired;
-    }
+    public Task<bool> RetireApiKeyAsync(string partnerId, string keyId, TimeSpan overlap, CancellationToken cancellationToken) =>
+        ChangeApiKeyAsync(partnerId, keyId, (key, ct) => apiKeys.UpdateEntityAsync(
+            new TableEntity(key.PartitionKey, key.RowKey) { ["RetiresAt"] = DateTimeOffset.UtcNow + overlap }, key.ETag, TableUpdateMode.Merge, ct), cancellationToken);
 
     public async Task<string> AddApiKeyAsync(string partnerId, CancellationToken cancellationToken)
     {
@@ -183,18 +186,23 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     /// Revokes one of the partner's API keys by its key id: at once on this instance, within
     /// <see cref="CacheLifetime"/> on the others. False if the partner has no such key.
     /// </summary>
-    public async Task<bool> RevokeApiKeyAsync(string partnerId, string keyId, CancellationToken cancellationToken)
+    public Task<bool> RevokeApiKeyAsync(string partnerId, string keyId, CancellationToken cancellationToken) =>
+        ChangeApiKeyAsync(partnerId, keyId, (key, ct) => apiKeys.DeleteEntityAsync(key.PartitionKey, key.RowKey, cancellationToken: ct), cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> to the partner's API key named by its key id and forgets it here; false if there is none.</summary>
+    private async Task<bool> ChangeApiKeyAsync(
+        string partnerId, string keyId, Func<TableEntity, CancellationToken, Task<Response>> change, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {keyId} and PartitionKey lt {keyId + "~"} and PartnerId eq {partnerId}");
-        var revoked = false;
+        var changed = false;
         await foreach (var key in apiKeys.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            await apiKeys.DeleteEntityAsync(key.PartitionKey, key.RowKey, cancellationToken: cancellationToken);
+            await change(key, cancellationToken);
             cache.Remove(("api-key", key.PartitionKey));
-            revoked = true;
+            changed = true;
         }
 
-        return revoked;
+        return changed;
     }
 
     /// <summary>Whether this instance knows the key already (a recent lookup found it): no storage call.</summary>
