@@ -1,4 +1,5 @@
 using Fulfilment.Http;
+using Fulfilment.Ops;
 
 namespace Fulfilment.Partners;
 
@@ -6,6 +7,31 @@ namespace Fulfilment.Partners;
 internal static class Retirement
 {
     public static readonly TimeSpan DefaultOverlap = TimeSpan.FromMinutes(60);
+
+    /// <summary>
+    /// What both retire endpoints do first: ops only, a valid partner id, the credential's id from the route
+    /// (<paramref name="idRouteValue"/>), the overlap from the body; then <paramref name="retire"/> answers.
+    /// </summary>
+    public static async Task<IResult> HandleAsync(
+        HttpContext context, OpsAuthentication ops, string idRouteValue, Func<string, string, TimeSpan, Task<IResult>> retire)
+    {
+        if (ops.Challenge(context.Request) is { } challenge)
+        {
+            return challenge;
+        }
+
+        var (overlap, error) = await ReadOverlapAsync(context.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var partnerId = (string)context.GetRouteValue("partnerId")!;
+        var id = (string)context.GetRouteValue(idRouteValue)!;
+        return PartnerId.IsValid(partnerId)
+            ? await retire(partnerId, id, overlap)
+            : ApiResults.NotFound($"Partner '{partnerId}' has no {idRouteValue} '{id}'.");
+    }
 
     public static async Task<(TimeSpan Overlap, IResult? Error)> ReadOverlapAsync(HttpRequest request)
     {

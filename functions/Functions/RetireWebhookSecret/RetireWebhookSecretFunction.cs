@@ -13,30 +13,13 @@ internal sealed class RetireWebhookSecretFunction(OpsAuthentication ops, Partner
 {
     public string Name => "RetireWebhookSecret";
 
-    public async Task<IResult> HandleAsync(HttpContext context)
-    {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
-        var (overlap, error) = await Retirement.ReadOverlapAsync(context.Request);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var partnerId = (string)context.GetRouteValue("partnerId")!;
-        var secretId = (string)context.GetRouteValue("secretId")!;
-        var outcome = PartnerId.IsValid(partnerId)
-            ? await partners.RetireWebhookSecretAsync(partnerId, secretId, overlap, context.RequestAborted)
-            : PartnerDirectory.RetireOutcome.NotFound;
-        return outcome switch
-        {
-            PartnerDirectory.RetireOutcome.Retired => Results.Json(new { partnerId, secretId, retiresAt = DateTimeOffset.UtcNow + overlap }),
-            PartnerDirectory.RetireOutcome.LastActive => ApiResults.Error(StatusCodes.Status409Conflict, "last_active_secret",
-                "This is the partner's last active webhook secret: add a new one first (the partner switches to it), then retire this one."),
-            _ => ApiResults.NotFound($"Partner '{partnerId}' has no active webhook secret '{secretId}'."),
-        };
-    }
+    public Task<IResult> HandleAsync(HttpContext context) =>
+        Retirement.HandleAsync(context, ops, "secretId", async (partnerId, secretId, overlap) =>
+            await partners.RetireWebhookSecretAsync(partnerId, secretId, overlap, context.RequestAborted) switch
+            {
+                PartnerDirectory.RetireOutcome.Retired => Results.Json(new { partnerId, secretId, retiresAt = DateTimeOffset.UtcNow + overlap }),
+                PartnerDirectory.RetireOutcome.LastActive => ApiResults.Error(StatusCodes.Status409Conflict, "last_active_secret",
+                    "This is the partner's last active webhook secret: add a new one first (the partner switches to it), then retire this one."),
+                _ => ApiResults.NotFound($"Partner '{partnerId}' has no active webhook secret '{secretId}'."),
+            });
 }
