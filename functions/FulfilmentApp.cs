@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Identity;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;
@@ -89,16 +90,16 @@ internal static class FulfilmentApp
         var keyVaultUri = configuration["KeyVault:Uri"];
         services.AddAzureClients(clients =>
         {
-            if (storage.ConnectionString is { } connectionString)
+            var (tableClient, queueClient) = storage.ConnectionString is { } connectionString
+                ? (clients.AddTableServiceClient(connectionString), clients.AddQueueServiceClient(connectionString))
+                : (clients.AddTableServiceClient(storage.TableServiceUri!), clients.AddQueueServiceClient(storage.QueueServiceUri!));
+            tableClient.ConfigureOptions((o, provider) =>
+                o.AddPolicy(new StorageRequestCounter(provider.GetRequiredService<IMeterFactory>(), "table"), Azure.Core.HttpPipelinePosition.PerRetry));
+            queueClient.ConfigureOptions((o, provider) =>
             {
-                clients.AddTableServiceClient(connectionString);
-                clients.AddQueueServiceClient(connectionString).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None);
-            }
-            else
-            {
-                clients.AddTableServiceClient(storage.TableServiceUri!);
-                clients.AddQueueServiceClient(storage.QueueServiceUri!).ConfigureOptions(o => o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None);
-            }
+                o.MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None;
+                o.AddPolicy(new StorageRequestCounter(provider.GetRequiredService<IMeterFactory>(), "queue"), Azure.Core.HttpPipelinePosition.PerRetry);
+            });
 
             if (!string.IsNullOrWhiteSpace(keyVaultUri))
             {

@@ -34,20 +34,18 @@ internal sealed class ClaimStatistics
 
 /// <summary>
 /// Claims, sells and gives back card keys. A claim picks a shard that may have stock (from the SKU's
-/// <see cref="StockMap"/>; see <see cref="PickShard"/>), reads the shard's counts and the head of its stock queue by
-/// point reads, and reserves keys in one entity-group transaction conditional on the counts' ETag: of concurrent
-/// claimers in a shard exactly one wins, the others try another shard, and the counts always agree with the keys. An
-/// empty shard is unmarked in the map, so an empty SKU costs one read, not a query per shard. Expired keys met on the
-/// way are voided, never sold.
+/// <see cref="StockMap"/>; see <see cref="PickShard"/>) and joins that shard's next transaction on this instance
+/// (<see cref="ShardWriter"/>): the concurrent claims and sales of many orders are written in one entity-group
+/// transaction, conditional on the shard's counts' ETag. Of concurrent instances in a shard exactly one wins, the others
+/// try another shard, and the counts always agree with the keys. An empty shard is unmarked in the map, so an empty SKU
+/// costs one read, not a query per shard. Expired keys met on the way are voided, never sold.
 /// </summary>
 internal sealed class CardKeyInventory(
     TableServiceClient tables, DataKeyRing dataKeys, StockMap stockMap, LowStockWatch lowStock, TimeProvider clock, ILogger<CardKeyInventory> logger)
 {
-    private const int KeysPerClaim = 16;
-    private const int MaxActionsPerClaim = 96; // three per key claimed, two per expired key; plus the counts: within 100
     private const int KeysPerSettlement = 30;
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
-    private readonly ConcurrentDictionary<string, int> claimersInShard = new();
+    private readonly ConcurrentDictionary<string, ShardWriter> writers = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, byte>> homeShards = new();
 
     public ClaimStatistics Statistics { get; } = new();
@@ -73,17 +71,7 @@ internal sealed class CardKeyInventory(
             }
 
             var shard = PickShard(sku.Id, shards);
-            List<KeyRef> keys;
-            bool shardIsEmpty;
-            try
-            {
-                (keys, shardIsEmpty) = await ClaimFromShardAsync(sku, shard, orderReference, count - claimed.Count, cancellationToken);
-            }
-            finally
-            {
-                claimersInShard.AddOrUpdate(Partition(sku.Id, shard), 0, (_, n) => n - 1);
-            }
-
+            var (keys, shardIsEmpty) = await Writer(sku.Id, shard).ClaimAsync(orderReference, count - claimed.Count, cancellationToken);
             claimed.AddRange(keys);
             var home = homeShards.GetOrAdd(sku.Id, _ => new());
             if (keys.Count > 0)
@@ -110,20 +98,21 @@ internal sealed class CardKeyInventory(
     }
 
     /// <summary>
-    /// A shard with stock for this claim. No other claim of this instance is in it right now, if that can be helped: the
-    /// claims of one instance never race each other. And where this instance's last claims won, if it can: instances
-    /// that collided move apart and then keep to their own shards, so under a flash sale claims rarely meet at all.
+    /// A shard with stock for this claim: the one where this instance's claims of the SKU already wait, so they go in
+    /// one transaction; else one where this instance's last claims won, if it can (instances that collided move apart
+    /// and then keep to their own shards, so under a flash sale they rarely meet at all).
     /// </summary>
     private int PickShard(string sku, int[] shardsWithStock)
     {
-        var free = shardsWithStock.Where(s => claimersInShard.GetValueOrDefault(Partition(sku, s)) == 0).ToArray();
         var home = homeShards.GetOrAdd(sku, _ => new());
-        var freeAtHome = free.Where(home.ContainsKey).ToArray();
-        var pool = freeAtHome.Length > 0 ? freeAtHome : free.Length > 0 ? free : shardsWithStock;
-        var shard = pool[Random.Shared.Next(pool.Length)];
-        claimersInShard.AddOrUpdate(Partition(sku, shard), 1, (_, n) => n + 1);
-        return shard;
+        var atHome = shardsWithStock.Where(home.ContainsKey).ToArray();
+        var pool = atHome.Length > 0 ? atHome : shardsWithStock;
+        var (busiest, waiting) = pool.Select(s => (s, Writer(sku, s).Waiting)).MaxBy(w => w.Waiting);
+        return waiting > 0 ? busiest : pool[Random.Shared.Next(pool.Length)];
     }
+
+    private ShardWriter Writer(string sku, int shard) =>
+        writers.GetOrAdd(Partition(sku, shard), _ => new ShardWriter(table, sku, shard, clock, Statistics, logger));
 
     /// <summary>Keys reserved for the order by any attempt, including one that crashed before binding them.</summary>
     public async Task<List<KeyRef>> FindReservationsAsync(Sku sku, string orderReference, CancellationToken cancellationToken)
@@ -133,15 +122,21 @@ internal sealed class CardKeyInventory(
         return [.. shards.Zip(perShard).SelectMany(s => s.Second.Select(keyId => new KeyRef(s.First, keyId)))];
     }
 
-    /// <summary>Reserved → sold, for keys bound to a delivered order. Idempotent: keys already sold are checked, not sold again.</summary>
+    /// <summary>Reserved → sold, for keys bound to a delivered order, in each shard's next transaction. Idempotent: keys already sold are checked, not sold again.</summary>
     public Task SellAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken) =>
-        SettleReservationsAsync(sku, orderReference, keys, sell: true, cancellationToken);
+        Task.WhenAll(keys.GroupBy(k => k.Shard).Select(shard =>
+            Writer(sku.Id, shard.Key).SellAsync(orderReference, shard.Select(k => k.KeyId).ToList(), cancellationToken)));
 
     /// <summary>Reserved → available, for keys an order did not keep. A sold key never comes back: it has no reservation.</summary>
     public async Task ReleaseAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken)
     {
         var released = keys.ToList();
-        await SettleReservationsAsync(sku, orderReference, released, sell: false, cancellationToken);
+        foreach (var shard in released.GroupBy(k => k.Shard))
+        {
+            Writer(sku.Id, shard.Key).Forget(orderReference, shard.Select(k => k.KeyId));
+        }
+
+        await ReleaseReservationsAsync(sku, orderReference, released, cancellationToken);
         await stockMap.MarkStockedAsync(sku.Id, released.Select(k => k.Shard).Distinct().ToList(), cancellationToken);
     }
 
@@ -194,109 +189,6 @@ internal sealed class CardKeyInventory(
         return opened;
     }
 
-    /// <summary>
-    /// Claims up to <paramref name="wanted"/> keys from one shard, oldest first: reads the counts, then the stock queue's
-    /// first rows by point reads, and takes them in one transaction conditional on the counts' ETag (so the rows read are
-    /// exactly the rows taken). Gives up at the first conflict: the caller tries another shard. Says whether the shard
-    /// has no stock left.
-    /// </summary>
-    private async Task<(List<KeyRef> Claimed, bool ShardIsEmpty)> ClaimFromShardAsync(
-        Sku sku, int shard, string orderReference, int wanted, CancellationToken cancellationToken)
-    {
-        var partition = Partition(sku.Id, shard);
-        var counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
-        if (counts.Available == 0)
-        {
-            return ([], true);
-        }
-
-        var now = clock.GetUtcNow();
-        var actions = new List<TableTransactionAction>();
-        var change = ShardCounts.None;
-        var claimed = new List<KeyRef>();
-        var expired = 0;
-        var head = counts.Head;
-        var passedOver = false;
-        while (claimed.Count < wanted && head < counts.Tail && actions.Count < MaxActionsPerClaim)
-        {
-            // Read as many rows from the head as keys are still wanted; once gaps or expired keys show up, read ahead more.
-            var take = (int)Math.Min(passedOver ? KeysPerClaim : Math.Min(wanted - claimed.Count, KeysPerClaim), counts.Tail - head);
-            var rows = await Task.WhenAll(Enumerable.Range(0, take).Select(async i =>
-            {
-                var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, AvailableRow(head + i), cancellationToken: cancellationToken);
-                return row.HasValue ? row.Value : null;
-            }));
-            foreach (var row in rows)
-            {
-                if (claimed.Count == wanted || actions.Count >= MaxActionsPerClaim)
-                {
-                    break;
-                }
-
-                var seq = head++;
-                if (row is null)
-                {
-                    passedOver = true; // a key voided by ops left a gap
-                    continue;
-                }
-
-                var keyId = row.GetString("KeyId");
-                if (row.GetDateTimeOffset("ExpiresAt") <= now)
-                {
-                    actions.AddRange(VoidActions(partition, seq, keyId, VoidReasons.Expired, now));
-                    change += VoidReasons.CountsChange(VoidReasons.Expired);
-                    expired++;
-                    passedOver = true;
-                }
-                else
-                {
-                    actions.AddRange(ReserveActions(row, orderReference, now));
-                    change += new ShardCounts(-1, 1, 0, 0, 0, 0m, 0);
-                    claimed.Add(new KeyRef(shard, keyId));
-                }
-            }
-        }
-
-        actions.Add(counts.Write(partition, change, head: head));
-        try
-        {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            // Another claim, sale or import changed the shard since we read it: try another shard (this one is busy).
-            Statistics.Lost();
-            return ([], false);
-        }
-
-        Statistics.Won();
-        if (expired > 0)
-        {
-            logger.LogWarning("{Count} expired key(s) of {Sku} met in shard {Shard} were voided, not sold", expired, sku.Id, shard);
-        }
-
-        return (claimed, counts.Available + change.Available == 0);
-    }
-
-    private static IEnumerable<TableTransactionAction> ReserveActions(TableEntity inStock, string orderReference, DateTimeOffset now)
-    {
-        var keyId = inStock.GetString("KeyId");
-        yield return new(TableTransactionActionType.Delete, inStock, ETag.All);
-        yield return new(TableTransactionActionType.Add, new TableEntity(inStock.PartitionKey, ReservationRow(orderReference, keyId))
-        {
-            ["ReservedAt"] = now,
-            ["BatchId"] = inStock.GetString("BatchId"),
-            ["UnitCost"] = inStock.GetString("UnitCost"),
-            ["ExpiresAt"] = inStock.GetDateTimeOffset("ExpiresAt"),
-        });
-        yield return new(TableTransactionActionType.UpdateMerge, new TableEntity(inStock.PartitionKey, KeyRow(keyId))
-        {
-            ["State"] = Reserved,
-            ["OrderReference"] = orderReference,
-            ["ReservedAt"] = now,
-        }, ETag.All);
-    }
-
     /// <summary>A key in stock → void: its place in the stock queue goes, its key row says why.</summary>
     internal static IEnumerable<TableTransactionAction> VoidActions(string partition, long seq, string keyId, string reason, DateTimeOffset now)
     {
@@ -320,35 +212,25 @@ internal sealed class CardKeyInventory(
         };
 
     /// <summary>
-    /// Sells or gives back the order's reservations among <paramref name="keys"/>, shard by shard, in transactions
-    /// conditional on the shard's counts. A key with no reservation was settled before (a retry): a key to sell is then
-    /// checked to be sold to this order.
+    /// Gives back the order's reservations among <paramref name="keys"/>, shard by shard, in transactions conditional on
+    /// the shard's counts: each key goes to the tail of its shard's stock queue. A key with no reservation was settled
+    /// before (a retry).
     /// </summary>
-    private async Task SettleReservationsAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, bool sell, CancellationToken cancellationToken)
+    private async Task ReleaseReservationsAsync(Sku sku, string orderReference, IEnumerable<KeyRef> keys, CancellationToken cancellationToken)
     {
         foreach (var shard in keys.GroupBy(k => k.Shard))
         {
             var partition = Partition(sku.Id, shard.Key);
-            var firstRead = true;
             for (var round = 0; ; round++)
             {
                 if (round == 100)
                 {
-                    throw new InvalidOperationException($"Could not settle the reservations of {orderReference} in {partition}; retrying later.");
+                    throw new InvalidOperationException($"Could not give back the reservations of {orderReference} in {partition}; retrying later.");
                 }
 
                 var countsRead = ReadCountsAsync(sku, shard.Key, cancellationToken);
                 var reservations = await ReadReservationsAsync(partition, orderReference, shard, cancellationToken);
                 var counts = await countsRead;
-                if (sell && firstRead)
-                {
-                    foreach (var settled in shard.Where(k => !reservations.ContainsKey(k.KeyId)))
-                    {
-                        await VerifySoldAsync(sku, orderReference, settled, cancellationToken);
-                    }
-                }
-
-                firstRead = false;
                 var pending = shard.Where(k => reservations.ContainsKey(k.KeyId)).Take(KeysPerSettlement).ToList();
                 if (pending.Count == 0)
                 {
@@ -361,31 +243,17 @@ internal sealed class CardKeyInventory(
                 foreach (var key in pending)
                 {
                     var reservation = reservations[key.KeyId];
+                    var seq = tail++;
                     actions.Add(new(TableTransactionActionType.Delete, reservation, ETag.All));
-                    if (sell)
+                    actions.Add(new(TableTransactionActionType.Add, InStockRow(
+                        partition, seq, key.KeyId, reservation.GetString("BatchId"), reservation.GetString("UnitCost"), reservation.GetDateTimeOffset("ExpiresAt"))));
+                    actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(key.KeyId))
                     {
-                        actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(key.KeyId))
-                        {
-                            ["State"] = Sold,
-                            ["SoldAt"] = clock.GetUtcNow(),
-                        }, ETag.All));
-                        change += reservation.GetString("UnitCost") is { Length: > 0 } cost
-                            ? new ShardCounts(0, -1, 1, 0, 0, decimal.Parse(cost, System.Globalization.CultureInfo.InvariantCulture), 0)
-                            : new ShardCounts(0, -1, 1, 0, 0, 0m, 1);
-                    }
-                    else
-                    {
-                        var seq = tail++;
-                        actions.Add(new(TableTransactionActionType.Add, InStockRow(
-                            partition, seq, key.KeyId, reservation.GetString("BatchId"), reservation.GetString("UnitCost"), reservation.GetDateTimeOffset("ExpiresAt"))));
-                        actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partition, KeyRow(key.KeyId))
-                        {
-                            ["State"] = Available,
-                            ["OrderReference"] = "",
-                            ["Seq"] = seq,
-                        }, ETag.All));
-                        change += new ShardCounts(1, -1, 0, 0, 0, 0m, 0);
-                    }
+                        ["State"] = Available,
+                        ["OrderReference"] = "",
+                        ["Seq"] = seq,
+                    }, ETag.All));
+                    change += new ShardCounts(1, -1, 0, 0, 0, 0m, 0);
                 }
 
                 actions.Add(counts.Write(partition, change, tail: tail));
@@ -421,18 +289,6 @@ internal sealed class CardKeyInventory(
         }
 
         return found;
-    }
-
-    /// <summary>A key bound to a delivered order must be sold to that order; anything else is an alarm for ops.</summary>
-    private async Task VerifySoldAsync(Sku sku, string orderReference, KeyRef key, CancellationToken cancellationToken)
-    {
-        var row = (await table.GetEntityAsync<TableEntity>(Partition(sku.Id, key.Shard), KeyRow(key.KeyId), cancellationToken: cancellationToken)).Value;
-        if (row.GetString("State") != Sold || row.GetString("OrderReference") != orderReference)
-        {
-            logger.LogCritical(
-                "Key {KeyId} of {Sku} is bound to order {OrderReference} but is {State} for {OtherOrder}: check this key by hand",
-                key.KeyId, sku.Id, orderReference, row.GetString("State"), row.GetString("OrderReference"));
-        }
     }
 }
 

@@ -23,8 +23,9 @@ public sealed class ImportFailureTests(StorageFixture storage)
         // Whatever was written before the failure is counted, marked in the stock map and claimable.
         var sku = (await scenario.Service<SkuCatalogue>().FindFreshAsync(skuId, default))!;
         var inventory = scenario.Service<CardKeyInventory>();
+        // Transactions run in parallel: the ones sent before the failure may have committed or been cancelled in flight.
         var (available, _, _, _) = await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, skuId);
-        Assert.InRange(available, 1, 299);
+        Assert.InRange(available, 0, 299);
         var map = await scenario.Service<StockMap>().GetFreshAsync(skuId, default);
         foreach (var shard in Enumerable.Range(0, sku.ShardSlots))
         {

@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Azure;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Fulfilment.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fulfilment.Benchmark;
 
@@ -13,17 +17,27 @@ internal static class StorageBaseline
 {
     private const int Shards = 4;
 
-    public static async Task<TimeSpan> RunAsync(string connectionString, int orders, int concurrency, CancellationToken cancellationToken)
+    /// <summary>Runs the orders; answers how long they took and the storage requests they sent (the seeding not counted).</summary>
+    public static async Task<(TimeSpan Elapsed, Dictionary<StorageOp, long> Ops)> RunAsync(
+        string connectionString, int orders, int concurrency, CancellationToken cancellationToken)
     {
-        var tables = new TableServiceClient(connectionString);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var tally = new StorageOpsTally(meters);
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(new StorageRequestCounter(meters, "table"), HttpPipelinePosition.PerRetry);
+        var queueOptions = new QueueClientOptions();
+        queueOptions.AddPolicy(new StorageRequestCounter(meters, "queue"), HttpPipelinePosition.PerRetry);
+        var tables = new TableServiceClient(connectionString, tableOptions);
         var orderTable = tables.GetTableClient("BaselineOrders");
         var keyTable = tables.GetTableClient("BaselineKeys");
-        var queue = new QueueServiceClient(connectionString).GetQueueClient("baseline-orders");
+        var queue = new QueueServiceClient(connectionString, queueOptions).GetQueueClient("baseline-orders");
         await orderTable.CreateIfNotExistsAsync(cancellationToken);
         await keyTable.CreateIfNotExistsAsync(cancellationToken);
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await SeedKeysAsync(keyTable, orders, cancellationToken);
 
+        var before = tally.Snapshot();
         var next = -1;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -47,7 +61,7 @@ internal static class StorageBaseline
             await DeliverAsync(left);
         }
 
-        return clock.Elapsed;
+        return (clock.Elapsed, StorageOpsTally.Difference(tally.Snapshot(), before));
 
         async Task DeliverAsync(Azure.Storage.Queues.Models.QueueMessage message)
         {

@@ -42,7 +42,7 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite is not installed ({script} is missing): run `npm ci` at the repository root.");
         }
 
-        var (blob, queue, table) = ports ?? (dataDirectory is null ? (FreePort(), FreePort(), FreePort()) : (10000, 10001, 10002));
+        var (blob, queue, table) = ports ?? (dataDirectory is null ? FreePorts() : (10000, 10001, 10002));
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -122,6 +122,22 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    /// <summary>Three different free ports, held open together while chosen so that none is handed out twice.</summary>
+    public static (int Blob, int Queue, int Table) FreePorts()
+    {
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
     public static int FreePort()

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Fulfilment.Storage;
+
+namespace Fulfilment.Benchmark;
+
+/// <summary>One kind of storage request: table or queue, which one, and the operation.</summary>
+internal sealed record StorageOp(string Service, string Resource, string Operation)
+{
+    public override string ToString() => $"{Service} {Resource} {Operation}";
+}
+
+/// <summary>
+/// Adds up the <c>fulfilment.storage.requests</c> measurements of one meter factory (one app, or the baseline's clients),
+/// as <see cref="StorageRequestCounter"/> records them for every request the Azure SDK sends. Costs no storage call.
+/// </summary>
+internal sealed class StorageOpsTally : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentDictionary<StorageOp, long> counts = new();
+
+    public StorageOpsTally(IMeterFactory scope)
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == StorageRequestCounter.InstrumentName && ReferenceEquals(instrument.Meter.Scope, scope))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string service = "", resource = "", operation = "";
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "storage.service": service = tag.Value as string ?? ""; break;
+                    case "storage.resource": resource = tag.Value as string ?? ""; break;
+                    case "storage.operation": operation = tag.Value as string ?? ""; break;
+                }
+            }
+
+            counts.AddOrUpdate(new StorageOp(service, resource, operation), value, (_, n) => n + value);
+        });
+        listener.Start();
+    }
+
+    public IReadOnlyDictionary<StorageOp, long> Snapshot() => new Dictionary<StorageOp, long>(counts);
+
+    public long Count(string service, string resource, string operation) =>
+        counts.GetValueOrDefault(new StorageOp(service, resource, operation));
+
+    /// <summary>What happened between two snapshots.</summary>
+    public static Dictionary<StorageOp, long> Difference(IReadOnlyDictionary<StorageOp, long> after, IReadOnlyDictionary<StorageOp, long> before) =>
+        after.Select(kv => (kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(kv => kv.Count > 0)
+            .ToDictionary(kv => kv.Key, kv => kv.Count);
+
+    public void Dispose() => listener.Dispose();
+}
