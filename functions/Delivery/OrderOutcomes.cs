@@ -6,7 +6,8 @@ namespace Fulfilment.Delivery;
 
 /// <summary>
 /// What follows an order's final state: its entry in the partner's redemption log, then the partner's
-/// notification; then the order leaves the open-orders index. All idempotent, so a redelivered message may publish again.
+/// notification; then the order leaves the open-orders index (soon, batched with others). All idempotent, so a
+/// redelivered message may publish again.
 /// </summary>
 internal sealed class OrderOutcomes(RedemptionLogBook log, PartnerNotifications notifications, OpenOrders openOrders)
 {
@@ -19,6 +20,6 @@ internal sealed class OrderOutcomes(RedemptionLogBook log, PartnerNotifications 
 
         await log.AppendAsync(order, cancellationToken);
         await notifications.NotifyAsync(order, cancellationToken);
-        await openOrders.RemoveAsync(order, cancellationToken);
+        openOrders.RemoveSoon(order);
     }
 }

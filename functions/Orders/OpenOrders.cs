@@ -15,10 +15,12 @@ internal sealed record OpenOrder(string PartnerId, string OrderId, DateTimeOffse
 /// awaiting-stock list holds those). Rows are spread over <see cref="Buckets"/> partitions by order, row key = paid
 /// time + order, so a sweep reads only the old ones: one range query per partition.
 /// </summary>
-internal sealed class OpenOrders(TableServiceClient tables)
+internal sealed class OpenOrders(TableServiceClient tables, ILogger<OpenOrders> logger)
 {
     public const int Buckets = 16;
+    private static readonly TimeSpan RemovalDelay = TimeSpan.FromSeconds(1);
     private readonly TableClient table = tables.GetTableClient(TableNames.OpenOrders);
+    private readonly TransactionBatcher removals = new(tables.GetTableClient(TableNames.OpenOrders), RemovalDelay);
 
     public Task AddAsync(Order order, CancellationToken cancellationToken) =>
         table.UpsertEntityAsync(
@@ -34,6 +36,30 @@ internal sealed class OpenOrders(TableServiceClient tables)
     /// <summary>Deleting a row that is not there succeeds (the SDK treats 404 on delete as done).</summary>
     public Task RemoveAsync(Order order, CancellationToken cancellationToken) =>
         RemoveAsync(order.PartnerId, order.OrderId, order.PaidAt, cancellationToken);
+
+    /// <summary>
+    /// Removes a final order's row within a second or so, in one transaction with the other rows of its partition
+    /// removed meanwhile. Not awaited: if the process dies first, the sweep meets the row, sees the order is final and
+    /// removes it.
+    /// </summary>
+    public void RemoveSoon(Order order)
+    {
+        var bucket = Bucket(order.PartnerId, order.OrderId);
+        var row = new TableEntity(bucket, RowKey(order.PaidAt, order.PartnerId, order.OrderId));
+        _ = removals.SubmitAsync(bucket, [new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)], CancellationToken.None)
+            .ContinueWith(
+                removal =>
+                {
+                    if (removal.Exception?.InnerException is not RequestFailedException { Status: 404 })
+                    {
+                        logger.LogWarning(removal.Exception, "Order {OrderId} of partner {PartnerId} stays in the open-orders index until a sweep removes it",
+                            order.OrderId, order.PartnerId);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
+    }
 
     public Task RemoveAsync(string partnerId, string orderId, DateTimeOffset paidAt, CancellationToken cancellationToken) =>
         table.DeleteEntityAsync(Bucket(partnerId, orderId), RowKey(paidAt, partnerId, orderId), cancellationToken: cancellationToken);

@@ -18,7 +18,8 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
 {
     public const string Ascending = "a|";
     public const string Descending = "d|";
-    private readonly TableClient table = tables.GetTableClient(TableNames.RedemptionLog);
+    // A partner's entries of one day share a partition: entries of orders finishing together share a transaction.
+    private readonly TransactionBatcher batcher = new(tables.GetTableClient(TableNames.RedemptionLog));
 
     /// <summary>Appends the entry for a final order once; a second call for the same state does nothing.</summary>
     public async Task AppendAsync(Order order, CancellationToken cancellationToken)
@@ -28,9 +29,10 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
             return;
         }
 
+        var rows = RowsOf(order);
         try
         {
-            await table.SubmitTransactionAsync(RowsOf(order).Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken);
+            await batcher.SubmitAsync(rows[0].PartitionKey, [.. rows.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row))], cancellationToken);
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
