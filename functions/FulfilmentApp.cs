@@ -134,6 +134,7 @@ internal static class FulfilmentApp
         services.AddSingleton<PartnerOrderQuery>();
         services.AddSingleton<PartnerAuthentication>();
         services.AddSingleton<SkuCatalogue>();
+        services.AddSingleton<OrderMetrics>();
         services.AddSingleton<OrderBook>();
         services.AddSingleton<OpenOrders>();
         services.AddSingleton<StalledOrderSweep>();

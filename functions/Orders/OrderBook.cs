@@ -18,7 +18,7 @@ internal enum PlaceOutcome
 /// recorded in the order's <see cref="Order.StateChanges"/>. Notification attempts are rows <c>notification|{ticks}</c>
 /// in the order's partition, written in one transaction with the order's notification status.
 /// </summary>
-internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
+internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, OrderMetrics metrics)
 {
     private const string OrderRow = "order";
     private const string NotificationPrefix = "notification|";
@@ -32,6 +32,7 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
         {
             order = order with { StateChanges = [new OrderStateChange(order.PaidAt, order.State, order.StateReason)] };
             var response = await table.AddEntityAsync(ToEntity(order), cancellationToken);
+            metrics.Accepted(order);
             return (PlaceOutcome.Created, order with { ETag = response.Headers.ETag ?? default });
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -52,7 +53,9 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
     /// new ETag), or null if someone did.</summary>
     public async Task<Order?> TryChangeAsync(Order changed, CancellationToken cancellationToken)
     {
-        if (changed.StateChanges is not [.., var last] || last.State != changed.State || last.Reason != changed.StateReason)
+        var last = changed.StateChanges.Count > 0 ? changed.StateChanges[^1] : null;
+        var stateChanges = last is null || last.State != changed.State;
+        if (stateChanges || last!.Reason != changed.StateReason)
         {
             changed = changed with
             {
@@ -63,6 +66,11 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock)
         try
         {
             var response = await table.UpdateEntityAsync(ToEntity(changed), changed.ETag, TableUpdateMode.Replace, cancellationToken);
+            if (stateChanges)
+            {
+                metrics.Changed(changed);
+            }
+
             return changed with { ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException e) when (e.Status == 412)

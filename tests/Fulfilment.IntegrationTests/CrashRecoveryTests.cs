@@ -135,7 +135,7 @@ public sealed class ConcurrentAttemptTests(StorageFixture storage)
         await scenario.PayAsync(partner, skuId, "order-1", quantity: 2);
 
         // Attempt A reads the order and reserves the only key.
-        var ordersSeenByA = new OrderBook(storage.Tables, TimeProvider.System);
+        var ordersSeenByA = new OrderBook(storage.Tables, TimeProvider.System, scenario.Service<OrderMetrics>());
         var readByA = (await ordersSeenByA.GetAsync(partner.PartnerId, "order-1", default))!;
         var reservedByA = await scenario.Service<CardKeyInventory>().ClaimAsync(sku, readByA.Reference, 1, default);
 

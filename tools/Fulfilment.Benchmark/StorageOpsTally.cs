@@ -12,24 +12,40 @@ internal sealed record StorageOp(string Service, string Resource, string Operati
 
 /// <summary>
 /// Adds up the <c>fulfilment.storage.requests</c> measurements of one meter factory (one app, or the baseline's clients),
-/// as <see cref="StorageRequestCounter"/> records them for every request the Azure SDK sends. Costs no storage call.
+/// as <see cref="StorageRequestCounter"/> records them for every request the Azure SDK sends, and the orders the app
+/// delivered. Costs no storage call.
 /// </summary>
 internal sealed class StorageOpsTally : IDisposable
 {
+    private const string FinishedOrders = "fulfilment.orders.finished";
     private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<StorageOp, long> counts = new();
+    private long delivered;
 
     public StorageOpsTally(IMeterFactory scope)
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == StorageRequestCounter.InstrumentName && ReferenceEquals(instrument.Meter.Scope, scope))
+            if (instrument.Name is StorageRequestCounter.InstrumentName or FinishedOrders && ReferenceEquals(instrument.Meter.Scope, scope))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == FinishedOrders)
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "order.state", Value: "delivered" })
+                    {
+                        Interlocked.Add(ref delivered, value);
+                    }
+                }
+
+                return;
+            }
+
             string service = "", resource = "", operation = "";
             foreach (var tag in tags)
             {
@@ -45,6 +61,9 @@ internal sealed class StorageOpsTally : IDisposable
         });
         listener.Start();
     }
+
+    /// <summary>Orders the app has delivered, from its <c>fulfilment.orders.finished</c> metric.</summary>
+    public long Delivered => Interlocked.Read(ref delivered);
 
     public IReadOnlyDictionary<StorageOp, long> Snapshot() => new Dictionary<StorageOp, long>(counts);
 

@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Fulfilment.Storage;
+
+namespace Fulfilment.Orders;
+
+/// <summary>
+/// What happens to orders, as metrics of the <c>Fulfilment</c> meter: orders accepted, orders that reached a final
+/// state (delivered, failed, needs-attention) by SKU kind, and the time from payment accepted to delivered. Recorded
+/// where the order's state is written (ETag-conditional), so each order counts once however often it is retried.
+/// </summary>
+internal sealed class OrderMetrics(IMeterFactory meters)
+{
+    private readonly Counter<long> accepted = meters.Create(StorageRequestCounter.MeterName)
+        .CreateCounter<long>("fulfilment.orders.accepted", "{order}", "Paid orders written, by SKU kind.");
+
+    private readonly Counter<long> finished = meters.Create(StorageRequestCounter.MeterName)
+        .CreateCounter<long>("fulfilment.orders.finished", "{order}", "Orders that reached a final state, by state and SKU kind.");
+
+    private readonly Histogram<double> toDelivered = meters.Create(StorageRequestCounter.MeterName)
+        .CreateHistogram<double>("fulfilment.orders.delivery_time", "ms", "Payment accepted → delivered, by SKU kind.");
+
+    public void Accepted(Order order) => accepted.Add(1, new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
+
+    /// <summary>The order was just written in a new state: counted if it is final.</summary>
+    public void Changed(Order order)
+    {
+        if (!order.IsTerminal)
+        {
+            return;
+        }
+
+        finished.Add(1, new KeyValuePair<string, object?>("order.state", order.State), new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
+        if (order.State == OrderState.Delivered && order.DeliveredAt is { } deliveredAt)
+        {
+            toDelivered.Record((deliveredAt - order.PaidAt).TotalMilliseconds, new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
+        }
+    }
+}
