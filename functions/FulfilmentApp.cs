@@ -60,6 +60,7 @@ internal static class FulfilmentApp
         // Azure.Core logs every expected 404/409/412 (conflicts are how claims and duplicates are detected) as a warning.
         builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         AddServices(builder);
+        Telemetry.AddTo(builder);
         replaceServices?.Invoke(builder.Services);
         if (!underFunctionsHost && builder.Configuration.GetValue("LocalTriggerHost:Enabled", true))
         {

@@ -11,6 +11,7 @@ internal sealed class OrderFulfilment(
 {
     public async Task FulfilAsync(FulfilmentRequest request, CancellationToken cancellationToken)
     {
+        using var span = OrderTracing.Start("fulfil order", request.PartnerId, request.OrderId, request.TraceParent);
         var order = await orders.GetAsync(request.PartnerId, request.OrderId, cancellationToken)
             ?? throw new PoisonMessageException($"order {request.OrderId} of partner {request.PartnerId} does not exist");
         var sku = await catalogue.FindAsync(order.Sku, cancellationToken)

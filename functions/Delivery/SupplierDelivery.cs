@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Ops;
@@ -34,8 +35,12 @@ internal sealed class SupplierDelivery(
     IOptions<QueueOptions> queues,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
+    IMeterFactory meters,
     ILogger<SupplierDelivery> logger)
 {
+    private readonly Counter<long> supplierOutcomes = meters.Create(Storage.StorageRequestCounter.MeterName)
+        .CreateCounter<long>("fulfilment.supplier.outcomes", "{call}", "Supplier calls by supplier, action (submit, query) and verdict.");
+
     public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
         switch (order.State)
@@ -77,6 +82,8 @@ internal sealed class SupplierDelivery(
         logger.LogInformation("Order {OrderId} is {State}: asking {Supplier} to credit {Amount} {Currency} as {ClientReference}",
             order.OrderId, OrderState.Submitting, supplier, order.Amount, order.Currency, reference);
 
+        using var span = OrderTracing.Start("supplier submit", order.PartnerId, order.OrderId);
+        span?.SetTag("supplier", supplier);
         var started = Stopwatch.GetTimestamp();
         var outcome = await suppliers.Get(supplier).SubmitAsync(
             new CreditRequest(reference, sku.ProductCode!, order.TargetAccount!, order.Amount, order.Currency), cancellationToken);
@@ -85,6 +92,8 @@ internal sealed class SupplierDelivery(
 
     private async Task ReconcileAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
+        using var span = OrderTracing.Start("supplier query", order.PartnerId, order.OrderId);
+        span?.SetTag("supplier", order.Supplier);
         var started = Stopwatch.GetTimestamp();
         var outcome = await suppliers.Get(order.Supplier!).QueryAsync(order.ClientReference!, cancellationToken);
         await RecordAsync(order, sku, "query", outcome, started, cancellationToken);
@@ -96,6 +105,8 @@ internal sealed class SupplierDelivery(
             clock.GetUtcNow(), order.Supplier!, order.ClientReference!, action, outcome.Verdict.ToString(),
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Reason ?? outcome.SupplierReference);
         var recorded = order with { History = [.. order.History, attempt] };
+        supplierOutcomes.Add(1, new KeyValuePair<string, object?>("supplier", order.Supplier), new KeyValuePair<string, object?>("action", action),
+            new KeyValuePair<string, object?>("verdict", outcome.Verdict.ToString()));
         logger.LogInformation("Order {OrderId}: {Action} at {Supplier} for {ClientReference} → {Verdict} {Detail}",
             order.OrderId, action, order.Supplier, order.ClientReference, outcome.Verdict, attempt.Detail);
 

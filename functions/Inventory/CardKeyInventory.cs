@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
@@ -17,11 +18,21 @@ internal sealed record StockLevels(
     public decimal? SoldMargin(Sku sku) => SoldWithoutCost == 0 ? sku.UnitPrice * Sold - SoldCost : null;
 }
 
-/// <summary>How claims went on this instance: transactions that won, and those that lost to a concurrent change of the shard.</summary>
+/// <summary>
+/// How claims went on this instance: transactions (claims and sales) that won, and those that lost to a concurrent change
+/// of the shard; also the metrics <c>fulfilment.claims.transactions</c> and <c>fulfilment.claims.conflicts</c>.
+/// </summary>
 internal sealed class ClaimStatistics
 {
     private long transactions;
     private long conflicts;
+
+    public ClaimStatistics(IMeterFactory meters)
+    {
+        var meter = meters.Create(StorageRequestCounter.MeterName);
+        meter.CreateObservableCounter("fulfilment.claims.transactions", () => Transactions, "{transaction}", "Claim and sale transactions written.");
+        meter.CreateObservableCounter("fulfilment.claims.conflicts", () => Conflicts, "{transaction}", "Claim and sale transactions that lost to a concurrent change of their shard.");
+    }
 
     public long Transactions => Interlocked.Read(ref transactions);
 
@@ -41,18 +52,28 @@ internal sealed class ClaimStatistics
 /// costs one read, not a query per shard. Expired keys met on the way are voided, never sold.
 /// </summary>
 internal sealed class CardKeyInventory(
-    TableServiceClient tables, DataKeyRing dataKeys, StockMap stockMap, LowStockWatch lowStock, TimeProvider clock, ILogger<CardKeyInventory> logger)
+    TableServiceClient tables,
+    DataKeyRing dataKeys,
+    StockMap stockMap,
+    LowStockWatch lowStock,
+    TimeProvider clock,
+    IMeterFactory meters,
+    ILogger<CardKeyInventory> logger)
 {
     private const int KeysPerSettlement = 30;
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
     private readonly ConcurrentDictionary<string, ShardWriter> writers = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, byte>> homeShards = new();
 
-    public ClaimStatistics Statistics { get; } = new();
+    public ClaimStatistics Statistics { get; } = new(meters);
 
     /// <summary>Reserves up to <paramref name="count"/> keys for the order; fewer means the SKU ran out.</summary>
     public async Task<List<KeyRef>> ClaimAsync(Sku sku, string orderReference, int count, CancellationToken cancellationToken)
     {
+        var bar = orderReference.IndexOf('|', StringComparison.Ordinal); // partner|order
+        using var span = OrderTracing.Start("claim keys", orderReference[..Math.Max(bar, 0)], orderReference[(bar + 1)..]);
+        span?.SetTag("sku", sku.Id);
+        span?.SetTag("keys.wanted", count);
         var claimed = new List<KeyRef>();
         var map = await stockMap.GetRecentAsync(sku.Id, cancellationToken);
         var mapIsFresh = false;
@@ -94,6 +115,7 @@ internal sealed class CardKeyInventory(
             lowStock.Notice(sku, ct => GetStockAsync(sku, ct));
         }
 
+        span?.SetTag("keys.claimed", claimed.Count);
         return claimed;
     }
 

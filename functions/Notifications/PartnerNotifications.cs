@@ -8,7 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Fulfilment.Notifications;
 
 /// <summary>A notification to send: the partner is told the order reached <see cref="State"/>. Attempt counts from 1.</summary>
-internal sealed record NotificationRequest(string PartnerId, string OrderId, string State, int Attempt);
+internal sealed record NotificationRequest(string PartnerId, string OrderId, string State, int Attempt)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
+}
 
 internal sealed class NotificationOptions
 {
@@ -40,7 +44,7 @@ internal sealed class PartnerNotifications(
     {
         if (order.IsTerminal && (await partners.FindAsync(order.PartnerId, cancellationToken))?.CallbackUrl is not null)
         {
-            await SendAsync(new NotificationRequest(order.PartnerId, order.OrderId, order.State, 1), null, cancellationToken);
+            await SendAsync(new NotificationRequest(order.PartnerId, order.OrderId, order.State, 1) { TraceParent = OrderTracing.CurrentParent }, null, cancellationToken);
         }
     }
 

@@ -33,6 +33,7 @@ internal sealed class PartnerNotifier(
 
     public async Task SendAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
+        using var span = OrderTracing.Start("partner callback", request.PartnerId, request.OrderId, request.TraceParent);
         var partner = await partners.FindAsync(request.PartnerId, cancellationToken)
             ?? throw new PoisonMessageException($"partner {request.PartnerId} does not exist");
         var order = await orders.GetAsync(request.PartnerId, request.OrderId, cancellationToken)

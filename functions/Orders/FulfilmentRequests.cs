@@ -4,8 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Orders;
 
-/// <summary>The fulfilment queue's message: which order to fulfil. It carries no order content and no key material.</summary>
-internal sealed record FulfilmentRequest(string PartnerId, string OrderId);
+/// <summary>
+/// The fulfilment queue's message: which order to fulfil, and the trace it belongs to. It carries no order content and
+/// no key material.
+/// </summary>
+internal sealed record FulfilmentRequest(string PartnerId, string OrderId)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>Puts orders on the fulfilment queue.</summary>
 internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<QueueOptions> queues)
@@ -15,7 +22,7 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
     public Task RequestAsync(string partnerId, string orderId, CancellationToken cancellationToken, TimeSpan? delay = null) =>
         queueMessages.SendAsync(
             queues.Value.OrderFulfilmentQueue,
-            JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId), Json),
+            JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId) { TraceParent = OrderTracing.CurrentParent }, Json),
             cancellationToken,
             delay);
 
@@ -23,7 +30,7 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
     public Task RequestRedemptionRetryAsync(string partnerId, string orderId, TimeSpan delay, CancellationToken cancellationToken) =>
         queueMessages.SendAsync(
             queues.Value.RedemptionRetryQueue,
-            JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId), Json),
+            JsonSerializer.Serialize(new FulfilmentRequest(partnerId, orderId) { TraceParent = OrderTracing.CurrentParent }, Json),
             cancellationToken,
             delay);
 

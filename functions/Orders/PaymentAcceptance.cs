@@ -82,6 +82,7 @@ internal sealed class PaymentAcceptance(
         }
 
         // The open-orders row first: if we die after writing the order and before queueing it, a sweep finds it.
+        using var span = OrderTracing.Start("accept payment", partnerId, notification.OrderId, kind: System.Diagnostics.ActivityKind.Server);
         var candidate = NewOrder(partnerId, webhookId, notification, sku);
         await openOrders.AddAsync(candidate, cancellationToken);
         var (outcome, order) = await orders.PlaceAsync(candidate, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
@@ -13,9 +14,12 @@ internal sealed record QueueFailure(string FunctionName, string Reason, long Att
 /// host copies a message there without a reason, and under a new message id). Rows are keyed by the queue and a hash
 /// of the message text, which the poison copy keeps: partition = queue, row = SHA-256 of the text.
 /// </summary>
-internal sealed class QueueFailureLog(TableServiceClient tables)
+internal sealed class QueueFailureLog(TableServiceClient tables, IMeterFactory? meters = null)
 {
     private readonly TableClient table = tables.GetTableClient(TableNames.QueueFailures);
+
+    private readonly Counter<long>? poisonedMessages = meters?.Create(StorageRequestCounter.MeterName)
+        .CreateCounter<long>("fulfilment.queue.poisoned", "{message}", "Messages moved to a poison queue, by queue and function.");
 
     public Task RecordAsync(QueueInvocation invocation, string reason, bool poisoned, CancellationToken cancellationToken) =>
         RecordAsync(invocation.QueueName, invocation.MessageText, invocation.FunctionName, reason, invocation.DequeueCount, poisoned, cancellationToken);
@@ -32,6 +36,10 @@ internal sealed class QueueFailureLog(TableServiceClient tables)
             ["FailedAt"] = DateTimeOffset.UtcNow,
         };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (poisoned)
+        {
+            poisonedMessages?.Add(1, new KeyValuePair<string, object?>("queue", queueName), new KeyValuePair<string, object?>("function", functionName));
+        }
     }
 
     /// <summary>The last recorded failure of this message text on this queue, if any.</summary>

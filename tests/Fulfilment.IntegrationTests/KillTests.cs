@@ -19,7 +19,7 @@ public sealed class KillTests : IAsyncLifetime
     private readonly List<Process> started = [];
     private Azurite? azurite;
 
-    public async Task InitializeAsync() => azurite = await Azurite.StartAsync(dataDirectory, ports: Azurite.FreePorts());
+    public async Task InitializeAsync() => azurite = await Azurite.StartAsync(dataDirectory, ports: Azurite.FreePortsForRestarts());
 
     [Fact]
     public async Task Every_order_accepted_before_a_kill_9_is_delivered_once_within_60_s_of_the_restart()

@@ -15,7 +15,7 @@ public sealed class OutageTests : IAsyncLifetime
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "fulfilment-outage-" + Guid.NewGuid().ToString("N"));
     private Azurite? azurite;
 
-    public async Task InitializeAsync() => azurite = await Azurite.StartAsync(dataDirectory, ports: Azurite.FreePorts());
+    public async Task InitializeAsync() => azurite = await Azurite.StartAsync(dataDirectory, ports: Azurite.FreePortsForRestarts());
 
     [Fact]
     public async Task Two_minutes_without_storage_poison_nothing_and_every_order_is_delivered_after()

@@ -16,7 +16,7 @@ namespace Fulfilment.Tests;
 /// </summary>
 public sealed class InfrastructureTests
 {
-    /// <summary>Settings the Functions host itself reads (not the app): allowed in the templates.</summary>
+    /// <summary>Settings the Functions host reads (the connection string is read by the app's telemetry too): allowed in the templates.</summary>
     private static readonly string[] HostSettings = ["AzureWebJobsStorage__credential", "APPLICATIONINSIGHTS_CONNECTION_STRING"];
 
     [Fact]

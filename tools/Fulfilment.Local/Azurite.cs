@@ -140,6 +140,37 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Three free ports below the range the system hands out for ephemeral ports (32768 and up), for an Azurite that is
+    /// stopped and started again on the same ports: while it is down, no other test's free port or client socket can take
+    /// them.
+    /// </summary>
+    public static (int Blob, int Queue, int Table) FreePortsForRestarts()
+    {
+        var chosen = new List<int>();
+        while (chosen.Count < 3)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (chosen.Contains(port))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                chosen.Add(port);
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        return (chosen[0], chosen[1], chosen[2]);
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

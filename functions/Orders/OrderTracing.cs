@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Fulfilment.Orders;
+
+/// <summary>
+/// The app's traces (activity source <c>Fulfilment</c>): one trace follows an order from the payment webhook through the
+/// fulfilment queue (the message carries its W3C <c>traceparent</c>) to the claim or the supplier call and the partner
+/// callback. Every span carries the order's id and partner.
+/// </summary>
+internal static class OrderTracing
+{
+    public const string SourceName = "Fulfilment";
+    private static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>A span about one order; its parent is the current span, or the one a queue message names.</summary>
+    public static Activity? Start(string name, string partnerId, string orderId, string? parentFromMessage = null, ActivityKind kind = ActivityKind.Internal)
+    {
+        var activity = parentFromMessage is not null && ActivityContext.TryParse(parentFromMessage, null, out var parent)
+            ? Source.StartActivity(name, ActivityKind.Consumer, parent)
+            : Source.StartActivity(name, kind);
+        activity?.SetTag("order.id", orderId);
+        activity?.SetTag("partner.id", partnerId);
+        return activity;
+    }
+
+    /// <summary>The current span as a W3C <c>traceparent</c>, for a queue message to carry; null when nothing is traced.</summary>
+    public static string? CurrentParent => Activity.Current?.Id;
+}
