@@ -68,4 +68,16 @@ var claims = new Command("claims", "Hot-SKU claiming: claimers on one SKU, again
 claims.SetAction((result, cancellationToken) =>
     ClaimBenchmark.RunAsync(result.GetValue(claimKeys), result.GetValue(claimers), result.GetValue(instances), result.GetValue(shards), result.GetValue(naiveSeconds), cancellationToken));
 command.Subcommands.Add(claims);
+var starts = new Option<int>("--starts") { Description = "Starts of the published app to time.", DefaultValueFactory = _ => 5 };
+var memoryOrders = new Option<int>("--orders") { Description = "Orders per round of the memory measurement (two rounds; 0 skips it).", DefaultValueFactory = _ => 10_000 };
+var published = new Option<string?>("--published") { Description = "An already published folder (default: run scripts/publish.sh)." };
+var startup = new Command("startup", "The published app: process start → first webhook answered and → first order delivered (median of the starts); then its working set after two rounds of orders.")
+{
+    starts,
+    memoryOrders,
+    published,
+};
+startup.SetAction((result, cancellationToken) =>
+    StartupBenchmark.RunAsync(result.GetValue(starts), result.GetValue(memoryOrders), result.GetValue(published), cancellationToken));
+command.Subcommands.Add(startup);
 return await command.Parse(args).InvokeAsync();
