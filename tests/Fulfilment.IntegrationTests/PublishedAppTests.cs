@@ -95,20 +95,13 @@ public sealed class PublishedAppTests(StorageFixture storage)
     /// <summary>Starts the handler as the Functions host does: in its folder, told its port, settings in the environment.</summary>
     private RunningHandler StartHandler(string executable, string folder, int port)
     {
-        var start = new ProcessStartInfo(executable) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "local.settings.sample.json")));
-        foreach (var setting in sample.RootElement.GetProperty("Values").EnumerateObject())
+        var process = AppProcess.Start(executable, folder, new Dictionary<string, string>
         {
-            start.Environment[setting.Name] = setting.Value.GetString();
-        }
-
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}";
-        start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
-        start.Environment["AzureWebJobsStorage"] = storage.ConnectionString;
-        start.Environment["OrderFulfilmentQueue"] = "published-" + Guid.NewGuid().ToString("N")[..8];
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}",
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["AzureWebJobsStorage"] = storage.ConnectionString,
+            ["OrderFulfilmentQueue"] = "published-" + Guid.NewGuid().ToString("N")[..8],
+        });
         return new RunningHandler(process);
     }
 

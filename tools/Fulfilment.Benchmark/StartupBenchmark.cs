@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Fulfilment.Local;
 using Microsoft.Extensions.Logging;
 
@@ -122,26 +121,14 @@ internal static class StartupBenchmark
     }
 
     /// <summary>The published handler on its own (no Functions host), driving its queue triggers as the local trigger host does.</summary>
-    private static Process StartApp(string executable, string folder, int port, string connectionString)
-    {
-        var start = new ProcessStartInfo(executable) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "local.settings.sample.json")));
-        foreach (var setting in sample.RootElement.GetProperty("Values").EnumerateObject())
+    private static Process StartApp(string executable, string folder, int port, string connectionString) =>
+        AppProcess.Start(executable, folder, new Dictionary<string, string>
         {
-            start.Environment[setting.Name] = setting.Value.GetString();
-        }
-
-        start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
-        start.Environment["AzureWebJobsStorage"] = connectionString;
-        start.Environment["urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["AzureWebJobsStorage"] = connectionString,
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
 
     private static void Stop(Process app)
     {
