@@ -70,8 +70,7 @@ internal sealed class CardKeyInventory(
     /// <summary>Reserves up to <paramref name="count"/> keys for the order; fewer means the SKU ran out.</summary>
     public async Task<List<KeyRef>> ClaimAsync(Sku sku, string orderReference, int count, CancellationToken cancellationToken)
     {
-        var bar = orderReference.IndexOf('|', StringComparison.Ordinal); // partner|order
-        using var span = OrderTracing.Start("claim keys", orderReference[..Math.Max(bar, 0)], orderReference[(bar + 1)..]);
+        using var span = OrderTracing.StartForReference("claim keys", orderReference);
         span?.SetTag("sku", sku.Id);
         span?.SetTag("keys.wanted", count);
         var claimed = new List<KeyRef>();

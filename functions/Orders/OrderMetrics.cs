@@ -8,16 +8,19 @@ namespace Fulfilment.Orders;
 /// state (delivered, failed, needs-attention) by SKU kind, and the time from payment accepted to delivered. Recorded
 /// where the order's state is written (ETag-conditional), so each order counts once however often it is retried.
 /// </summary>
-internal sealed class OrderMetrics(IMeterFactory meters)
+internal sealed class OrderMetrics
 {
-    private readonly Counter<long> accepted = meters.Create(StorageRequestCounter.MeterName)
-        .CreateCounter<long>("fulfilment.orders.accepted", "{order}", "Paid orders written, by SKU kind.");
+    private readonly Counter<long> accepted;
+    private readonly Counter<long> finished;
+    private readonly Histogram<double> toDelivered;
 
-    private readonly Counter<long> finished = meters.Create(StorageRequestCounter.MeterName)
-        .CreateCounter<long>("fulfilment.orders.finished", "{order}", "Orders that reached a final state, by state and SKU kind.");
-
-    private readonly Histogram<double> toDelivered = meters.Create(StorageRequestCounter.MeterName)
-        .CreateHistogram<double>("fulfilment.orders.delivery_time", "ms", "Payment accepted → delivered, by SKU kind.");
+    public OrderMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(StorageRequestCounter.MeterName);
+        accepted = meter.CreateCounter<long>("fulfilment.orders.accepted", "{order}", "Paid orders written, by SKU kind.");
+        finished = meter.CreateCounter<long>("fulfilment.orders.finished", "{order}", "Orders that reached a final state, by state and SKU kind.");
+        toDelivered = meter.CreateHistogram<double>("fulfilment.orders.delivery_time", "ms", "Payment accepted → delivered, by SKU kind.");
+    }
 
     public void Accepted(Order order) => accepted.Add(1, new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
 

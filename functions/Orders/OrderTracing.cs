@@ -23,6 +23,20 @@ internal static class OrderTracing
         return activity;
     }
 
+    /// <summary>A span about the order a reservation reference (<c>partner|order</c>, <see cref="Order.Reference"/>) names.</summary>
+    public static Activity? StartForReference(string name, string orderReference)
+    {
+        var activity = Source.StartActivity(name);
+        if (activity is not null)
+        {
+            var bar = orderReference.IndexOf('|', StringComparison.Ordinal);
+            activity.SetTag("order.id", orderReference[(bar + 1)..]);
+            activity.SetTag("partner.id", orderReference[..Math.Max(bar, 0)]);
+        }
+
+        return activity;
+    }
+
     /// <summary>The current span as a W3C <c>traceparent</c>, for a queue message to carry; null when nothing is traced.</summary>
     public static string? CurrentParent => Activity.Current?.Id;
 }
