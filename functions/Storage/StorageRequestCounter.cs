@@ -122,10 +122,47 @@ internal sealed class StorageRequestCounter(IMeterFactory meters, string service
             return "";
         }
 
-        using var body = new MemoryStream();
-        content.WriteTo(body, CancellationToken.None);
-        var head = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)Math.Min(body.Length, BatchPeekBytes));
-        return TableOfFirstSubRequest(head);
+        using var head = new HeadOnly(BatchPeekBytes);
+        content.WriteTo(head, CancellationToken.None);
+        return TableOfFirstSubRequest(head.Text);
+    }
+
+    /// <summary>Keeps the first bytes written to it and drops the rest: no copy of a whole transaction's body.</summary>
+    private sealed class HeadOnly(int capacity) : Stream
+    {
+        private readonly byte[] kept = new byte[capacity];
+        private int length;
+
+        public string Text => Encoding.UTF8.GetString(kept, 0, length);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => length;
+
+        public override long Position { get => length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var room = Math.Min(buffer.Length, kept.Length - length);
+            buffer[..room].CopyTo(kept.AsSpan(length));
+            length += room;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     internal static string TableOfFirstSubRequest(string batchBody)
