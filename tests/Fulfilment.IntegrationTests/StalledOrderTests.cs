@@ -69,6 +69,28 @@ public sealed class StalledOrderTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_delivered_order_whose_row_outlived_a_crash_is_removed_from_the_index_by_the_sweep()
+    {
+        var clock = new ShiftedClock();
+        await using var scenario = await Scenario.StartAsync(storage, replaceServices: s => s.AddSingleton<TimeProvider>(clock));
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+        await scenario.PayAsync(partner, sku, "order-1");
+        await scenario.WaitForStateAsync(partner, "order-1", "delivered");
+        var openOrders = scenario.Service<OpenOrders>();
+        var order = (await scenario.Service<OrderBook>().GetAsync(partner.PartnerId, "order-1", default))!;
+        bool Listed(List<OpenOrder> open) => open.Any(o => o.PartnerId == partner.PartnerId);
+        await Scenario.EventuallyAsync(async () => !Listed(await openOrders.FindPaidBeforeAsync(clock.GetUtcNow() + TimeSpan.FromDays(1), default)), "the row removed after delivery");
+
+        // The process died before its delayed removal: the row is there again for a final order.
+        await openOrders.AddAsync(order, default);
+        clock.Offset = TimeSpan.FromMinutes(2);
+        await scenario.Service<StalledOrderSweep>().SweepAsync(default);
+
+        Assert.False(Listed(await openOrders.FindPaidBeforeAsync(clock.GetUtcNow(), default)));
+    }
+
+    [Fact]
     public async Task Order_waiting_for_stock_is_served_when_keys_come_back_other_than_by_an_import()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
