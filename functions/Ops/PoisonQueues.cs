@@ -27,7 +27,7 @@ internal sealed record PoisonMessage(
 internal sealed record PoisonFilter(bool All, IReadOnlySet<string> MessageIds, string? OrderId)
 {
     public bool Matches(string messageId, string? text) =>
-        All || MessageIds.Contains(messageId) || (OrderId is not null && text is not null && PoisonQueues.OrderIdOf(text) == OrderId);
+        All || MessageIds.Contains(messageId) || (OrderId is not null && text is not null && PoisonQueues.OrderIdsOf(text).Contains(OrderId));
 }
 
 /// <summary>What a replay or purge did with each message it looked at.</summary>
@@ -110,8 +110,20 @@ internal sealed class PoisonQueues(
     public Task<PoisonActionReport> PurgeAsync(string poisonQueue, PoisonFilter filter, CancellationToken cancellationToken) =>
         ForEachMatchingAsync(poisonQueue, filter, replay: false, cancellationToken);
 
-    /// <summary>The <c>orderId</c> a message names, if it is a JSON object with one.</summary>
-    public static string? OrderIdOf(string text) => PropertyOf(text, "orderId") is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
+    /// <summary>
+    /// The orders a message names: the <c>orderId</c> of a JSON object, or of each object in its <c>orders</c> (a
+    /// fulfilment request naming several orders).
+    /// </summary>
+    public static IReadOnlyList<string> OrderIdsOf(string text)
+    {
+        if (ParseObject(text) is not { } json)
+        {
+            return [];
+        }
+
+        var named = json["orders"] is JsonArray orders ? orders.Select(o => (o as JsonObject)?["orderId"]) : [json["orderId"]];
+        return named.Select(id => id is JsonValue value && value.TryGetValue<string>(out var orderId) ? orderId : null).OfType<string>().ToList();
+    }
 
     /// <summary>How often the message was replayed: 0 if never, null if it is not a JSON object (and cannot carry a count).</summary>
     public static int? ReplayCountOf(string text)
@@ -240,13 +252,12 @@ internal sealed class PoisonQueues(
         }
     }
 
-    private static JsonNode? PropertyOf(string text, string name) => ParseObject(text)?[name];
-
+    /// <summary>The message as a JSON object; null when it is not one, or names a property twice at any depth.</summary>
     private static JsonObject? ParseObject(string text)
     {
         try
         {
-            return JsonNode.Parse(text) as JsonObject;
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
         }
         catch (JsonException)
         {

@@ -10,5 +10,5 @@ internal sealed class FulfilOrderFunction(OrderFulfilment fulfilment) : IQueueFu
     public string Name => "FulfilOrder";
 
     public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken) =>
-        fulfilment.FulfilAsync(FulfilmentRequests.ParseOrPoison(invocation.MessageText), cancellationToken);
+        fulfilment.FulfilAllAsync(FulfilmentRequests.ParseOrPoison(invocation.MessageText), invocation, cancellationToken);
 }

@@ -10,5 +10,5 @@ internal sealed class RetryRedemptionFunction(OrderFulfilment fulfilment) : IQue
     public string Name => "RetryRedemption";
 
     public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken) =>
-        fulfilment.FulfilAsync(FulfilmentRequests.ParseOrPoison(invocation.MessageText), cancellationToken);
+        fulfilment.FulfilAllAsync(FulfilmentRequests.ParseOrPoison(invocation.MessageText), invocation, cancellationToken);
 }
