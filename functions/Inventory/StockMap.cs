@@ -34,6 +34,8 @@ internal sealed class StockMap(TableServiceClient tables, IMemoryCache cache)
     private const string MapRow = "shards";
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string Sku, int Shard), Task<StockMapState>> unmarking = new();
 
     /// <summary>The map, possibly up to a second old: good for choosing where to look, not for concluding there is no stock.</summary>
     public async Task<StockMapState> GetRecentAsync(string sku, CancellationToken cancellationToken) =>
@@ -77,13 +79,46 @@ internal sealed class StockMap(TableServiceClient tables, IMemoryCache cache)
         }
     }
 
-    /// <summary>Unmarks a shard a claimer found empty, unless keys came back to it meanwhile; answers the map after.</summary>
-    public async Task<StockMapState> MarkEmptyAsync(Sku sku, int shard, Func<int, CancellationToken, Task<ShardCounts>> readCounts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Unmarks a shard a claimer found empty, unless keys came back to it meanwhile; answers the map after. The claims of
+    /// one transaction learn together that their shard is empty: on this instance they share one unmarking (one read of
+    /// the map and the counts, one write), rather than each reading both and all but one losing the write.
+    /// </summary>
+    public Task<StockMapState> MarkEmptyAsync(Sku sku, int shard, Func<int, CancellationToken, Task<ShardCounts>> readCounts, CancellationToken cancellationToken)
+    {
+        var key = (sku.Id, shard);
+        Task<StockMapState> shared;
+        lock (gate)
+        {
+            if (!unmarking.TryGetValue(key, out shared!))
+            {
+                // Not the caller's cancellation: the others waiting for it must not fail with it.
+                shared = UnmarkAsync(sku, shard, readCounts);
+                unmarking[key] = shared;
+                shared.ContinueWith(_ => Forget(key, shared), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+
+        return shared.WaitAsync(cancellationToken);
+    }
+
+    private void Forget((string, int) key, Task<StockMapState> done)
+    {
+        lock (gate)
+        {
+            if (unmarking.TryGetValue(key, out var current) && current == done)
+            {
+                unmarking.Remove(key);
+            }
+        }
+    }
+
+    private async Task<StockMapState> UnmarkAsync(Sku sku, int shard, Func<int, CancellationToken, Task<ShardCounts>> readCounts)
     {
         while (true)
         {
-            var map = await GetFreshAsync(sku.Id, cancellationToken);
-            if (!map.MayHaveStock(shard) || (await readCounts(shard, cancellationToken)).Available > 0)
+            var map = await GetFreshAsync(sku.Id, CancellationToken.None);
+            if (!map.MayHaveStock(shard) || (await readCounts(shard, CancellationToken.None)).Available > 0)
             {
                 return map;
             }
@@ -91,7 +126,7 @@ internal sealed class StockMap(TableServiceClient tables, IMemoryCache cache)
             var marks = map.WithStock.ToCharArray();
             marks[shard] = '0';
             var emptied = map with { WithStock = new string(marks) };
-            if (await TryWriteAsync(sku.Id, emptied, cancellationToken))
+            if (await TryWriteAsync(sku.Id, emptied, CancellationToken.None))
             {
                 return emptied;
             }

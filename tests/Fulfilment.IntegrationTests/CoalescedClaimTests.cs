@@ -70,6 +70,62 @@ public sealed class CoalescedClaimTests(StorageFixture storage)
         Assert.Equal((18, 0, 12, 0), await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, sku));
     }
 
+    [Fact]
+    public async Task Claims_that_empty_their_shards_together_share_one_unmarking_of_each_shard()
+    {
+        var mapWrites = new CountMapWrites();
+        var options = new TableClientOptions();
+        options.AddPolicy(mapWrites, HttpPipelinePosition.PerCall);
+        await using var scenario = await Scenario.StartAsync(
+            storage, triggerHost: false, replaceServices: services => services.AddSingleton(new TableServiceClient(storage.ConnectionString, options)));
+        var skuId = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(24));
+        var sku = (await scenario.Service<SkuCatalogue>().FindAsync(skuId, default))!;
+        var inventory = scenario.Service<CardKeyInventory>();
+        mapWrites.Reset();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => inventory.ClaimAsync(sku, $"p|order-{i}", 1, default)));
+
+        Assert.Equal(24, claims.Sum(k => k.Count));
+        Assert.Equal(24, claims.SelectMany(k => k).Distinct().Count());
+        Assert.False((await scenario.Service<StockMap>().GetFreshAsync(skuId, default)).AnyStock);
+        // Each shard unmarked once, plus a retry whenever two shards' unmarkings met on the map's ETag: at most
+        // 4 + 3 + 2 + 1 for four shards. One attempt per claim that learned its shard was empty would be many more.
+        var shards = sku.ShardSlots;
+        Assert.InRange(mapWrites.Count, shards, shards * (shards + 1) / 2);
+        Assert.Equal((0, 24, 0, 0), await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, skuId));
+    }
+
+    /// <summary>Counts the writes of SKUs' stock maps (the row <c>shards</c> of the card-keys table).</summary>
+    private sealed class CountMapWrites : HttpPipelinePolicy
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Reset() => Volatile.Write(ref count, 0);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Note(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Note(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Note(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Put
+                && Uri.UnescapeDataString(message.Request.Uri.ToString()).Contains("RowKey='shards'", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
+    }
+
     /// <summary>Lets the first claim transactions (those that write reservations) reach storage, then loses their answers.</summary>
     private sealed class LoseAnswersOfClaims(int times) : HttpPipelinePolicy
     {
