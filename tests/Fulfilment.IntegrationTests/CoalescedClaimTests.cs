@@ -73,7 +73,9 @@ public sealed class CoalescedClaimTests(StorageFixture storage)
     [Fact]
     public async Task Claims_that_empty_their_shards_together_share_one_unmarking_of_each_shard()
     {
-        var mapWrites = new CountMapWrites();
+        // The writes of the SKU's stock map (the row "shards" of the card-keys table).
+        var mapWrites = new CountRequests(request => request.Method == RequestMethod.Put
+            && Uri.UnescapeDataString(request.Uri.ToString()).Contains("RowKey='shards'", StringComparison.Ordinal));
         var options = new TableClientOptions();
         options.AddPolicy(mapWrites, HttpPipelinePosition.PerCall);
         await using var scenario = await Scenario.StartAsync(
@@ -93,37 +95,6 @@ public sealed class CoalescedClaimTests(StorageFixture storage)
         var shards = sku.ShardSlots;
         Assert.InRange(mapWrites.Count, shards, shards * (shards + 1) / 2);
         Assert.Equal((0, 24, 0, 0), await KeyRowsAudit.AssertCountsAgreeWithKeyRowsAsync(storage, skuId));
-    }
-
-    /// <summary>Counts the writes of SKUs' stock maps (the row <c>shards</c> of the card-keys table).</summary>
-    private sealed class CountMapWrites : HttpPipelinePolicy
-    {
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public void Reset() => Volatile.Write(ref count, 0);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Note(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Note(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Note(HttpMessage message)
-        {
-            if (message.Request.Method == RequestMethod.Put
-                && Uri.UnescapeDataString(message.Request.Uri.ToString()).Contains("RowKey='shards'", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref count);
-            }
-        }
     }
 
     /// <summary>Lets the first claim transactions (those that write reservations) reach storage, then loses their answers.</summary>

@@ -13,7 +13,7 @@ public sealed class TransactionBatcherTests(StorageFixture storage)
     [Fact]
     public async Task Concurrent_writes_to_one_partition_share_transactions_and_a_failing_writer_fails_alone()
     {
-        var transactions = new CountTransactions();
+        var transactions = new CountRequests(request => request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal));
         var options = new TableClientOptions();
         options.AddPolicy(transactions, HttpPipelinePosition.PerCall);
         var table = new TableServiceClient(storage.ConnectionString, options).GetTableClient("Batcher" + Guid.NewGuid().ToString("N")[..8]);
@@ -62,32 +62,5 @@ public sealed class TransactionBatcherTests(StorageFixture storage)
 
         var row = (await table.GetEntityAsync<TableEntity>("p", "same")).Value;
         Assert.InRange(row.GetInt32("Writer")!.Value, 0, 9);
-    }
-
-    private sealed class CountTransactions : HttpPipelinePolicy
-    {
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Note(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Note(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Note(HttpMessage message)
-        {
-            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref count);
-            }
-        }
     }
 }
