@@ -12,7 +12,7 @@ namespace Fulfilment.Inventory;
 /// claims never race each other; instances meet only on the counts' ETag, as before.
 /// <para>
 /// An iteration takes the sales waiting (reserved → sold, for keys bound to delivered orders) and the claims waiting,
-/// oldest first, as many as fit in one transaction; reads the head of the shard's stock queue by point reads; and
+/// oldest first, as many as fit in one transaction; reads the head of the shard's stock queue with one range query; and
 /// writes keys, reservations and counts conditional on the counts' ETag. The counts this instance wrote last are kept
 /// with their new ETag, so a shard only this instance writes is not read again before each transaction; a conflict
 /// forgets them and reads afresh. What a claim reserved (batch, cost, expiry) is kept until the key is sold, so a sale
@@ -397,8 +397,9 @@ internal sealed class ShardWriter(TableClient table, string sku, int shard, Time
     }
 
     /// <summary>
-    /// Up to <paramref name="wanted"/> keys from the head of the shard's stock queue, oldest first, by point reads; gaps
-    /// (keys voided by ops) are skipped and expired keys are to be voided. Stops within <paramref name="budget"/> actions.
+    /// Up to <paramref name="wanted"/> keys from the head of the shard's stock queue, oldest first: one range query over
+    /// the numbers wanted from the head (one request for many keys, never a scan of the shard); gaps (keys voided by
+    /// ops) are skipped and expired keys are to be voided. Stops within <paramref name="budget"/> actions.
     /// </summary>
     private async Task<(List<TableEntity> Stock, long Head, List<(long Seq, string KeyId)> Voids)> ReadStockAsync(
         ShardCounts counts, int wanted, int budget, DateTimeOffset now)
@@ -411,11 +412,14 @@ internal sealed class ShardWriter(TableClient table, string sku, int shard, Time
         {
             // As many rows as keys are still wanted; once gaps or expired keys show up, read ahead more.
             var take = (int)Math.Min(passedOver ? Math.Max(KeysPerRead, wanted - stock.Count) : wanted - stock.Count, counts.Tail - head);
-            var rows = await Task.WhenAll(Enumerable.Range(0, take).Select(async i =>
+            var found = new Dictionary<string, TableEntity>();
+            await foreach (var row in table.QueryAsync<TableEntity>(
+                RangeFilter(partition, AvailableRow(head), AvailableRow(head + take)), maxPerPage: take, cancellationToken: CancellationToken.None))
             {
-                var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, AvailableRow(head + i), cancellationToken: CancellationToken.None);
-                return row.HasValue ? row.Value : null;
-            }));
+                found[row.RowKey] = row;
+            }
+
+            var rows = Enumerable.Range(0, take).Select(i => found.GetValueOrDefault(AvailableRow(head + i))).ToList();
             foreach (var row in rows)
             {
                 if (stock.Count == wanted || budget < ActionsPerClaimedKey)
