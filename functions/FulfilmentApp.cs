@@ -148,6 +148,7 @@ internal static class FulfilmentApp
         services.AddSingleton<KeyBatches>();
         services.AddSingleton<KeyVoiding>();
         services.AddSingleton<CardKeyInventory>();
+        services.AddSingleton<StockGauge>();
         services.AddSingleton<KeyImport>();
         services.AddSingleton<CardKeyDelivery>();
         services.AddSingleton<OrderFulfilment>();

@@ -56,6 +56,7 @@ internal sealed class CardKeyInventory(
     DataKeyRing dataKeys,
     StockMap stockMap,
     LowStockWatch lowStock,
+    StockGauge stockGauge,
     TimeProvider clock,
     IMeterFactory meters,
     ILogger<CardKeyInventory> logger)
@@ -183,7 +184,9 @@ internal sealed class CardKeyInventory(
     {
         var shards = await Task.WhenAll(AllShards(sku).Select(shard => ReadCountsAsync(sku, shard, cancellationToken)));
         var total = shards.Aggregate(ShardCounts.None, (sum, shard) => sum + shard);
-        return new StockLevels(sku.Id, total.Available, total.Reserved, total.Sold, total.Void, total.Expired, total.SoldCost, total.SoldWithoutCost);
+        var stock = new StockLevels(sku.Id, total.Available, total.Reserved, total.Sold, total.Void, total.Expired, total.SoldCost, total.SoldWithoutCost);
+        stockGauge.Record(stock);
+        return stock;
     }
 
     public Task<ShardCounts> ReadCountsAsync(Sku sku, int shard, CancellationToken cancellationToken) =>

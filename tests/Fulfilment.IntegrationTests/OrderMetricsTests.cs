@@ -41,6 +41,50 @@ public sealed class OrderMetricsTests(StorageFixture storage)
         Assert.Equal(1, measured.GetValueOrDefault("fulfilment.orders.delivery_time card-key"));
     }
 
+    [Fact]
+    public async Task Stock_per_SKU_is_surveyed_when_collected_and_follows_every_read_of_the_stock()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(5));
+        var empty = await scenario.NewCardKeySkuAsync();
+        var available = new ConcurrentDictionary<string, int>();
+        using var listener = new MeterListener();
+        var scope = scenario.Service<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Name == "fulfilment.stock.available")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "sku")
+                {
+                    available[(string)tag.Value!] = value;
+                }
+            }
+        });
+        _ = scenario.Service<Inventory.CardKeyInventory>(); // the gauge comes with the inventory
+        listener.Start();
+
+        // The first collection starts a survey of every card-key SKU; a later one reports what it found.
+        await Scenario.EventuallyAsync(() =>
+        {
+            listener.RecordObservableInstruments();
+            return Task.FromResult(available.GetValueOrDefault(sku) == 5 && available.TryGetValue(empty, out var none) && none == 0);
+        }, "the stock surveyed");
+
+        // Within the survey interval, every full read of the stock updates the gauge.
+        var catalogued = (await scenario.Service<Catalogue.SkuCatalogue>().FindAsync(sku, default))!;
+        Assert.Equal(2, (await scenario.Service<Inventory.CardKeyInventory>().ClaimAsync(catalogued, "p|order-1", 2, default)).Count);
+        Assert.Equal(3, (await scenario.Ops.GetStockAsync(sku)).Available);
+        listener.RecordObservableInstruments();
+        Assert.Equal(3, available[sku]);
+    }
+
     private static string Key(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var values = new List<string> { instrument.Name };
