@@ -12,12 +12,15 @@ internal sealed record StorageOp(string Service, string Resource, string Operati
 
 /// <summary>
 /// Adds up the <c>fulfilment.storage.requests</c> measurements of one meter factory (one app, or the baseline's clients),
-/// as <see cref="StorageRequestCounter"/> records them for every request the Azure SDK sends, and the orders the app
-/// delivered. Costs no storage call.
+/// as <see cref="StorageRequestCounter"/> records them for every request the Azure SDK sends, the orders the app
+/// delivered, and each delivery's time from payment accepted (the app's <c>fulfilment.orders.delivery_time</c>, the
+/// histogram production exports). Costs no storage call.
 /// </summary>
 internal sealed class StorageOpsTally : IDisposable
 {
     private const string FinishedOrders = "fulfilment.orders.finished";
+    private const string DeliveryTime = "fulfilment.orders.delivery_time";
+    private readonly ConcurrentQueue<double> deliveryTimes = new();
     private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<StorageOp, long> counts = new();
     private long delivered;
@@ -26,7 +29,7 @@ internal sealed class StorageOpsTally : IDisposable
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name is StorageRequestCounter.InstrumentName or FinishedOrders && ReferenceEquals(instrument.Meter.Scope, scope))
+            if (instrument.Name is StorageRequestCounter.InstrumentName or FinishedOrders or DeliveryTime && ReferenceEquals(instrument.Meter.Scope, scope))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -59,11 +62,21 @@ internal sealed class StorageOpsTally : IDisposable
 
             counts.AddOrUpdate(new StorageOp(service, resource, operation), value, (_, n) => n + value);
         });
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == DeliveryTime)
+            {
+                deliveryTimes.Enqueue(value);
+            }
+        });
         listener.Start();
     }
 
     /// <summary>Orders the app has delivered, from its <c>fulfilment.orders.finished</c> metric.</summary>
     public long Delivered => Interlocked.Read(ref delivered);
+
+    /// <summary>Payment accepted → delivered of every order delivered so far, in ms, sorted.</summary>
+    public List<double> DeliveryTimes() => deliveryTimes.Order().ToList();
 
     public IReadOnlyDictionary<StorageOp, long> Snapshot() => new Dictionary<StorageOp, long>(counts);
 
