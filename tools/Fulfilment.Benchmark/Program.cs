@@ -46,12 +46,15 @@ logPull.SetAction((result, cancellationToken) =>
 command.Subcommands.Add(logPull);
 var keys = new Option<int>("--keys") { Description = "Card keys in the one upload.", DefaultValueFactory = _ => 100_000 };
 var shards = new Option<int>("--shards") { Description = "Partitions per SKU (Inventory:ShardCount).", DefaultValueFactory = _ => 32 };
-var import = new Command("import", "One upload of card keys through the import API, against raw entity-group inserts of the same sealed entities.")
+var importRounds = new Option<int>("--rounds") { Description = "Rounds of raw inserts then the API, each on a fresh Azurite.", DefaultValueFactory = _ => 3 };
+var import = new Command("import", "One upload of card keys through the import API, against raw entity-group inserts of the same sealed entities, alternated over rounds.")
 {
     keys,
     shards,
+    importRounds,
 };
-import.SetAction((result, cancellationToken) => ImportBenchmark.RunAsync(result.GetValue(keys), result.GetValue(shards), cancellationToken));
+import.SetAction((result, cancellationToken) =>
+    ImportBenchmark.RunAsync(result.GetValue(keys), result.GetValue(shards), Math.Max(1, result.GetValue(importRounds)), cancellationToken));
 command.Subcommands.Add(import);
 var claimKeys = new Option<int>("--keys") { Description = "Card keys of the hot SKU (the calm SKUs share as many).", DefaultValueFactory = _ => 20_000 };
 var claimers = new Option<int>("--claimers") { Description = "Concurrent claimers.", DefaultValueFactory = _ => 16 };
