@@ -22,14 +22,14 @@ internal sealed record ImportReport(
 internal sealed class InvalidUploadException(string message) : Exception(message);
 
 /// <summary>
-/// Imports card keys into a SKU's inventory, streaming: the upload is read and written a chunk at a time, never held
-/// whole. Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new DEK every
-/// <see cref="DataKeyRing.MaxKeysPerDek"/> keys), and written in entity-group transactions together with the shard's
-/// counts (so one shard's transactions go one after another; shards go in parallel). Blanks, duplicates within the
-/// upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock (the insert
-/// conflicts; for keys imported under an earlier shard count, one point read: never a scan) are rejected with their
-/// line. Shards that got keys are marked in the stock map after each chunk; then orders awaiting stock of the SKU are
-/// queued again, oldest first.
+/// Imports card keys into a SKU's inventory, streaming: the upload is written as it is read, never held whole (see
+/// <see cref="ShardWriters"/>). Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new
+/// DEK every <see cref="DataKeyRing.MaxKeysPerDek"/> keys), and written in full entity-group transactions together with
+/// the shard's counts (so one shard's transactions go one after another; shards go in parallel). Blanks, duplicates
+/// within the upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock
+/// (the insert conflicts; for keys imported under an earlier shard count, one point read: never a scan) are rejected
+/// with their line. Shards that got keys are marked in the stock map every <see cref="KeysPerProgress"/> keys read and
+/// at the end; then orders awaiting stock of the SKU are queued again, oldest first.
 /// </summary>
 internal sealed class KeyImport(
     TableServiceClient tables, DataKeyRing dataKeys, KeyBatches batches, StockMap stockMap, CardKeyInventory inventory, LowStockWatch lowStock,
@@ -38,8 +38,9 @@ internal sealed class KeyImport(
     public const int MaxKeyLength = CardKeyText.MaxLength;
     public const int MaxKeysPerUpload = 250_000;
     private const int KeysPerTransaction = 49; // two entities per key and the counts: 100 per transaction at most
-    private const int KeysPerChunk = 5_000;
-    private const int ConcurrentShards = 8;
+    private const int KeysPerProgress = 5_000;
+    private const int ConcurrentTransactions = 8;
+    private const int MaxTransactionsWaiting = 200; // about 10,000 keys held at most
 
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
 
@@ -83,24 +84,9 @@ internal sealed class KeyImport(
         var rejected = new ConcurrentBag<RejectedKey>();
         var fingerprintKey = await dataKeys.GetFingerprintKeyAsync(sku.Id, cancellationToken);
         var firstLineOf = new Dictionary<string, int>();
-        var chunk = new List<(int Line, string KeyId, string Key)>(KeysPerChunk);
+        var writer = new ShardWriters(this, stockMap, sku, batch, rejected, cancellationToken);
         DataKey? dek = null;
-        var progress = new ImportProgress();
         int received = 0, sealedUnderDek = 0;
-
-        async Task WriteChunkAsync()
-        {
-            if (dek is null || sealedUnderDek + chunk.Count > DataKeyRing.MaxKeysPerDek)
-            {
-                (dek, sealedUnderDek) = (await dataKeys.CreateAsync(sku.Id, cancellationToken), 0);
-            }
-
-            sealedUnderDek += chunk.Count;
-            await WriteAsync(sku, batch, chunk, dek, rejected, progress, cancellationToken);
-            chunk.Clear();
-            logger.LogInformation("Importing into {Sku}: {Received} keys read, {Imported} imported so far", sku.Id, received, progress.Count);
-        }
-
         string? error = null;
         try
         {
@@ -111,6 +97,12 @@ internal sealed class KeyImport(
                     if (++received > MaxKeysPerUpload)
                     {
                         throw new InvalidUploadException($"An upload may hold at most {MaxKeysPerUpload} keys: import the rest in another upload.");
+                    }
+
+                    if (received % KeysPerProgress == 0)
+                    {
+                        await writer.MarkStockedAsync();
+                        logger.LogInformation("Importing into {Sku}: {Received} keys read, {Imported} imported so far", sku.Id, received, writer.Imported);
                     }
 
                     if (Validate(sku, text, line, fingerprintKey, rejected) is not var (keyId, key))
@@ -124,11 +116,13 @@ internal sealed class KeyImport(
                         continue;
                     }
 
-                    chunk.Add((line, keyId, key));
-                    if (chunk.Count == KeysPerChunk)
+                    if (dek is null || sealedUnderDek == DataKeyRing.MaxKeysPerDek)
                     {
-                        await WriteChunkAsync();
+                        (dek, sealedUnderDek) = (await dataKeys.CreateAsync(sku.Id, cancellationToken), 0);
                     }
+
+                    sealedUnderDek++;
+                    await writer.AddAsync(new PendingKey(line, keyId, key, dek));
                 }
             }
             catch (InvalidUploadException e)
@@ -137,21 +131,20 @@ internal sealed class KeyImport(
                 error = $"{e.Message} The keys read before this ({received}) were imported as reported.";
             }
 
-            if (chunk.Count > 0)
-            {
-                await WriteChunkAsync();
-            }
+            await writer.FinishAsync();
         }
         finally
         {
-            // Also after a failure: the batch counts what its shards' counts hold.
-            if (progress.Count > 0)
+            // Also after a failure: every shard that got keys is marked in the stock map (or its keys would be counted
+            // yet never claimed), and the batch counts what its shards' counts hold.
+            await writer.StopAsync();
+            if (writer.Imported > 0)
             {
-                await batches.AddImportedAsync(batch, progress.Count, CancellationToken.None);
+                await batches.AddImportedAsync(batch, writer.Imported, CancellationToken.None);
             }
         }
 
-        var imported = progress.Count;
+        var imported = writer.Imported;
         if (imported > 0)
         {
             await lowStock.CheckAsync(sku, await inventory.GetStockAsync(sku, cancellationToken), cancellationToken);
@@ -163,15 +156,8 @@ internal sealed class KeyImport(
         return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
     }
 
-    /// <summary>Keys written so far, counted as each transaction commits.</summary>
-    private sealed class ImportProgress
-    {
-        private int count;
-
-        public int Count => Volatile.Read(ref count);
-
-        public void Imported(int keys) => Interlocked.Add(ref count, keys);
-    }
+    /// <summary>A valid key of the upload, waiting for its shard's next transaction, with the DEK it is sealed under.</summary>
+    private sealed record PendingKey(int Line, string KeyId, string Key, DataKey Dek);
 
     /// <summary>A valid entry's key id and key, or null after recording why it is rejected.</summary>
     private static (string KeyId, string Key)? Validate(Sku sku, string text, int line, byte[] fingerprintKey, ConcurrentBag<RejectedKey> rejected)
@@ -187,28 +173,154 @@ internal sealed class KeyImport(
         return null;
     }
 
-    /// <summary>Writes a chunk's keys, one shard's transactions after another, several shards at a time, adding the new ones to <paramref name="progress"/>.</summary>
-    private async Task WriteAsync(
-        Sku sku, KeyBatch batch, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
-        ImportProgress progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// The writing side of one upload. Each shard's keys wait until a transaction's worth (<see cref="KeysPerTransaction"/>)
+    /// has come, then go in one transaction with the shard's counts; one shard's transactions go one after another (each
+    /// is conditional on the counts the one before wrote), up to <see cref="ConcurrentTransactions"/> shards at a time.
+    /// Reading waits while <see cref="MaxTransactionsWaiting"/> transactions wait to be written, so an upload is never
+    /// held whole. The first failure stops the writing and is thrown by the next call.
+    /// </summary>
+    private sealed class ShardWriters(KeyImport import, StockMap stockMap, Sku sku, KeyBatch batch, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
     {
-        var stocked = new ConcurrentDictionary<int, int>(); // shard → keys written there
-        try
+        private readonly Dictionary<int, List<PendingKey>> waiting = new();
+        private readonly Dictionary<int, Task> lastWrite = new();
+        private readonly ConcurrentDictionary<int, ShardCounts> counts = new();
+        private readonly ConcurrentDictionary<int, byte> stocked = new(); // shards that may have got keys
+        private readonly SemaphoreSlim writing = new(ConcurrentTransactions);
+        private readonly SemaphoreSlim queued = new(MaxTransactionsWaiting);
+        private Exception? failure;
+        private int imported;
+
+        /// <summary>Keys written so far, counted as each transaction commits.</summary>
+        public int Imported => Volatile.Read(ref imported);
+
+        public async Task AddAsync(PendingKey key)
         {
-            await Parallel.ForEachAsync(keys.GroupBy(k => ShardOf(k.KeyId, sku.ShardCount)),
-                new ParallelOptions { MaxDegreeOfParallelism = ConcurrentShards, CancellationToken = cancellationToken },
-                async (shard, ct) =>
-                {
-                    var fresh = await NotImportedEarlierAsync(sku, shard.ToList(), rejected, ct);
-                    await WriteShardAsync(sku, batch, shard.Key, fresh, dek, rejected, written => stocked.AddOrUpdate(shard.Key, written, (_, n) => n + written), ct);
-                });
+            ThrowIfFailed();
+            var shard = ShardOf(key.KeyId, sku.ShardCount);
+            if (!waiting.TryGetValue(shard, out var keys))
+            {
+                waiting[shard] = keys = new List<PendingKey>(KeysPerTransaction);
+            }
+
+            keys.Add(key);
+            if (keys.Count == KeysPerTransaction)
+            {
+                waiting.Remove(shard);
+                await QueueAsync(shard, keys);
+            }
         }
-        finally
+
+        /// <summary>Writes what still waits and everything queued; throws the first failure.</summary>
+        public async Task FinishAsync()
         {
-            // Whatever failed, every shard that got keys is marked, or its keys would be counted yet never claimed.
-            // (Marking a shard that turns out empty costs a claim one read: it unmarks it.)
+            foreach (var (shard, keys) in waiting)
+            {
+                await QueueAsync(shard, keys);
+            }
+
+            waiting.Clear();
+            await Task.WhenAll(lastWrite.Values);
+            ThrowIfFailed();
+        }
+
+        /// <summary>Marks the shards that got keys so far in the stock map (after their keys are written, as it requires).</summary>
+        public Task MarkStockedAsync() => stockMap.MarkStockedAsync(sku.Id, stocked.Keys.ToList(), cancellationToken);
+
+        /// <summary>Waits for the transactions under way (after a failure no new one starts) and marks every shard that may have got keys.</summary>
+        public async Task StopAsync()
+        {
+            try
+            {
+                await Task.WhenAll(lastWrite.Values);
+            }
+            catch (Exception)
+            {
+                // Already recorded as the failure, or a write that did not start because of it.
+            }
+
             await stockMap.MarkStockedAsync(sku.Id, stocked.Keys.ToList(), CancellationToken.None);
-            progress.Imported(stocked.Values.Sum());
+        }
+
+        private async Task QueueAsync(int shard, List<PendingKey> keys)
+        {
+            await queued.WaitAsync(cancellationToken);
+            ThrowIfFailed();
+            lastWrite[shard] = WriteAfterAsync(lastWrite.GetValueOrDefault(shard, Task.CompletedTask), shard, keys);
+        }
+
+        private async Task WriteAfterAsync(Task before, int shard, List<PendingKey> keys)
+        {
+            try
+            {
+                await before;
+                await writing.WaitAsync(cancellationToken);
+                try
+                {
+                    ThrowIfFailed(); // another shard failed: write nothing more
+                    var fresh = await import.NotImportedEarlierAsync(sku, keys, rejected, cancellationToken);
+                    counts[shard] = await WriteTransactionAsync(shard, fresh, counts.GetValueOrDefault(shard));
+                }
+                finally
+                {
+                    writing.Release();
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+                throw;
+            }
+            finally
+            {
+                queued.Release();
+            }
+        }
+
+        /// <summary>
+        /// One transaction of the shard's keys with its counts; a key already in this SKU's inventory (the insert
+        /// conflicts) is rejected and the rest tried again. Answers the counts as written.
+        /// </summary>
+        private async Task<ShardCounts> WriteTransactionAsync(int shard, List<PendingKey> keys, ShardCounts? known)
+        {
+            var partition = Partition(sku.Id, shard);
+            var current = known ?? await ShardCounts.ReadAsync(import.table, partition, cancellationToken);
+            var pending = keys.ToList();
+            while (pending.Count > 0)
+            {
+                var actions = pending.SelectMany((k, i) => Rows(sku.Id, partition, k.KeyId, k.Key, k.Dek, batch, current.Tail + i)).ToList();
+                var added = new ShardCounts(pending.Count, 0, 0, 0, 0, 0m, 0);
+                actions.Add(current.Write(partition, added, tail: current.Tail + pending.Count));
+                try
+                {
+                    // Marked before sending: if this call fails or is cancelled, the transaction may still have committed.
+                    stocked[shard] = 0;
+                    var responses = await import.table.SubmitTransactionAsync(actions, cancellationToken);
+                    Interlocked.Add(ref imported, pending.Count);
+                    return (current + added) with { ETag = responses.Value[^1].Headers.ETag, Head = current.Head, Tail = current.Tail + pending.Count };
+                }
+                catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 && e.Status == 409)
+                {
+                    // That key is already in this SKU's inventory (in any state, sold included): reject it, retry the rest.
+                    rejected.Add(new RejectedKey(pending[index / 2].Line, "already in stock"));
+                    pending.RemoveAt(index / 2);
+                }
+                catch (RequestFailedException e) when (e.Status is 409 or 412)
+                {
+                    // A claim or another import changed the shard's counts: read them again.
+                    current = await ShardCounts.ReadAsync(import.table, partition, cancellationToken);
+                }
+            }
+
+            return current;
+        }
+
+        private void ThrowIfFailed()
+        {
+            if (Volatile.Read(ref failure) is { } e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            }
         }
     }
 
@@ -216,15 +328,15 @@ internal sealed class KeyImport(
     /// A key imported while the SKU had another shard count may live in another shard: it is looked up there (one point
     /// read per earlier shard count), so it is rejected as already in stock just like a key whose insert conflicts.
     /// </summary>
-    private async Task<List<(int Line, string KeyId, string Key)>> NotImportedEarlierAsync(
-        Sku sku, List<(int Line, string KeyId, string Key)> keys, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
+    private async Task<List<PendingKey>> NotImportedEarlierAsync(
+        Sku sku, List<PendingKey> keys, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
     {
         if (sku.PastShardCounts.Count == 0)
         {
             return keys;
         }
 
-        var fresh = new ConcurrentBag<(int Line, string KeyId, string Key)>();
+        var fresh = new ConcurrentBag<PendingKey>();
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, ct) =>
         {
             var current = ShardOf(key.KeyId, sku.ShardCount);
@@ -240,51 +352,6 @@ internal sealed class KeyImport(
             fresh.Add(key);
         });
         return fresh.OrderBy(k => k.Line).ToList();
-    }
-
-    /// <summary>
-    /// Writes one shard's keys in transactions of <see cref="KeysPerTransaction"/>, each also adding them to the shard's
-    /// counts, telling <paramref name="written"/> after each transaction (so a failure later loses no count), and with 0
-    /// before sending each one and on meeting a key already there: the shard may have keys, whatever happens next.
-    /// </summary>
-    private async Task WriteShardAsync(
-        Sku sku, KeyBatch batch, int shard, List<(int Line, string KeyId, string Key)> keys, DataKey dek, ConcurrentBag<RejectedKey> rejected,
-        Action<int> written, CancellationToken cancellationToken)
-    {
-        var partition = Partition(sku.Id, shard);
-        var counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
-        foreach (var transaction in keys.Chunk(KeysPerTransaction))
-        {
-            var pending = transaction.ToList();
-            while (pending.Count > 0)
-            {
-                var actions = pending.SelectMany((k, i) => Rows(sku.Id, partition, k.KeyId, k.Key, dek, batch, counts.Tail + i)).ToList();
-                var added = new ShardCounts(pending.Count, 0, 0, 0, 0, 0m, 0);
-                actions.Add(counts.Write(partition, added, tail: counts.Tail + pending.Count));
-                try
-                {
-                    // Told before sending: if this call fails or is cancelled, the transaction may still have committed.
-                    written(0);
-                    var responses = await table.SubmitTransactionAsync(actions, cancellationToken);
-                    counts = (counts + added) with { ETag = responses.Value[^1].Headers.ETag, Head = counts.Head, Tail = counts.Tail + pending.Count };
-                    written(pending.Count);
-                    break;
-                }
-                catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && index < actions.Count - 1 && e.Status == 409)
-                {
-                    // That key is already in this SKU's inventory (in any state, sold included): reject it, retry the rest.
-                    var duplicate = pending[index / 2];
-                    rejected.Add(new RejectedKey(duplicate.Line, "already in stock"));
-                    pending.RemoveAt(index / 2);
-                    written(0);
-                }
-                catch (RequestFailedException e) when (e.Status is 409 or 412)
-                {
-                    // A claim or another import changed the shard's counts: read them again.
-                    counts = await ShardCounts.ReadAsync(table, partition, cancellationToken);
-                }
-            }
-        }
     }
 
     /// <summary>The two rows of a newly imported key: the sealed key, and its place <paramref name="seq"/> in the shard's stock queue.</summary>
