@@ -11,8 +11,8 @@ namespace Fulfilment.Inventory;
 /// <item><c>key|{keyId}</c> — the key itself: sealed ciphertext, DEK id, batch, state (available, reserved, sold,
 /// void), order;</item>
 /// <item><c>avail|{seq}</c> — present while the key is in stock, numbered in the shard's stock queue (see
-/// <see cref="ShardCounts"/>), with the key id, batch, cost and expiry: claims read stock with one range query over
-/// the numbers they need from the queue's head, and never read sold keys;</item>
+/// <see cref="ShardCounts"/>), with the key id, batch, cost and expiry: claims read the numbers they need from the
+/// queue's head (a few by point reads, more with one range query over just those), and never read sold keys;</item>
 /// <item><c>resv|{partnerId}|{orderId}|{keyId}</c> — present while the key is reserved for that order, so a retried
 /// fulfilment finds what an earlier, crashed attempt reserved with one range query per shard;</item>
 /// <item><c>!counts</c> — the shard's counts by state. Every transition rewrites the rows above <em>and</em> this row,

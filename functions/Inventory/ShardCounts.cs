@@ -11,8 +11,8 @@ namespace Fulfilment.Inventory;
 /// <para>
 /// The row also holds the shard's stock queue: keys in stock have <c>avail|{seq}</c> rows numbered in the order they
 /// came in; <see cref="Head"/> is the first number not yet taken, <see cref="Tail"/> the next number to give. A claim
-/// reads the rows it needs from the head with one range query over those numbers (bounded: never a scan of the
-/// shard), oldest first; a number whose row is gone (a key voided by ops) is skipped.
+/// reads the rows it needs from the head (a few by point reads, more with one range query over just those numbers:
+/// never a scan of the shard), oldest first; a number whose row is gone (a key voided by ops) is skipped.
 /// </para>
 /// </summary>
 internal sealed record ShardCounts(int Available, int Reserved, int Sold, int Void, int Expired, decimal SoldCost, int SoldWithoutCost)
