@@ -86,11 +86,19 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
                 waiting.RemoveRange(0, batch.Count);
             }
 
+            // Not the callers' cancellation: a caller that stops waiting still has its order queued. A send that stalls
+            // fails its callers after the timeout, and the next message goes.
+            var timeout = TimeSpan.FromSeconds(queues.Value.FulfilmentSendTimeoutSeconds);
+            using var stalled = new CancellationTokenSource(timeout);
             try
             {
-                // Not the callers' cancellation: a caller that stops waiting still has its order queued.
-                await queueMessages.SendAsync(queues.Value.OrderFulfilmentQueue, TextOf(batch.ConvertAll(b => b.Request)), CancellationToken.None);
+                await queueMessages.SendAsync(queues.Value.OrderFulfilmentQueue, TextOf(batch.ConvertAll(b => b.Request)), stalled.Token);
                 batch.ForEach(b => b.Sent.TrySetResult());
+            }
+            catch (OperationCanceledException) when (stalled.IsCancellationRequested)
+            {
+                var failure = new TimeoutException($"The fulfilment message naming {batch.Count} order(s) was not sent within {timeout.TotalSeconds:F0} s.");
+                batch.ForEach(b => b.Sent.TrySetException(failure));
             }
             catch (Exception e)
             {

@@ -20,6 +20,14 @@ internal sealed class QueueOptions
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OpsAlertsQueue must be a valid Storage queue name.")]
     public string OpsAlertsQueue { get; set; } = "ops-alerts";
 
+    /// <summary>
+    /// How long one fulfilment message may take to send before the webhooks waiting on it are answered with an error
+    /// (their partners send them again). Webhooks wait on one message at a time, so this bounds how long a stalled
+    /// send holds up the ones after it.
+    /// </summary>
+    [Range(1, 300)]
+    public int FulfilmentSendTimeoutSeconds { get; set; } = 10;
+
     /// <summary>Low-stock alerts: one message when a SKU's available keys fall to its threshold.</summary>
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "StockAlertsQueue must be a valid Storage queue name.")]
     public string StockAlertsQueue { get; set; } = "stock-alerts";

@@ -64,6 +64,26 @@ public sealed class MultiOrderMessageTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_send_that_stalls_fails_its_requests_after_the_timeout_and_does_not_hold_up_the_next_ones()
+    {
+        var stall = new StallFirstSend();
+        await using var scenario = await Scenario.StartAsync(storage, triggerHost: false,
+            replaceServices: stall.InQueuesOf(storage.ConnectionString), settings: new() { ["FulfilmentSendTimeoutSeconds"] = "1" });
+        var requests = scenario.Service<FulfilmentRequests>();
+
+        var stalled = requests.RequestAsync("partner-1", "stalled-1", default);
+        await stall.Stalling.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var after = Enumerable.Range(0, 3).Select(i => requests.RequestAsync("partner-1", $"after-{i}", default)).ToList();
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => stalled.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("not sent within 1 s", failure.Message, StringComparison.Ordinal);
+        await Task.WhenAll(after).WaitAsync(TimeSpan.FromSeconds(10));
+        var message = Assert.Single((await storage.Queues.GetQueueClient(scenario.Queue).ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(["after-0", "after-1", "after-2"],
+            FulfilmentRequests.ParseAll(Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString())))!.Select(r => r.OrderId));
+    }
+
+    [Fact]
     public async Task An_order_that_does_not_exist_goes_alone_to_the_poison_queue_and_the_others_of_its_message_are_delivered()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
@@ -162,11 +182,28 @@ public sealed class MultiOrderMessageTests(StorageFixture storage)
         }
     }
 
-    /// <summary>While refusing, every message sent to a queue fails as storage refusing it would.</summary>
-    private sealed class RefuseSends : Azure.Core.Pipeline.HttpPipelinePolicy
+    /// <summary>The first message sent to a queue hangs until its request is cancelled; the others go through.</summary>
+    private sealed class StallFirstSend : QueuePolicy
     {
-        public volatile bool Refusing;
+        private int sends;
 
+        public TaskCompletionSource Stalling { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (IsSend(message) && Interlocked.Increment(ref sends) == 1)
+            {
+                Stalling.TrySetResult();
+                await Task.Delay(Timeout.Infinite, message.CancellationToken);
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
+    /// <summary>A policy in the app's queue client, for tests that make sending messages misbehave.</summary>
+    private abstract class QueuePolicy : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
         public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> InQueuesOf(string connectionString)
         {
             var options = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.None };
@@ -175,24 +212,26 @@ public sealed class MultiOrderMessageTests(StorageFixture storage)
                 services, new Azure.Storage.Queues.QueueServiceClient(connectionString, options));
         }
 
-        public override void Process(HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
-        {
-            Refuse(message);
-            ProcessNext(message, pipeline);
-        }
+        public override void Process(HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        protected static bool IsSend(HttpMessage message) =>
+            message.Request.Method == RequestMethod.Post && message.Request.Uri.Path.EndsWith("/messages", StringComparison.Ordinal);
+    }
+
+    /// <summary>While refusing, every message sent to a queue fails as storage refusing it would.</summary>
+    private sealed class RefuseSends : QueuePolicy
+    {
+        public volatile bool Refusing;
 
         public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
         {
-            Refuse(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Refuse(HttpMessage message)
-        {
-            if (Refusing && message.Request.Method == RequestMethod.Post && message.Request.Uri.Path.EndsWith("/messages", StringComparison.Ordinal))
+            if (Refusing && IsSend(message))
             {
                 throw new RequestFailedException(403, "test: sending is refused");
             }
+
+            return ProcessNextAsync(message, pipeline);
         }
     }
 }
