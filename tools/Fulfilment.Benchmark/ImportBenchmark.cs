@@ -87,11 +87,15 @@ internal static class ImportBenchmark
         var fingerprintKey = RandomNumberGenerator.GetBytes(32);
         var dek = new DataKey("bench-dek", RandomNumberGenerator.GetBytes(32));
         var batch = new KeyBatch(Sku, "bench-batch", null, null, "CNY", DateTimeOffset.UtcNow, null, 0);
+        // Transactions in the order the upload fills them (a shard's transaction is full once 49 of its keys have come),
+        // as any writer that streams an upload must: not shard after shard, which Azurite's indexes favour.
         var transactions = cardKeys
-            .Select(key => (KeyId: CardKeyCipher.KeyId(fingerprintKey, key), Key: key))
+            .Select((key, line) => (KeyId: CardKeyCipher.KeyId(fingerprintKey, key), Key: key, Line: line))
             .GroupBy(k => InventoryRows.ShardOf(k.KeyId, shards))
-            .SelectMany(shard => shard.Select((k, seq) => (k.KeyId, k.Key, Seq: seq)).Chunk(49).Select(chunk => chunk
-                .SelectMany(k => KeyImport.Rows(Sku, InventoryRows.Partition(Sku, shard.Key), k.KeyId, k.Key, dek, batch, k.Seq)).ToList()))
+            .SelectMany(shard => shard.Select((k, seq) => (k.KeyId, k.Key, k.Line, Seq: seq)).Chunk(49).Select(chunk => (Full: chunk[^1].Line, Rows: chunk
+                .SelectMany(k => KeyImport.Rows(Sku, InventoryRows.Partition(Sku, shard.Key), k.KeyId, k.Key, dek, batch, k.Seq)).ToList())))
+            .OrderBy(t => t.Full)
+            .Select(t => t.Rows)
             .ToList();
 
         var clock = Stopwatch.StartNew();
