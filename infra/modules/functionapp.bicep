@@ -52,6 +52,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
         { name: 'OrderFulfilmentQueue', value: queues.orderFulfilment }
+        { name: 'FulfilmentSendTimeoutSeconds', value: '10' }
         { name: 'RedemptionRetryQueue', value: queues.redemptionRetries }
         { name: 'PartnerNotificationQueue', value: queues.partnerNotifications }
         { name: 'OpsAlertsQueue', value: queues.opsAlerts }
