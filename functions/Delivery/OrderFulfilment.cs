@@ -59,8 +59,7 @@ internal sealed class OrderFulfilment(
             {
                 logger.LogWarning("Order {OrderId} of partner {PartnerId} cannot be fulfilled and goes to the poison queue: {Reason}",
                     request.OrderId, request.PartnerId, poison.Message);
-                await queueMessages.PoisonAsync(
-                    invocation.QueueName, FulfilmentRequests.TextOf([request]), invocation.FunctionName, poison.Message, invocation.DequeueCount, cancellationToken);
+                await queueMessages.PoisonAsync(invocation with { MessageText = FulfilmentRequests.TextOf([request]) }, poison.Message, cancellationToken);
             }
             else
             {
