@@ -120,12 +120,12 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
     /// <summary>Reads a one-order message; null when it is not one.</summary>
     public static FulfilmentRequest? Parse(string messageText) => ParseAll(messageText) is [var single] ? single : null;
 
-    /// <summary>The orders a message names; null when it is not a fulfilment request.</summary>
+    /// <summary>The orders a message names; null when it is not exactly a fulfilment request (a property named twice, at any depth, included).</summary>
     public static IReadOnlyList<FulfilmentRequest>? ParseAll(string messageText)
     {
         try
         {
-            using var document = JsonDocument.Parse(messageText);
+            using var document = JsonDocument.Parse(messageText, new JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

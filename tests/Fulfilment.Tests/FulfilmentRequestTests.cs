@@ -37,6 +37,9 @@ public sealed class FulfilmentRequestTests
     [InlineData("{\"orders\": [{\"partnerId\": \"p-1\", \"orderId\": \"order-1\"}, {\"partnerId\": \"p-1\"}]}")]
     [InlineData("{\"orders\": [{\"partnerId\": \"p-1\", \"orderId\": \"order-1\"}, 7]}")]
     [InlineData("{\"orders\": [{\"partnerId\": \"p-1\", \"orderId\": \"order-1\"}]")]
+    [InlineData("{\"partnerId\": \"p-1\", \"orderId\": \"order-1\", \"orderId\": \"order-2\"}")]
+    [InlineData("{\"orders\": [{\"partnerId\": \"p-1\", \"orderId\": \"order-1\", \"partnerId\": \"p-2\"}]}")]
+    [InlineData("{\"orders\": [{\"partnerId\": \"p-1\", \"orderId\": \"order-1\"}], \"orders\": []}")]
     public void A_message_that_names_no_order_or_a_broken_one_is_not_a_fulfilment_request(string text)
     {
         Assert.Null(FulfilmentRequests.ParseAll(text));
