@@ -213,7 +213,7 @@ internal sealed class QueueListener(
             // A body that is not valid for the configured encoding can never be processed: straight to poison, with why.
             var reason = $"the message is not valid {settings.MessageEncoding} text (UTF-8 after decoding)";
             await MoveToPoisonAsync(message.Body.ToString());
-            await failures.RecordAsync(queue.Name, message.Body.ToString(), functionName, reason, message.DequeueCount, poisoned: true, stoppingToken);
+            await failures.RecordAsync(queue.Name, message.Body.ToString(), functionName, reason, message.DequeueCount, FailureOutcome.PoisonedAtOnce, stoppingToken);
             logger.LogWarning("Message {MessageId} on {QueueName} goes to the poison queue: {Reason}", message.MessageId, queue.Name, reason);
             return InvocationOutcome.Success;
         }

@@ -109,7 +109,10 @@ internal sealed class QueueFunctionInvoker(
     {
         try
         {
-            await failures.RecordAsync(invocation, reason, poisoned: false, cancellationToken);
+            // On its last attempt the trigger (Functions host or local) moves the message to the poison queue: recorded, and
+            // counted in fulfilment.queue.poisoned, here, the one place that sees it in both.
+            await failures.RecordAsync(
+                invocation, reason, queueMessages.IsLastAttempt(invocation) ? FailureOutcome.PoisonedAfterLastAttempt : FailureOutcome.Retried, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

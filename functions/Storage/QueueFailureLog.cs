@@ -9,36 +9,45 @@ namespace Fulfilment.Storage;
 /// <summary>Why a message failed last, as ops see it next to the message in its poison queue.</summary>
 internal sealed record QueueFailure(string FunctionName, string Reason, long Attempts, bool PoisonedAtOnce, DateTimeOffset FailedAt);
 
+/// <summary>What becomes of a message that failed: tried again, moved to its poison queue at once, or moved there by
+/// the trigger because that was its last allowed attempt.</summary>
+internal enum FailureOutcome
+{
+    Retried,
+    PoisonedAtOnce,
+    PoisonedAfterLastAttempt,
+}
+
 /// <summary>
 /// The last failure reason of each queue message, so ops can see why a message sits in a poison queue (the Functions
 /// host copies a message there without a reason, and under a new message id). Rows are keyed by the queue and a hash
 /// of the message text, which the poison copy keeps: partition = queue, row = SHA-256 of the text.
 /// </summary>
-internal sealed class QueueFailureLog(TableServiceClient tables, IMeterFactory? meters = null)
+internal sealed class QueueFailureLog(TableServiceClient tables, IMeterFactory meters)
 {
     private readonly TableClient table = tables.GetTableClient(TableNames.QueueFailures);
 
-    private readonly Counter<long>? poisonedMessages = meters?.Create(StorageRequestCounter.MeterName)
-        .CreateCounter<long>("fulfilment.queue.poisoned", "{message}", "Messages moved to a poison queue, by queue and function.");
+    private readonly Counter<long> poisonedMessages = meters.Create(StorageRequestCounter.MeterName)
+        .CreateCounter<long>("fulfilment.queue.poisoned", "{message}", "Messages moved to a poison queue (at once, or after their last allowed attempt), by queue and function.");
 
-    public Task RecordAsync(QueueInvocation invocation, string reason, bool poisoned, CancellationToken cancellationToken) =>
-        RecordAsync(invocation.QueueName, invocation.MessageText, invocation.FunctionName, reason, invocation.DequeueCount, poisoned, cancellationToken);
+    public Task RecordAsync(QueueInvocation invocation, string reason, FailureOutcome outcome, CancellationToken cancellationToken) =>
+        RecordAsync(invocation.QueueName, invocation.MessageText, invocation.FunctionName, reason, invocation.DequeueCount, outcome, cancellationToken);
 
     public async Task RecordAsync(
-        string queueName, string messageText, string functionName, string reason, long attempts, bool poisoned, CancellationToken cancellationToken)
+        string queueName, string messageText, string functionName, string reason, long attempts, FailureOutcome outcome, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(queueName, RowKey(messageText))
         {
             ["FunctionName"] = functionName,
             ["Reason"] = Truncate(reason, 2000),
             ["DequeueCount"] = attempts,
-            ["Poisoned"] = poisoned,
+            ["Poisoned"] = outcome == FailureOutcome.PoisonedAtOnce,
             ["FailedAt"] = DateTimeOffset.UtcNow,
         };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-        if (poisoned)
+        if (outcome != FailureOutcome.Retried)
         {
-            poisonedMessages?.Add(1, new KeyValuePair<string, object?>("queue", queueName), new KeyValuePair<string, object?>("function", functionName));
+            poisonedMessages.Add(1, new KeyValuePair<string, object?>("queue", queueName), new KeyValuePair<string, object?>("function", functionName));
         }
     }
 

@@ -19,6 +19,9 @@ internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetada
         await queues.GetQueueClient(queueName).SendMessageAsync(Encode(messageText), delay, cancellationToken: cancellationToken);
     }
 
+    /// <summary>Whether the trigger moves this message to its poison queue if this attempt fails (host.json <c>maxDequeueCount</c>).</summary>
+    public bool IsLastAttempt(QueueInvocation invocation) => invocation.DequeueCount >= metadata.Queues.MaxDequeueCount;
+
     /// <summary>Copies a message to the poison queue (creating it if missing) and records why.</summary>
     public Task PoisonAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken) =>
         PoisonAsync(invocation.QueueName, invocation.MessageText, invocation.FunctionName, reason, invocation.DequeueCount, cancellationToken);
@@ -30,7 +33,7 @@ internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetada
         var poison = queues.GetQueueClient(queueName + PoisonSuffix);
         await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await poison.SendMessageAsync(Encode(messageText), cancellationToken: cancellationToken);
-        await failures.RecordAsync(queueName, messageText, functionName, reason, attempts, poisoned: true, cancellationToken);
+        await failures.RecordAsync(queueName, messageText, functionName, reason, attempts, FailureOutcome.PoisonedAtOnce, cancellationToken);
     }
 
     /// <summary>The raw body to put on a queue for the given text.</summary>

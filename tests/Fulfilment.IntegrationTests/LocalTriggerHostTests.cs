@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text;
 using Azure.Data.Tables;
 using Fulfilment.Hosting;
 using Fulfilment.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fulfilment.IntegrationTests;
@@ -21,6 +23,8 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         MessageEncoding = "base64",
     };
 
+    private static readonly IMeterFactory Meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+
     [Fact]
     public async Task Success_deletes_failure_retries_exhausted_and_garbage_messages_go_to_poison_without_stopping_others()
     {
@@ -28,7 +32,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         var queue = storage.Queues.GetQueueClient(queueName);
         var poison = storage.Queues.GetQueueClient(queueName + "-poison");
         await queue.CreateAsync();
-        var failures = new QueueFailureLog(storage.Tables);
+        var failures = new QueueFailureLog(storage.Tables, Meters);
         await storage.Tables.GetTableClient(TableNames.QueueFailures).CreateIfNotExistsAsync();
         var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
         var function = new ScriptedFunction();
@@ -44,10 +48,32 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
             await messages.SendAsync(queueName, $"ok-{i}", default);
         }
 
+        var poisonedMetric = 0L;
+        using var meterListener = new MeterListener();
+        meterListener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, Meters) && instrument.Name == "fulfilment.queue.poisoned")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        meterListener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "queue" } && Equals(tag.Value, queueName))
+                {
+                    Interlocked.Add(ref poisonedMetric, value);
+                }
+            }
+        });
+        meterListener.Start();
+
         using var stop = new CancellationTokenSource();
         var running = listener.RunAsync(stop.Token);
         await Scenario.EventuallyAsync(async () => (await queue.PeekMessagesAsync(32)).Value.Length == 0
             && (await poison.PeekMessagesAsync(32)).Value.Length == 3, "queue drained, three poisoned", TimeSpan.FromSeconds(30));
+        Assert.Equal(3, Interlocked.Read(ref poisonedMetric)); // the metric fulfilment.queue.poisoned
         await stop.CancelAsync();
         await running;
 
@@ -75,7 +101,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         var queueName = "trigger-" + Guid.NewGuid().ToString("N")[..12];
         var queue = storage.Queues.GetQueueClient(queueName);
         await queue.CreateAsync();
-        var failures = new QueueFailureLog(storage.Tables);
+        var failures = new QueueFailureLog(storage.Tables, Meters);
         var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
         var function = new BlockingFunction();
         var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);
