@@ -23,7 +23,7 @@ internal sealed class InvalidUploadException(string message) : Exception(message
 
 /// <summary>
 /// Imports card keys into a SKU's inventory, streaming: the upload is written as it is read, never held whole (see
-/// <see cref="ShardWriters"/>). Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new
+/// <see cref="UploadWriter"/>). Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new
 /// DEK every <see cref="DataKeyRing.MaxKeysPerDek"/> keys), and written in full entity-group transactions together with
 /// the shard's counts (so one shard's transactions go one after another; shards go in parallel). Blanks, duplicates
 /// within the upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock
@@ -84,7 +84,7 @@ internal sealed class KeyImport(
         var rejected = new ConcurrentBag<RejectedKey>();
         var fingerprintKey = await dataKeys.GetFingerprintKeyAsync(sku.Id, cancellationToken);
         var firstLineOf = new Dictionary<string, int>();
-        var writer = new ShardWriters(this, stockMap, sku, batch, rejected, cancellationToken);
+        var writer = new UploadWriter(this, stockMap, sku, batch, rejected, cancellationToken);
         DataKey? dek = null;
         int received = 0, sealedUnderDek = 0;
         string? error = null;
@@ -180,7 +180,7 @@ internal sealed class KeyImport(
     /// Reading waits while <see cref="MaxTransactionsWaiting"/> transactions wait to be written, so an upload is never
     /// held whole. The first failure stops the writing and is thrown by the next call.
     /// </summary>
-    private sealed class ShardWriters(KeyImport import, StockMap stockMap, Sku sku, KeyBatch batch, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
+    private sealed class UploadWriter(KeyImport import, StockMap stockMap, Sku sku, KeyBatch batch, ConcurrentBag<RejectedKey> rejected, CancellationToken cancellationToken)
     {
         private readonly Dictionary<int, List<PendingKey>> waiting = new();
         private readonly Dictionary<int, Task> lastWrite = new();

@@ -54,8 +54,8 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
     public async Task<Order?> TryChangeAsync(Order changed, CancellationToken cancellationToken)
     {
         var last = changed.StateChanges.Count > 0 ? changed.StateChanges[^1] : null;
-        var stateChanges = last is null || last.State != changed.State;
-        if (stateChanges || last!.Reason != changed.StateReason)
+        var stateChanged = last is null || last.State != changed.State;
+        if (stateChanged || last!.Reason != changed.StateReason)
         {
             changed = changed with
             {
@@ -66,7 +66,7 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
         try
         {
             var response = await table.UpdateEntityAsync(ToEntity(changed), changed.ETag, TableUpdateMode.Replace, cancellationToken);
-            if (stateChanges)
+            if (stateChanged)
             {
                 metrics.Changed(changed);
             }
