@@ -64,6 +64,24 @@ public sealed class MultiOrderMessageTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task A_webhook_whose_message_could_not_be_sent_is_not_answered_2xx_and_its_retry_delivers_the_order()
+    {
+        var refuse = new RefuseSends();
+        await using var scenario = await Scenario.StartAsync(storage, replaceServices: refuse.InQueuesOf(storage.ConnectionString));
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+
+        refuse.Refusing = true;
+        var refused = await scenario.PayAsync(partner, sku, "order-1");
+        Assert.False(refused.IsSuccessStatusCode, $"answered {refused.StatusCode} though the order was never queued");
+
+        refuse.Refusing = false;
+        var retried = await scenario.PayAsync(partner, sku, "order-1"); // the sender retries a non-2xx
+        Assert.Equal(System.Net.HttpStatusCode.OK, retried.StatusCode); // the order was written before: a duplicate, queued again
+        Assert.Single((await scenario.WaitForStateAsync(partner, "order-1", "delivered")).Keys);
+    }
+
+    [Fact]
     public async Task A_send_that_stalls_fails_its_requests_after_the_timeout_and_does_not_hold_up_the_next_ones()
     {
         var stall = new StallFirstSend();
