@@ -182,8 +182,7 @@ internal sealed class CardKeyInventory(
     /// <summary>The SKU's stock: the sum of its shards' counts (one point read per shard, never a scan of keys).</summary>
     public async Task<StockLevels> GetStockAsync(Sku sku, CancellationToken cancellationToken)
     {
-        var shards = await Task.WhenAll(AllShards(sku).Select(shard => ReadCountsAsync(sku, shard, cancellationToken)));
-        var total = shards.Aggregate(ShardCounts.None, (sum, shard) => sum + shard);
+        var total = await ShardCounts.ReadSkuAsync(table, sku, cancellationToken);
         var stock = new StockLevels(sku.Id, total.Available, total.Reserved, total.Sold, total.Void, total.Expired, total.SoldCost, total.SoldWithoutCost);
         stockGauge.Record(stock);
         return stock;

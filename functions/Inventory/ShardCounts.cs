@@ -46,6 +46,13 @@ internal sealed record ShardCounts(int Available, int Reserved, int Sold, int Vo
         return From(row.HasValue ? row.Value : null);
     }
 
+    /// <summary>A SKU's counts: the sum of its shards' (one point read per shard, never a scan of keys).</summary>
+    public static async Task<ShardCounts> ReadSkuAsync(TableClient table, Catalogue.Sku sku, CancellationToken cancellationToken)
+    {
+        var shards = await Task.WhenAll(AllShards(sku).Select(shard => ReadAsync(table, Partition(sku.Id, shard), cancellationToken)));
+        return shards.Aggregate(None, (sum, shard) => sum + shard);
+    }
+
     public static ShardCounts operator +(ShardCounts a, ShardCounts b) => new(
         a.Available + b.Available, a.Reserved + b.Reserved, a.Sold + b.Sold, a.Void + b.Void, a.Expired + b.Expired,
         a.SoldCost + b.SoldCost, a.SoldWithoutCost + b.SoldWithoutCost);

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
 using Fulfilment.Storage;
-using static Fulfilment.Inventory.InventoryRows;
 
 namespace Fulfilment.Inventory;
 
@@ -56,8 +55,7 @@ internal sealed class StockGauge
             var skus = (await catalogue.ListAsync(CancellationToken.None)).Where(s => s.Kind == SkuKind.CardKey).ToList();
             foreach (var sku in skus)
             {
-                var shards = await Task.WhenAll(AllShards(sku).Select(shard => ShardCounts.ReadAsync(table, Partition(sku.Id, shard), CancellationToken.None)));
-                available[sku.Id] = shards.Sum(s => s.Available);
+                available[sku.Id] = (await ShardCounts.ReadSkuAsync(table, sku, CancellationToken.None)).Available;
             }
 
             foreach (var gone in available.Keys.Except(skus.Select(s => s.Id)).ToList())
