@@ -13,7 +13,7 @@ namespace Fulfilment.Storage;
 /// <c>transaction</c>; <c>enqueue</c>, <c>dequeue</c>, <c>peek</c>, <c>renew</c>, <c>delete</c>, …). What an order costs
 /// in storage calls is then read from the metric, in production as in the benchmark.
 /// </summary>
-internal sealed class StorageRequestCounter(IMeterFactory meters, string service) : HttpPipelinePolicy
+internal sealed class StorageRequestCounter(IMeterFactory meters, string service) : HttpPipelineSynchronousPolicy
 {
     public const string MeterName = "Fulfilment";
     public const string InstrumentName = "fulfilment.storage.requests";
@@ -22,19 +22,7 @@ internal sealed class StorageRequestCounter(IMeterFactory meters, string service
     private readonly Counter<long> requests = meters.Create(MeterName).CreateCounter<long>(
         InstrumentName, unit: "{request}", description: "Requests sent to the storage account, by service, table or queue, and operation.");
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Count(HttpMessage message)
+    public override void OnSendingRequest(HttpMessage message)
     {
         if (!requests.Enabled)
         {

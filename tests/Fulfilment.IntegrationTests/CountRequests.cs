@@ -4,7 +4,7 @@ using Azure.Core.Pipeline;
 namespace Fulfilment.IntegrationTests;
 
 /// <summary>Counts the requests a storage client sends that a test is interested in.</summary>
-internal sealed class CountRequests(Func<Request, bool> counted) : HttpPipelinePolicy
+internal sealed class CountRequests(Func<Request, bool> counted) : HttpPipelineSynchronousPolicy
 {
     private int count;
 
@@ -12,19 +12,7 @@ internal sealed class CountRequests(Func<Request, bool> counted) : HttpPipelineP
 
     public void Reset() => Volatile.Write(ref count, 0);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Note(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Note(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Note(HttpMessage message)
+    public override void OnSendingRequest(HttpMessage message)
     {
         if (counted(message.Request))
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Fulfilment.IntegrationTests;
 
 /// <summary>A storage fault a test puts into the app's Table client: before a request is sent, it may throw instead.</summary>
-internal abstract class InjectedStorageFault : HttpPipelinePolicy
+internal abstract class InjectedStorageFault : HttpPipelineSynchronousPolicy
 {
     /// <summary>Swaps the app's Table client for one whose requests pass through this fault.</summary>
     public Action<IServiceCollection> InTablesOf(string connectionString)
@@ -16,17 +16,7 @@ internal abstract class InjectedStorageFault : HttpPipelinePolicy
         return services => services.AddSingleton(new TableServiceClient(connectionString, options));
     }
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Inject(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Inject(message);
-        return ProcessNextAsync(message, pipeline);
-    }
+    public override void OnSendingRequest(HttpMessage message) => Inject(message);
 
     /// <summary>Throws, as the client would on a failed request, when this request is to fail.</summary>
     protected abstract void Inject(HttpMessage message);
