@@ -42,7 +42,7 @@ public sealed class PublishedAppTests(StorageFixture storage)
             {
                 if (handler.Process.HasExited)
                 {
-                    Assert.Fail("the handler stopped: " + handler.Process.StandardError.ReadToEnd());
+                    Assert.Fail("the handler stopped: " + handler.ErrorOutput);
                 }
 
                 try
@@ -93,34 +93,14 @@ public sealed class PublishedAppTests(StorageFixture storage)
     }
 
     /// <summary>Starts the handler as the Functions host does: in its folder, told its port, settings in the environment.</summary>
-    private RunningHandler StartHandler(string executable, string folder, int port)
-    {
-        var process = AppProcess.Start(executable, folder, new Dictionary<string, string>
+    private AppProcess StartHandler(string executable, string folder, int port) =>
+        AppProcess.Start(executable, folder, new Dictionary<string, string>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}",
             ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
             ["AzureWebJobsStorage"] = storage.ConnectionString,
             ["OrderFulfilmentQueue"] = "published-" + Guid.NewGuid().ToString("N")[..8],
         });
-        return new RunningHandler(process);
-    }
-
-    /// <summary>The handler process, stopped by its pid when the test ends.</summary>
-    private sealed class RunningHandler(Process process) : IDisposable
-    {
-        public Process Process => process;
-
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-
-            process.Dispose();
-        }
-    }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string directory)
     {

@@ -52,21 +52,14 @@ internal static class StartupBenchmark
             var port = Azurite.FreePort();
             var clock = Stopwatch.StartNew();
             using var app = StartApp(executable, folder, port, azurite.ConnectionString);
-            try
-            {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-                var orderId = $"start-{start}";
-                await SendUntilAnsweredAsync(new PaymentWebhookSender(http), partner, orderId, app, cancellationToken);
-                answered.Add(clock.Elapsed.TotalMilliseconds);
-                await WaitUntilDeliveredAsync(http, partner, orderId, cancellationToken);
-                delivered.Add(clock.Elapsed.TotalMilliseconds);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  start {start + 1}: first webhook answered after {answered[^1]:F0} ms, its order delivered after {delivered[^1]:F0} ms"));
-            }
-            finally
-            {
-                Stop(app);
-            }
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            var orderId = $"start-{start}";
+            await SendUntilAnsweredAsync(new PaymentWebhookSender(http), partner, orderId, app.Process, cancellationToken);
+            answered.Add(clock.Elapsed.TotalMilliseconds);
+            await WaitUntilDeliveredAsync(http, partner, orderId, cancellationToken);
+            delivered.Add(clock.Elapsed.TotalMilliseconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  start {start + 1}: first webhook answered after {answered[^1]:F0} ms, its order delivered after {delivered[^1]:F0} ms"));
         }
 
         answered.Sort();
@@ -87,41 +80,34 @@ internal static class StartupBenchmark
     {
         var port = Azurite.FreePort();
         using var app = StartApp(executable, folder, port, connectionString);
-        try
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var sender = new PaymentWebhookSender(http);
+        await SendUntilAnsweredAsync(sender, partner, "memory-first", app.Process, cancellationToken);
+        using var opsHttp = new HttpClient { BaseAddress = http.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", LocalApp.OpsKey) } };
+        var ops = new OpsClient(opsHttp);
+        var sold = (await ops.GetStockAsync(Sku, cancellationToken)).Sold;
+        var sent = 1;
+        var rounds = new List<long>();
+        for (var round = 1; round <= 2; round++)
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-            var sender = new PaymentWebhookSender(http);
-            await SendUntilAnsweredAsync(sender, partner, "memory-first", app, cancellationToken);
-            using var opsHttp = new HttpClient { BaseAddress = http.BaseAddress, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", LocalApp.OpsKey) } };
-            var ops = new OpsClient(opsHttp);
-            var sold = (await ops.GetStockAsync(Sku, cancellationToken)).Sold;
-            var sent = 1;
-            var rounds = new List<long>();
-            for (var round = 1; round <= 2; round++)
-            {
-                var offset = sent;
-                await WebhookLoad.SendAsync(sender, partner, orders, 32, null,
-                    i => new PaymentData($"memory-{offset + i:D7}", Sku, 1, 10m, "CNY", $"buyer-{i}"), cancellationToken);
-                sent += orders;
-                await WaitUntilSoldAsync(ops, sold + orders * round, cancellationToken);
-                app.Refresh();
-                rounds.Add(app.WorkingSet64);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  working set after {round * orders:N0} orders: {app.WorkingSet64 / 1024.0 / 1024.0:F0} MB"));
-            }
-
+            var offset = sent;
+            await WebhookLoad.SendAsync(sender, partner, orders, 32, null,
+                i => new PaymentData($"memory-{offset + i:D7}", Sku, 1, 10m, "CNY", $"buyer-{i}"), cancellationToken);
+            sent += orders;
+            await WaitUntilSoldAsync(ops, sold + orders * round, cancellationToken);
+            app.Process.Refresh();
+            rounds.Add(app.Process.WorkingSet64);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Working set after {orders:N0} orders: {rounds[0] / 1024.0 / 1024.0:F0} MB (target < 250 MB); " +
-                $"growth over the next {orders:N0}: {(rounds[1] - rounds[0]) / 1024.0 / 1024.0:F0} MB"));
+                $"  working set after {round * orders:N0} orders: {app.Process.WorkingSet64 / 1024.0 / 1024.0:F0} MB"));
         }
-        finally
-        {
-            Stop(app);
-        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Working set after {orders:N0} orders: {rounds[0] / 1024.0 / 1024.0:F0} MB (target < 250 MB); " +
+            $"growth over the next {orders:N0}: {(rounds[1] - rounds[0]) / 1024.0 / 1024.0:F0} MB"));
     }
 
     /// <summary>The published handler on its own (no Functions host), driving its queue triggers as the local trigger host does.</summary>
-    private static Process StartApp(string executable, string folder, int port, string connectionString) =>
+    private static AppProcess StartApp(string executable, string folder, int port, string connectionString) =>
         AppProcess.Start(executable, folder, new Dictionary<string, string>
         {
             ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
@@ -129,15 +115,6 @@ internal static class StartupBenchmark
             ["urls"] = $"http://127.0.0.1:{port}",
             ["Logging__LogLevel__Default"] = "Warning",
         });
-
-    private static void Stop(Process app)
-    {
-        if (!app.HasExited)
-        {
-            app.Kill(entireProcessTree: true);
-            app.WaitForExit();
-        }
-    }
 
     private static async Task SendUntilAnsweredAsync(PaymentWebhookSender sender, CreatedPartner partner, string orderId, Process app, CancellationToken cancellationToken)
     {
