@@ -36,7 +36,7 @@ internal sealed class CardKeyDelivery(
         {
             // Another message for a delivered order (redelivered, replayed from poison, or queued again by a duplicate
             // webhook or the sweep): finish what a crashed attempt may have left.
-            await inventory.SettleAsync(sku, order, cancellationToken);
+            await inventory.SettleAsync(sku, order.Reference, order.Keys, cancellationToken);
             await awaiting.RemoveIfPresentAsync(order, cancellationToken);
             await outcomes.PublishAsync(order, cancellationToken);
             return;
@@ -143,7 +143,7 @@ internal sealed class CardKeyDelivery(
             delivered.OrderId, delivered.Quantity, sku.Id, string.Join(' ', delivered.Keys.Select(k => k.KeyId)));
         if (settleStrays)
         {
-            await inventory.SettleAsync(sku, delivered, cancellationToken);
+            await inventory.SettleAsync(sku, delivered.Reference, delivered.Keys, cancellationToken);
         }
         else
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Diagnostics;
 using Fulfilment.Catalogue;
+using Fulfilment.Observability;
 using Fulfilment.Ops;
 using Fulfilment.Orders;
 using Fulfilment.Storage;

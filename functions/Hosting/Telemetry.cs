@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Storage;
 using OpenTelemetry;

@@ -4,7 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;
-using Fulfilment.Orders;
+using Fulfilment.Observability;
 using Fulfilment.Storage;
 using static Fulfilment.Inventory.InventoryRows;
 
@@ -166,16 +166,18 @@ internal sealed class CardKeyInventory(
     /// Puts every reservation of a delivered order where it belongs: keys bound to the order are sold, keys a
     /// crashed or losing duplicate attempt reserved go back to stock. Run whenever an attempt may have crashed.
     /// </summary>
-    public async Task SettleAsync(Sku sku, Order order, CancellationToken cancellationToken)
+    /// <param name="orderReference">The order's reservation reference (<c>partner|order</c>).</param>
+    /// <param name="boundKeys">The keys the order holds.</param>
+    public async Task SettleAsync(Sku sku, string orderReference, IEnumerable<KeyRef> boundKeys, CancellationToken cancellationToken)
     {
-        var reserved = await FindReservationsAsync(sku, order.Reference, cancellationToken);
-        var bound = order.Keys.ToHashSet();
-        await SellAsync(sku, order.Reference, reserved.Where(bound.Contains), cancellationToken);
+        var reserved = await FindReservationsAsync(sku, orderReference, cancellationToken);
+        var bound = boundKeys.ToHashSet();
+        await SellAsync(sku, orderReference, reserved.Where(bound.Contains), cancellationToken);
         var stray = reserved.Where(k => !bound.Contains(k)).ToList();
         if (stray.Count > 0)
         {
-            logger.LogWarning("Order {OrderId}: {Count} key(s) reserved by an interrupted attempt return to stock", order.OrderId, stray.Count);
-            await ReleaseAsync(sku, order.Reference, stray, cancellationToken);
+            logger.LogWarning("Order {OrderReference}: {Count} key(s) reserved by an interrupted attempt return to stock", orderReference, stray.Count);
+            await ReleaseAsync(sku, orderReference, stray, cancellationToken);
         }
     }
 

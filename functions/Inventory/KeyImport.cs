@@ -5,7 +5,6 @@ using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;
-using Fulfilment.Orders;
 using Fulfilment.Storage;
 using static Fulfilment.Inventory.InventoryRows;
 
@@ -14,7 +13,10 @@ namespace Fulfilment.Inventory;
 /// <summary>One rejected entry of an upload: its line (or 1-based array position) and why.</summary>
 internal sealed record RejectedKey(int Line, string Reason);
 
-/// <summary>What an import did. <see cref="Error"/> says why it stopped early (the keys before it were imported).</summary>
+/// <summary>
+/// What an import did. <see cref="Error"/> says why it stopped early (the keys before it were imported);
+/// <see cref="OrdersReleased"/>, how many orders waiting for stock were queued again once the keys were in.
+/// </summary>
 internal sealed record ImportReport(
     string Sku, string BatchId, int Received, int Imported, IReadOnlyList<RejectedKey> Rejected, int OrdersReleased, string? Error = null);
 
@@ -29,11 +31,11 @@ internal sealed class InvalidUploadException(string message) : Exception(message
 /// within the upload (by key id, i.e. keyed fingerprint, remembered for the whole upload) and keys already in stock
 /// (the insert conflicts; for keys imported under an earlier shard count, one point read: never a scan) are rejected
 /// with their line. Shards that got keys are marked in the stock map every <see cref="KeysPerProgress"/> keys read and
-/// at the end; then orders awaiting stock of the SKU are queued again, oldest first.
+/// at the end.
 /// </summary>
 internal sealed class KeyImport(
     TableServiceClient tables, DataKeyRing dataKeys, KeyBatches batches, StockMap stockMap, CardKeyInventory inventory, LowStockWatch lowStock,
-    AwaitingStockList awaiting, ILogger<KeyImport> logger)
+    ILogger<KeyImport> logger)
 {
     public const int MaxKeyLength = CardKeyText.MaxLength;
     public const int MaxKeysPerUpload = 250_000;
@@ -150,10 +152,9 @@ internal sealed class KeyImport(
             await lowStock.CheckAsync(sku, await inventory.GetStockAsync(sku, cancellationToken), cancellationToken);
         }
 
-        var released = imported > 0 ? await awaiting.ReleaseAsync(sku.Id, imported, cancellationToken) : 0;
-        logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected); {Released} waiting orders queued",
-            imported, received, sku.Id, batch.BatchId, rejected.Count, released);
-        return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), released, error);
+        logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected)",
+            imported, received, sku.Id, batch.BatchId, rejected.Count);
+        return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), OrdersReleased: 0, error);
     }
 
     /// <summary>A valid key of the upload, waiting for its shard's next transaction, with the DEK it is sealed under.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
 using Fulfilment.Storage;

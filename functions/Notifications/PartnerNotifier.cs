@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Fulfilment.Egress;
 using Fulfilment.Hosting;
+using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
 using Fulfilment.Webhooks;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fulfilment.Observability;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 

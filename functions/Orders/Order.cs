@@ -1,4 +1,5 @@
 using Azure;
+using Fulfilment.Inventory;
 
 namespace Fulfilment.Orders;
 
@@ -38,18 +39,6 @@ internal sealed record OrderStateChange(DateTimeOffset At, string State, string?
 
 /// <summary>One attempt to tell the partner about the order: <c>sent</c>, <c>retrying</c> or <c>dead-lettered</c>.</summary>
 internal sealed record NotificationAttempt(DateTimeOffset At, string State, int Attempt, string Status, string? Error);
-
-/// <summary>A card key bound to an order: which inventory partition (shard) holds it and its key id.</summary>
-internal sealed record KeyRef(int Shard, string KeyId)
-{
-    public override string ToString() => $"{Shard}:{KeyId}";
-
-    public static KeyRef Parse(string text)
-    {
-        var colon = text.IndexOf(':');
-        return new KeyRef(int.Parse(text.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture), text[(colon + 1)..]);
-    }
-}
 
 /// <summary>A paid order of one SKU for one buyer.</summary>
 internal sealed record Order(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Fulfilment.Inventory;
 using Fulfilment.Storage;
 
 namespace Fulfilment.Orders;

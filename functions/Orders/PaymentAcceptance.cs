@@ -1,6 +1,7 @@
 using Azure;
 using Fulfilment.Catalogue;
 using Fulfilment.Http;
+using Fulfilment.Observability;
 using Fulfilment.Partners;
 using Fulfilment.Webhooks;
 using Microsoft.Extensions.Options;

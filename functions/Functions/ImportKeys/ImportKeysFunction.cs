@@ -4,6 +4,7 @@ using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
 using Fulfilment.Ops;
+using Fulfilment.Orders;
 
 namespace Fulfilment.Functions.ImportKeys;
 
@@ -13,7 +14,8 @@ namespace Fulfilment.Functions.ImportKeys;
 /// The query names the batch: <c>supplier</c>, <c>unitCost</c> (default: the SKU's), <c>currency</c> (the SKU's),
 /// <c>expiresAt</c>; or <c>batchId</c> to add to an earlier upload's batch.
 /// </summary>
-internal sealed class ImportKeysFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyImport import, TimeProvider clock) : IHttpFunction
+internal sealed class ImportKeysFunction(
+    OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyImport import, AwaitingStockList awaiting, TimeProvider clock) : IHttpFunction
 {
     public string Name => "ImportKeys";
 
@@ -40,6 +42,12 @@ internal sealed class ImportKeysFunction(OpsAuthentication ops, SkuCatalogue cat
         try
         {
             var report = await import.ImportAsync(sku, batch!, KeyImport.ReadUploadAsync(context.Request.Body, isJson, context.RequestAborted), context.RequestAborted);
+            if (report.Imported > 0)
+            {
+                // Orders waiting for stock of the SKU are queued again, oldest first (after a partial upload too).
+                report = report with { OrdersReleased = await awaiting.ReleaseAsync(sku.Id, report.Imported, context.RequestAborted) };
+            }
+
             return report.Error is null
                 ? Results.Json(report)
                 : ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_upload", report.Error, report);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Fulfilment.Orders;
+namespace Fulfilment.Observability;
 
 /// <summary>
 /// The app's traces (activity source <c>Fulfilment</c>): one trace follows an order from the payment webhook through the
@@ -23,7 +23,7 @@ internal static class OrderTracing
         return activity;
     }
 
-    /// <summary>A span about the order a reservation reference (<c>partner|order</c>, <see cref="Order.Reference"/>) names.</summary>
+    /// <summary>A span about the order a reservation reference (<c>partner|order</c>, as orders make it) names.</summary>
     public static Activity? StartForReference(string name, string orderReference)
     {
         var activity = Source.StartActivity(name);
