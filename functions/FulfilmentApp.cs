@@ -124,6 +124,7 @@ internal static class FulfilmentApp
         services.AddSingleton<PartnerRateLimit>();
         services.AddMemoryCache();
         services.AddSingleton(FunctionAppMetadata.Load(AppContext.BaseDirectory));
+        services.AddSingleton(provider => provider.GetRequiredService<FunctionAppMetadata>().Queues);
         services.AddHostedService<StorageSetupService>();
 
         services.AddSingleton<StorageSetup>();

@@ -1,5 +1,4 @@
 using Fulfilment.Catalogue;
-using Fulfilment.Hosting;
 using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Storage;

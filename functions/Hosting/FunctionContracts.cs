@@ -1,13 +1,6 @@
-namespace Fulfilment.Hosting;
+using Fulfilment.Storage;
 
-/// <summary>A queue message handed to a queue-triggered function, whoever dequeued it (Functions host or local trigger host).</summary>
-internal sealed record QueueInvocation(
-    string FunctionName,
-    string QueueName,
-    string MessageId,
-    string MessageText,
-    long DequeueCount,
-    DateTimeOffset? InsertionTime);
+namespace Fulfilment.Hosting;
 
 /// <summary>A function triggered by a Storage queue; its folder's function.json holds a queueTrigger binding.</summary>
 internal interface IQueueFunction
@@ -32,9 +25,3 @@ internal interface IHttpFunction
 
     Task<IResult> HandleAsync(HttpContext context);
 }
-
-/// <summary>
-/// Thrown by a queue function for a message that can never succeed (unparseable, refers to nothing).
-/// The message goes to the poison queue at once with this reason instead of being retried pointlessly.
-/// </summary>
-internal sealed class PoisonMessageException(string reason) : Exception(reason);

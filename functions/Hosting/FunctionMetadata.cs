@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fulfilment.Storage;
 
 namespace Fulfilment.Hosting;
 
@@ -22,21 +23,6 @@ internal sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefi
     public BindingDefinition? HttpTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase));
 
     public BindingDefinition? TimerTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("timerTrigger", StringComparison.OrdinalIgnoreCase));
-}
-
-/// <summary>The <c>extensions.queues</c> section of host.json, with the queue extension's defaults.</summary>
-internal sealed record QueueExtensionSettings
-{
-    public int BatchSize { get; init; } = 16;
-    public int? NewBatchThreshold { get; init; }
-    public int MaxDequeueCount { get; init; } = 5;
-    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.Zero;
-    public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromMinutes(1);
-    public string MessageEncoding { get; init; } = "base64";
-
-    public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2;
-
-    public bool UsesBase64 => MessageEncoding.Equals("base64", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>What the app reads from host.json and the function folders: the single source of truth for triggers.</summary>

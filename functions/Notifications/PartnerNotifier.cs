@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Fulfilment.Egress;
-using Fulfilment.Hosting;
 using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
+using Fulfilment.Storage;
 using Fulfilment.Webhooks;
 using Microsoft.Extensions.Options;
 

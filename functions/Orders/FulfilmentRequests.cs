@@ -115,7 +115,7 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
 
     /// <summary>Reads a message that must name orders to fulfil; anything else goes to the poison queue at once.</summary>
     public static IReadOnlyList<FulfilmentRequest> ParseOrPoison(string messageText) =>
-        ParseAll(messageText) ?? throw new Hosting.PoisonMessageException(
+        ParseAll(messageText) ?? throw new PoisonMessageException(
             $"message is not a fulfilment request ({{\"partnerId\", \"orderId\"}}, or {{\"orders\": [...]}} naming 1 to {MaxOrdersPerMessage} of them)");
 
     /// <summary>Reads a one-order message; null when it is not one.</summary>

@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
-using Fulfilment.Hosting;
 
 namespace Fulfilment.Storage;
 

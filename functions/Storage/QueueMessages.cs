@@ -1,6 +1,5 @@
 using System.Text;
 using Azure.Storage.Queues;
-using Fulfilment.Hosting;
 
 namespace Fulfilment.Storage;
 
@@ -8,7 +7,7 @@ namespace Fulfilment.Storage;
 /// Sends messages the way the queue trigger expects to read them (host.json <c>messageEncoding</c>),
 /// and moves a message to its <c>&lt;queue&gt;-poison</c> queue with the reason it failed.
 /// </summary>
-internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetadata metadata, QueueFailureLog failures)
+internal sealed class QueueMessages(QueueServiceClient queues, QueueExtensionSettings settings, QueueFailureLog failures)
 {
     public const string PoisonSuffix = "-poison";
 
@@ -20,7 +19,7 @@ internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetada
     }
 
     /// <summary>Whether the trigger moves this message to its poison queue if this attempt fails (host.json <c>maxDequeueCount</c>).</summary>
-    public bool IsLastAttempt(QueueInvocation invocation) => invocation.DequeueCount >= metadata.Queues.MaxDequeueCount;
+    public bool IsLastAttempt(QueueInvocation invocation) => invocation.DequeueCount >= settings.MaxDequeueCount;
 
     /// <summary>Copies a message to the poison queue (creating it if missing) and records why.</summary>
     public Task PoisonAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken) =>
@@ -38,12 +37,12 @@ internal sealed class QueueMessages(QueueServiceClient queues, FunctionAppMetada
 
     /// <summary>The raw body to put on a queue for the given text.</summary>
     public string Encode(string messageText) =>
-        metadata.Queues.UsesBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(messageText)) : messageText;
+        settings.UsesBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(messageText)) : messageText;
 
     /// <summary>The text of a raw queue body, or null when it is not valid for the configured encoding.</summary>
     public string? TryDecode(string rawBody)
     {
-        if (!metadata.Queues.UsesBase64)
+        if (!settings.UsesBase64)
         {
             return rawBody;
         }

@@ -81,7 +81,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
     private static async Task RunFulfilOrderMessageAsync(Scenario scenario, string partnerId, string orderId)
     {
         var outcome = await scenario.Service<Fulfilment.Hosting.QueueFunctionInvoker>().InvokeAsync(
-            new Fulfilment.Hosting.QueueInvocation("FulfilOrder", scenario.Queue, Guid.NewGuid().ToString(),
+            new Fulfilment.Storage.QueueInvocation("FulfilOrder", scenario.Queue, Guid.NewGuid().ToString(),
                 $"{{\"partnerId\":\"{partnerId}\",\"orderId\":\"{orderId}\"}}", DequeueCount: 1, DateTimeOffset.UtcNow),
             default);
         Assert.True(outcome.Succeeded, outcome.Error);

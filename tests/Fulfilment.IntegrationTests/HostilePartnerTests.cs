@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Fulfilment.Hosting;
 using Fulfilment.Orders;
+using Fulfilment.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

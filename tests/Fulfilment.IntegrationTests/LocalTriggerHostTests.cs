@@ -34,7 +34,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         await queue.CreateAsync();
         var failures = new QueueFailureLog(storage.Tables, Meters);
         await storage.Tables.GetTableClient(TableNames.QueueFailures).CreateIfNotExistsAsync();
-        var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
+        var messages = new QueueMessages(storage.Queues, Settings, failures);
         var function = new ScriptedFunction();
         var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);
         var listener = new QueueListener(function.Name, queue, poison, Settings, invoker, messages, failures, NullLogger<QueueListener>.Instance);
@@ -102,7 +102,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         var queue = storage.Queues.GetQueueClient(queueName);
         await queue.CreateAsync();
         var failures = new QueueFailureLog(storage.Tables, Meters);
-        var messages = new QueueMessages(storage.Queues, new FunctionAppMetadata([], Settings, "api"), failures);
+        var messages = new QueueMessages(storage.Queues, Settings, failures);
         var function = new BlockingFunction();
         var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);
         var listener = new QueueListener(function.Name, queue, storage.Queues.GetQueueClient(queueName + "-poison"), Settings, invoker, messages, failures,

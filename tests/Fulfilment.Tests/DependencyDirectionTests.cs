@@ -35,10 +35,7 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
     /// </summary>
     private static readonly (string From, string To)[] StillToUndo =
     [
-        ("Delivery", "Hosting"),
-        ("Notifications", "Hosting"),
         ("Ops", "Http"),
-        ("Orders", "Hosting"),
         ("Orders", "Http"),
         ("Orders", "Partners"),
         ("Orders", "Webhooks"),
@@ -48,7 +45,6 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ("Partners", "Ops"),
         ("Partners", "Orders"),
         ("RedemptionLog", "Http"),
-        ("Storage", "Hosting"),
     ];
 
     [Fact]

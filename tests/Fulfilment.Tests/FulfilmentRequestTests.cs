@@ -43,7 +43,7 @@ public sealed class FulfilmentRequestTests
     public void A_message_that_names_no_order_or_a_broken_one_is_not_a_fulfilment_request(string text)
     {
         Assert.Null(FulfilmentRequests.ParseAll(text));
-        var poison = Assert.Throws<Hosting.PoisonMessageException>(() => FulfilmentRequests.ParseOrPoison(text));
+        var poison = Assert.Throws<Storage.PoisonMessageException>(() => FulfilmentRequests.ParseOrPoison(text));
         Assert.Contains("not a fulfilment request", poison.Message, StringComparison.Ordinal);
     }
 

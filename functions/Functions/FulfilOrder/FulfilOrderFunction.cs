@@ -1,6 +1,7 @@
 using Fulfilment.Delivery;
 using Fulfilment.Hosting;
 using Fulfilment.Orders;
+using Fulfilment.Storage;
 
 namespace Fulfilment.Functions.FulfilOrder;
 

@@ -1,5 +1,6 @@
 using Fulfilment.Hosting;
 using Fulfilment.Notifications;
+using Fulfilment.Storage;
 
 namespace Fulfilment.Functions.NotifyPartner;
 
