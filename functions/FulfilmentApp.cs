@@ -134,7 +134,7 @@ internal static class FulfilmentApp
         services.AddSingleton<DataKeyRing>();
         services.AddSingleton<PartnerDirectory>();
         services.AddSingleton<PartnerOrderQuery>();
-        services.AddSingleton<PartnerAuthentication>();
+        services.AddSingleton<PartnerKeyPolicy>();
         services.AddSingleton<SkuCatalogue>();
         services.AddSingleton<OrderMetrics>();
         services.AddSingleton<OrderBook>();
@@ -174,7 +174,8 @@ internal static class FulfilmentApp
             .ConfigureHttpClient(http => http.MaxResponseContentBufferSize = OutboundHttp.MaxResponseBytes);
         services.AddOptions<SupplierDeliveryOptions>().BindConfiguration("SupplierDelivery").ValidateDataAnnotations().ValidateOnStart();
         SupplierDirectory.AddSuppliers(services, configuration, egress.AllowPrivateNetworks);
-        services.AddSingleton<OpsAuthentication>();
+        services.AddSingleton<OpsKeyPolicy>();
+        services.AddSingleton<RouteAccessPolicy>();
         services.AddSingleton<PoisonQueues>();
         services.AddSingleton<OrderTrace>();
         services.AddSingleton<IKekWrappedRows>(services => services.GetRequiredService<DataKeyRing>());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fulfilment.Http;
 using Fulfilment.Storage;
 
 namespace Fulfilment.Hosting;
@@ -9,7 +10,8 @@ namespace Fulfilment.Hosting;
 /// The Azure Functions custom-handler protocol. The Functions host POSTs each non-HTTP invocation to
 /// <c>/&lt;FunctionName&gt;</c> with <c>{"Data": {...}, "Metadata": {...}}</c> and reads back
 /// <c>{"Outputs", "Logs", "ReturnValue"}</c>; a non-2xx answer fails the invocation. HTTP functions are
-/// forwarded as-is (<c>enableForwardingHttpRequest</c>) to their <c>/api/...</c> routes.
+/// forwarded as-is (<c>enableForwardingHttpRequest</c>) to their <c>/api/...</c> routes, each behind the access rule of
+/// its route (<see cref="RouteAccessPolicy"/>).
 /// </summary>
 internal static class CustomHandlerEndpoints
 {
@@ -20,6 +22,7 @@ internal static class CustomHandlerEndpoints
         var httpFunctions = app.Services.GetServices<IHttpFunction>().ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         var timerFunctions = app.Services.GetServices<ITimerFunction>().ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
         var configuration = app.Services.GetRequiredService<IConfiguration>();
+        var accessPolicy = app.Services.GetRequiredService<RouteAccessPolicy>();
 
         var unmapped = new List<string>();
         foreach (var function in metadata.Functions)
@@ -28,7 +31,9 @@ internal static class CustomHandlerEndpoints
             {
                 var route = http.Route ?? function.Name;
                 var methods = http.Methods is { Length: > 0 } m ? m.Select(x => x.ToUpperInvariant()) : ["GET", "POST"];
-                app.MapMethods($"/{metadata.RoutePrefix}/{route}", methods, async context => await (await httpFunction.HandleAsync(context)).ExecuteAsync(context))
+                var access = RouteAccessPolicy.For(route);
+                app.MapMethods($"/{metadata.RoutePrefix}/{route}", methods, async context =>
+                        await (await accessPolicy.ChallengeAsync(access, context) ?? await httpFunction.HandleAsync(context)).ExecuteAsync(context))
                     .WithName(function.Name);
             }
             else if (function.QueueTrigger is { } queue && invoker.Handles(function.Name))

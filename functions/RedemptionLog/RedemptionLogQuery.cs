@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Fulfilment.Http;
-using Fulfilment.Partners;
 using Fulfilment.Storage;
 
 namespace Fulfilment.RedemptionLog;
@@ -14,7 +13,7 @@ namespace Fulfilment.RedemptionLog;
 /// range, SKU, status or order, newest or oldest first, with authenticated continuation tokens.
 /// </summary>
 internal sealed class RedemptionLogQuery(
-    PartnerAuthentication partners, TableServiceClient tables, ContinuationTokens tokens, TimeProvider clock)
+    TableServiceClient tables, ContinuationTokens tokens, TimeProvider clock)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
@@ -28,11 +27,6 @@ internal sealed class RedemptionLogQuery(
     public async Task<IResult> ListAsync(string partnerId, HttpRequest request)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        if (await partners.ChallengeAsync(partnerId, request) is { } denied)
-        {
-            return denied;
-        }
-
         var (filter, problems) = ParseFilter(request.Query);
         if (filter is null)
         {
@@ -58,11 +52,6 @@ internal sealed class RedemptionLogQuery(
     /// <summary>A whole UTC day of the partner's log, oldest first, as NDJSON written page by page (never held whole).</summary>
     public async Task<IResult> ExportDayAsync(string partnerId, HttpContext context)
     {
-        if (await partners.ChallengeAsync(partnerId, context.Request) is { } denied)
-        {
-            return denied;
-        }
-
         if (!DateOnly.TryParseExact(context.Request.Query["day"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_query", "day must be a UTC date, yyyy-MM-dd.");

@@ -288,11 +288,20 @@ public sealed class TopUpTests(StorageFixture storage)
     private static async Task<List<PartnerOrder>> WaitForTerminalAsync(Scenario scenario, CreatedPartner partner, IReadOnlyList<string> orderIds)
     {
         List<PartnerOrder> orders = [];
-        await Scenario.EventuallyAsync(async () =>
+        try
         {
-            orders = (await Task.WhenAll(orderIds.Select(id => scenario.GetOrderAsync(partner, id)))).Select(o => o!).ToList();
-            return orders.All(o => Terminal.Contains(o.State));
-        }, "every order in a terminal state", TimeSpan.FromSeconds(60));
+            await Scenario.EventuallyAsync(async () =>
+            {
+                orders = (await Task.WhenAll(orderIds.Select(id => scenario.GetOrderAsync(partner, id)))).Select(o => o!).ToList();
+                return orders.All(o => Terminal.Contains(o.State));
+            }, "every order in a terminal state", TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            var open = orders.Where(o => !Terminal.Contains(o.State)).Select(o => $"{o.OrderId}: {o.State} {o.ReasonCode} {o.Reason}");
+            throw new TimeoutException($"{e.Message}; still open: {string.Join("; ", open)}", e);
+        }
+
         return orders;
     }
 

@@ -1,22 +1,16 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Partners;
 
 namespace Fulfilment.Functions.AddPartnerApiKey;
 
 /// <summary>POST /api/ops/partners/{partnerId}/api-keys — one more API key for the partner (shown once).</summary>
-internal sealed class AddPartnerApiKeyFunction(OpsAuthentication ops, PartnerDirectory partners) : IHttpFunction
+internal sealed class AddPartnerApiKeyFunction(PartnerDirectory partners) : IHttpFunction
 {
     public string Name => "AddPartnerApiKey";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         if (!PartnerId.IsValid(partnerId) || await partners.FindAsync(partnerId, context.RequestAborted) is null)
         {

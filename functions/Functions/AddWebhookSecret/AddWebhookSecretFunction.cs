@@ -1,22 +1,16 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Partners;
 
 namespace Fulfilment.Functions.AddWebhookSecret;
 
 /// <summary>POST /api/ops/partners/{partnerId}/webhook-secrets — one more active webhook secret, for rotation.</summary>
-internal sealed class AddWebhookSecretFunction(OpsAuthentication ops, PartnerDirectory partners) : IHttpFunction
+internal sealed class AddWebhookSecretFunction(PartnerDirectory partners) : IHttpFunction
 {
     public string Name => "AddWebhookSecret";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var secret = PartnerId.IsValid(partnerId) ? await partners.AddWebhookSecretAsync(partnerId, context.RequestAborted) : null;
         return secret is null

@@ -1,7 +1,6 @@
 using Fulfilment.Egress;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Partners;
 using Microsoft.Extensions.Options;
 
@@ -12,17 +11,12 @@ namespace Fulfilment.Functions.CreatePartner;
 /// This is the only time the API key is shown: only its hash is stored.
 /// </summary>
 internal sealed class CreatePartnerFunction(
-    OpsAuthentication ops, PartnerDirectory partners, IOptions<EgressOptions> egress, ILogger<CreatePartnerFunction> logger) : IHttpFunction
+    PartnerDirectory partners, IOptions<EgressOptions> egress, ILogger<CreatePartnerFunction> logger) : IHttpFunction
 {
     public string Name => "CreatePartner";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (body, error) = await JsonBody.ReadAsync<PartnerBody>(context.Request);
         if (error is not null)
         {

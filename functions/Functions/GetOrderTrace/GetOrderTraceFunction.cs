@@ -1,6 +1,5 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Orders;
 
 namespace Fulfilment.Functions.GetOrderTrace;
@@ -9,17 +8,12 @@ namespace Fulfilment.Functions.GetOrderTrace;
 /// GET /api/ops/partners/{partnerId}/orders/{orderId} — the order as ops see it (key ids, never keys) and its trace:
 /// every state change, supplier call and notification attempt, in time order.
 /// </summary>
-internal sealed class GetOrderTraceFunction(OpsAuthentication ops, OrderTrace trace) : IHttpFunction
+internal sealed class GetOrderTraceFunction(OrderTrace trace) : IHttpFunction
 {
     public string Name => "GetOrderTrace";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var orderId = (string)context.GetRouteValue("orderId")!;
         return await trace.GetAsync(partnerId, orderId, context.RequestAborted) is var (order, events)

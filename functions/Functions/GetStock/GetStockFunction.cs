@@ -2,22 +2,16 @@ using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.GetStock;
 
 /// <summary>GET /api/ops/skus/{sku}/stock — keys available, reserved, sold and void (expired among them), from the shards' counts; the cost and margin of those sold.</summary>
-internal sealed class GetStockFunction(OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
+internal sealed class GetStockFunction(SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
 {
     public string Name => "GetStock";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
         if (sku is null)
         {

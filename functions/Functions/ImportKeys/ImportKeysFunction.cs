@@ -3,7 +3,6 @@ using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 using Fulfilment.Orders;
 
 namespace Fulfilment.Functions.ImportKeys;
@@ -15,17 +14,12 @@ namespace Fulfilment.Functions.ImportKeys;
 /// <c>expiresAt</c>; or <c>batchId</c> to add to an earlier upload's batch.
 /// </summary>
 internal sealed class ImportKeysFunction(
-    OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyImport import, AwaitingStockList awaiting, TimeProvider clock) : IHttpFunction
+    SkuCatalogue catalogue, KeyBatches batches, KeyImport import, AwaitingStockList awaiting, TimeProvider clock) : IHttpFunction
 {
     public string Name => "ImportKeys";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
         if (sku is null)
         {

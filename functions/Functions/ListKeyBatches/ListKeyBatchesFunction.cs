@@ -2,7 +2,6 @@ using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.ListKeyBatches;
 
@@ -10,17 +9,12 @@ namespace Fulfilment.Functions.ListKeyBatches;
 /// GET /api/ops/skus/{sku}/batches — the SKU's import batches, oldest first: supplier, unit cost, currency, import time,
 /// expiry, whether it expired, and its keys by state. Expired batches with keys still in stock are the ones to void.
 /// </summary>
-internal sealed class ListKeyBatchesFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyVoiding voiding) : IHttpFunction
+internal sealed class ListKeyBatchesFunction(SkuCatalogue catalogue, KeyBatches batches, KeyVoiding voiding) : IHttpFunction
 {
     public string Name => "ListKeyBatches";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
         if (sku is null)
         {

@@ -1,22 +1,16 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Partners;
 
 namespace Fulfilment.Functions.ListPartnerCredentials;
 
 /// <summary>GET /api/ops/partners/{partnerId}/credentials — the partner's webhook secrets and API keys: ids, created, last used, retirement. Never the secrets.</summary>
-internal sealed class ListPartnerCredentialsFunction(OpsAuthentication ops, PartnerDirectory partners, TimeProvider clock) : IHttpFunction
+internal sealed class ListPartnerCredentialsFunction(PartnerDirectory partners, TimeProvider clock) : IHttpFunction
 {
     public string Name => "ListPartnerCredentials";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var partner = PartnerId.IsValid(partnerId) ? await partners.FindFreshAsync(partnerId, context.RequestAborted) : null;
         if (partner is null)

@@ -9,17 +9,12 @@ namespace Fulfilment.Functions.ListPoisonMessages;
 /// GET /api/ops/poison/{queue}/messages?limit=32 — the first messages of a poison queue (Storage lets a reader look at
 /// 32 without taking them), decoded, with dequeue count, insertion time, replay count and the failure the app recorded.
 /// </summary>
-internal sealed class ListPoisonMessagesFunction(OpsAuthentication ops, PoisonQueues poisonQueues) : IHttpFunction
+internal sealed class ListPoisonMessagesFunction(PoisonQueues poisonQueues) : IHttpFunction
 {
     public string Name => "ListPoisonMessages";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var limitText = context.Request.Query["limit"].ToString();
         var limit = PoisonQueues.MaxPeek;
         if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PoisonQueues.MaxPeek))

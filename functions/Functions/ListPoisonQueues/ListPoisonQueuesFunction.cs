@@ -4,10 +4,10 @@ using Fulfilment.Ops;
 namespace Fulfilment.Functions.ListPoisonQueues;
 
 /// <summary>GET /api/ops/poison — every poison queue, its original queue and its (approximate) message count.</summary>
-internal sealed class ListPoisonQueuesFunction(OpsAuthentication ops, PoisonQueues poisonQueues) : IHttpFunction
+internal sealed class ListPoisonQueuesFunction(PoisonQueues poisonQueues) : IHttpFunction
 {
     public string Name => "ListPoisonQueues";
 
     public async Task<IResult> HandleAsync(HttpContext context) =>
-        ops.Challenge(context.Request) ?? Results.Json(new { queues = await poisonQueues.ListQueuesAsync(context.RequestAborted) });
+        Results.Json(new { queues = await poisonQueues.ListQueuesAsync(context.RequestAborted) });
 }

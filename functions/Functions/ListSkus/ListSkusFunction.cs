@@ -1,7 +1,6 @@
 using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.ListSkus;
 
@@ -9,17 +8,12 @@ namespace Fulfilment.Functions.ListSkus;
 /// GET /api/ops/skus — every SKU with its price, cost and margin per unit, and for card keys its stock and the margin
 /// of the keys sold so far: price × sold − what those keys cost, by their batches (null if a sold key's cost is unknown).
 /// </summary>
-internal sealed class ListSkusFunction(OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
+internal sealed class ListSkusFunction(SkuCatalogue catalogue, CardKeyInventory inventory) : IHttpFunction
 {
     public string Name => "ListSkus";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var rows = new List<SkuRow>();
         foreach (var sku in await catalogue.ListAsync(context.RequestAborted))
         {

@@ -1,4 +1,5 @@
 using Fulfilment.Hosting;
+using Fulfilment.Http;
 using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.PurgePoisonMessages;
@@ -7,9 +8,9 @@ namespace Fulfilment.Functions.PurgePoisonMessages;
 /// POST /api/ops/poison/{queue}/purge with {"all": true}, {"messageIds": [...]} or {"orderId": "..."} —
 /// delete matching messages.
 /// </summary>
-internal sealed class PurgePoisonMessagesFunction(OpsAuthentication ops, PoisonQueues poisonQueues) : IHttpFunction
+internal sealed class PurgePoisonMessagesFunction(PoisonQueues poisonQueues) : IHttpFunction
 {
     public string Name => "PurgePoisonMessages";
 
-    public Task<IResult> HandleAsync(HttpContext context) => PoisonRequest.ActAsync(context, ops, poisonQueues, poisonQueues.PurgeAsync);
+    public Task<IResult> HandleAsync(HttpContext context) => PoisonRequest.ActAsync(context, poisonQueues, poisonQueues.PurgeAsync);
 }

@@ -1,4 +1,5 @@
 using Fulfilment.Hosting;
+using Fulfilment.Http;
 using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.ReplayPoisonMessages;
@@ -8,9 +9,9 @@ namespace Fulfilment.Functions.ReplayPoisonMessages;
 /// send matching messages back to their original queue, each with its replay count raised (a message at the
 /// replay cap is refused and reported).
 /// </summary>
-internal sealed class ReplayPoisonMessagesFunction(OpsAuthentication ops, PoisonQueues poisonQueues) : IHttpFunction
+internal sealed class ReplayPoisonMessagesFunction(PoisonQueues poisonQueues) : IHttpFunction
 {
     public string Name => "ReplayPoisonMessages";
 
-    public Task<IResult> HandleAsync(HttpContext context) => PoisonRequest.ActAsync(context, ops, poisonQueues, poisonQueues.ReplayAsync);
+    public Task<IResult> HandleAsync(HttpContext context) => PoisonRequest.ActAsync(context, poisonQueues, poisonQueues.ReplayAsync);
 }

@@ -1,7 +1,6 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Notifications;
-using Fulfilment.Ops;
 using Fulfilment.Orders;
 
 namespace Fulfilment.Functions.ResendNotification;
@@ -10,17 +9,12 @@ namespace Fulfilment.Functions.ResendNotification;
 /// POST /api/ops/partners/{partnerId}/orders/{orderId}/notification — tell the partner again about the order's final
 /// state (same webhook id as before, so a partner that got it already can dedupe).
 /// </summary>
-internal sealed class ResendNotificationFunction(OpsAuthentication ops, OrderBook orders, PartnerNotifications notifications) : IHttpFunction
+internal sealed class ResendNotificationFunction(OrderBook orders, PartnerNotifications notifications) : IHttpFunction
 {
     public string Name => "ResendNotification";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var orderId = (string)context.GetRouteValue("orderId")!;
         if (await orders.GetAsync(partnerId, orderId, context.RequestAborted) is not { } order)

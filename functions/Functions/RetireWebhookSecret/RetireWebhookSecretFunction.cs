@@ -1,6 +1,5 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Partners;
 
 namespace Fulfilment.Functions.RetireWebhookSecret;
@@ -9,12 +8,12 @@ namespace Fulfilment.Functions.RetireWebhookSecret;
 /// POST /api/ops/partners/{partnerId}/webhook-secrets/{secretId}/retire — <c>{"overlapMinutes"?}</c> (default 60, 0 = now):
 /// after the overlap the secret verifies no webhook and signs no callback. A leaked secret is retired with overlap 0.
 /// </summary>
-internal sealed class RetireWebhookSecretFunction(OpsAuthentication ops, PartnerDirectory partners) : IHttpFunction
+internal sealed class RetireWebhookSecretFunction(PartnerDirectory partners) : IHttpFunction
 {
     public string Name => "RetireWebhookSecret";
 
     public Task<IResult> HandleAsync(HttpContext context) =>
-        Retirement.HandleAsync(context, ops, "secretId", async (partnerId, secretId, overlap) =>
+        Retirement.HandleAsync(context, "secretId", async (partnerId, secretId, overlap) =>
             await partners.RetireWebhookSecretAsync(partnerId, secretId, overlap, context.RequestAborted) switch
             {
                 PartnerDirectory.RetireOutcome.Retired => Results.Json(new { partnerId, secretId, retiresAt = DateTimeOffset.UtcNow + overlap }),

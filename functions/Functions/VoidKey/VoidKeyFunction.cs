@@ -2,22 +2,16 @@ using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.VoidKey;
 
 /// <summary>POST /api/ops/skus/{sku}/keys/{keyId}/void — takes one key in stock out of stock for good; 409 if it is reserved, sold or void.</summary>
-internal sealed class VoidKeyFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyVoiding voiding) : IHttpFunction
+internal sealed class VoidKeyFunction(SkuCatalogue catalogue, KeyVoiding voiding) : IHttpFunction
 {
     public string Name => "VoidKey";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
         if (sku is null)
         {

@@ -2,7 +2,6 @@ using Fulfilment.Catalogue;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.VoidKeyBatch;
 
@@ -10,17 +9,12 @@ namespace Fulfilment.Functions.VoidKeyBatch;
 /// POST /api/ops/skus/{sku}/batches/{batchId}/void — voids every key of the batch still in stock (as expired if the batch
 /// expired); answers how many, and how many were reserved for orders in flight (run it again once those settle).
 /// </summary>
-internal sealed class VoidKeyBatchFunction(OpsAuthentication ops, SkuCatalogue catalogue, KeyBatches batches, KeyVoiding voiding) : IHttpFunction
+internal sealed class VoidKeyBatchFunction(SkuCatalogue catalogue, KeyBatches batches, KeyVoiding voiding) : IHttpFunction
 {
     public string Name => "VoidKeyBatch";
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (sku, notFound) = await catalogue.FindCardKeySkuAsync(context);
         if (sku is null)
         {

@@ -1,24 +1,12 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using Fulfilment.Http;
+using Fulfilment.Ops;
 using Microsoft.Extensions.Options;
 
-namespace Fulfilment.Ops;
+namespace Fulfilment.Http;
 
-internal sealed class OpsOptions
-{
-    /// <summary>The ops credential, sent as <c>Authorization: Bearer &lt;key&gt;</c>; distinct from partner keys.</summary>
-    [Required, MinLength(16)]
-    public string ApiKey { get; set; } = "";
-
-    /// <summary>How often one message may be replayed from a poison queue before replays refuse it.</summary>
-    [Range(1, 100)]
-    public int ReplayCap { get; set; } = 3;
-}
-
-/// <summary>Guards the ops endpoints.</summary>
-internal sealed class OpsAuthentication(IOptions<OpsOptions> options)
+/// <summary>Guards the ops endpoints (every route under <c>ops/</c>): the request must carry the ops key.</summary>
+internal sealed class OpsKeyPolicy(IOptions<OpsOptions> options)
 {
     private readonly byte[] expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.ApiKey));
 

@@ -1,14 +1,14 @@
-using Fulfilment.Http;
+using Fulfilment.Partners;
 
-namespace Fulfilment.Partners;
+namespace Fulfilment.Http;
 
 /// <summary>
-/// Guards the partner API: the API key decides who the caller is. A route naming another partner answers 404, like
+/// Guards the partner API (every route under <c>partners/{partnerId}/</c>): the API key decides who the caller is. A route naming another partner answers 404, like
 /// something that does not exist, whatever key or ids are sent. Requests that fail to authenticate spend their source's
 /// budget (and, once it is spent, that source's unknown keys are not even looked up); an authenticated caller spends
 /// only its own partner's.
 /// </summary>
-internal sealed class PartnerAuthentication(PartnerDirectory partners, PartnerRateLimit rateLimit)
+internal sealed class PartnerKeyPolicy(PartnerDirectory partners, PartnerRateLimit rateLimit)
 {
     /// <summary>Null when the request's API key belongs to <paramref name="partnerId"/>; else 401 (no or unknown key), 404 or 429.</summary>
     public async Task<IResult?> ChallengeAsync(string partnerId, HttpRequest request)

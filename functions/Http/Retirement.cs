@@ -1,7 +1,6 @@
-using Fulfilment.Http;
-using Fulfilment.Ops;
+using Fulfilment.Partners;
 
-namespace Fulfilment.Partners;
+namespace Fulfilment.Http;
 
 /// <summary>How long a retired credential keeps working, so the partner can switch: <c>{"overlapMinutes"}</c>, 0 to 10080, default 60.</summary>
 internal static class Retirement
@@ -9,17 +8,12 @@ internal static class Retirement
     public static readonly TimeSpan DefaultOverlap = TimeSpan.FromMinutes(60);
 
     /// <summary>
-    /// What both retire endpoints do first: ops only, a valid partner id, the credential's id from the route
+    /// What both retire endpoints do first: a valid partner id, the credential's id from the route
     /// (<paramref name="idRouteValue"/>), the overlap from the body; then <paramref name="retire"/> answers.
     /// </summary>
     public static async Task<IResult> HandleAsync(
-        HttpContext context, OpsAuthentication ops, string idRouteValue, Func<string, string, TimeSpan, Task<IResult>> retire)
+        HttpContext context, string idRouteValue, Func<string, string, TimeSpan, Task<IResult>> retire)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (overlap, error) = await ReadOverlapAsync(context.Request);
         if (error is not null)
         {

@@ -1,20 +1,15 @@
-using Fulfilment.Http;
+using Fulfilment.Ops;
 
-namespace Fulfilment.Ops;
+namespace Fulfilment.Http;
 
 /// <summary>Reads the poison queue named in the route and, for replay and purge, which of its messages to act on.</summary>
 internal static class PoisonRequest
 {
-    /// <summary>Replay or purge: checks the ops key, the queue and the filter, then runs <paramref name="action"/>.</summary>
+    /// <summary>Replay or purge: checks the queue and the filter, then runs <paramref name="action"/>.</summary>
     public static async Task<IResult> ActAsync(
-        HttpContext context, OpsAuthentication ops, PoisonQueues poisonQueues,
+        HttpContext context, PoisonQueues poisonQueues,
         Func<string, PoisonFilter, CancellationToken, Task<PoisonActionReport>> action)
     {
-        if (ops.Challenge(context.Request) is { } challenge)
-        {
-            return challenge;
-        }
-
         var (queue, queueError) = await QueueAsync(context, poisonQueues);
         var (filter, filterError) = queueError is null ? await FilterAsync(context.Request) : (null, null);
         return queueError ?? filterError ?? Results.Json(await action(queue!, filter!, context.RequestAborted));

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Fulfilment.Http;
 
-namespace Fulfilment.Partners;
+namespace Fulfilment.Http;
 
 /// <summary>
 /// Requests per second, per app instance, over which the answer is 429 with Retry-After:
