@@ -133,7 +133,7 @@ internal static class FulfilmentApp
         services.AddSingleton<QueueFunctionInvoker>();
         services.AddSingleton<DataKeyRing>();
         services.AddSingleton<PartnerDirectory>();
-        services.AddSingleton<PartnerOrderQuery>();
+        services.AddSingleton<PartnerOrders>();
         services.AddSingleton<PartnerKeyPolicy>();
         services.AddSingleton<SkuCatalogue>();
         services.AddSingleton<OrderMetrics>();

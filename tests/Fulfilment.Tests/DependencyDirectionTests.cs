@@ -38,10 +38,6 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ("Orders", "Http"),
         ("Orders", "Partners"),
         ("Orders", "Webhooks"),
-        ("Partners", "Catalogue"),
-        ("Partners", "Http"),
-        ("Partners", "Inventory"),
-        ("Partners", "Orders"),
         ("RedemptionLog", "Http"),
     ];
 

@@ -1,0 +1,58 @@
+using Fulfilment.Catalogue;
+using Fulfilment.Crypto;
+using Fulfilment.Inventory;
+using Fulfilment.Orders;
+
+namespace Fulfilment.Delivery;
+
+/// <summary>A delivered card key as its partner receives it.</summary>
+internal sealed record DeliveredKey(string KeyId, string Code);
+
+/// <summary>The order as its partner sees it: stable reason codes, never our internals (suppliers, references, errors).</summary>
+internal sealed record PartnerOrderView(
+    string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference,
+    string State, string? ReasonCode, string? Reason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys);
+
+/// <summary>What finding a partner's order gave: its view, or that it does not exist, or that its keys cannot be opened.</summary>
+internal sealed record PartnerOrderLookup(PartnerOrderView? View, bool KeysUnavailable = false)
+{
+    public static readonly PartnerOrderLookup NotFound = new(View: null);
+}
+
+/// <summary>
+/// What a partner sees of one of its orders: its state and, once delivered, its keys opened in memory. The caller is
+/// already known to be <c>partnerId</c>; another partner's order is simply not found under it.
+/// </summary>
+internal sealed class PartnerOrders(OrderBook orders, SkuCatalogue catalogue, CardKeyInventory inventory, ILogger<PartnerOrders> logger)
+{
+    public async Task<PartnerOrderLookup> GetAsync(string partnerId, string orderId, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetAsync(partnerId, orderId, cancellationToken);
+        if (order is null)
+        {
+            return PartnerOrderLookup.NotFound;
+        }
+
+        var keys = new List<DeliveredKey>();
+        if (order.State == OrderState.Delivered && await catalogue.FindAsync(order.Sku, cancellationToken) is { } sku)
+        {
+            try
+            {
+                keys.AddRange((await inventory.OpenAsync(sku, order.Keys, cancellationToken)).Select(k => new DeliveredKey(k.KeyId, k.CardKey)));
+            }
+            catch (SealedValueException e)
+            {
+                // Stored key material that does not open was tampered with, moved, or its KEK version is gone: never guess.
+                logger.LogCritical("Order {OrderId}: its keys cannot be opened ({Reason}); check the key rows and the KEK versions", order.OrderId, e.Message);
+                return new PartnerOrderLookup(View: null, KeysUnavailable: true);
+            }
+
+            logger.LogInformation("Order {OrderId}: partner {PartnerId} fetched its {Count} key(s)", order.OrderId, partnerId, keys.Count);
+        }
+
+        var (reasonCode, reason) = PartnerReason.For(order);
+        return new PartnerOrderLookup(new PartnerOrderView(
+            order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
+            order.State, reasonCode, reason, order.PaidAt, order.DeliveredAt, keys));
+    }
+}
