@@ -3,14 +3,26 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Fulfilment.Http;
 using Fulfilment.Storage;
 
 namespace Fulfilment.RedemptionLog;
 
 /// <summary>
-/// <c>GET /api/partners/{partnerId}/redemptions</c>: a partner pages through its own redemption log, filtered by time
-/// range, SKU, status or order, newest or oldest first, with authenticated continuation tokens.
+/// A partner's query of its redemption log, as sent (each value the text of its query parameter, null when absent):
+/// time range, SKU, status or order, newest or oldest first, page size, and the continuation token of the page before.
+/// </summary>
+internal sealed record RedemptionLogRequest(
+    string? From, string? To, string? Sku, string? Status, string? OrderId, string? Order, string? PageSize, string? ContinuationToken);
+
+/// <summary>A page of the log (<c>{"entries": [...], "continuationToken": ...}</c>), or why the query was refused.</summary>
+internal sealed record RedemptionLogPage(byte[]? PageJson, string? ErrorCode = null, string? Error = null, IReadOnlyList<string>? Problems = null)
+{
+    public static RedemptionLogPage Refused(string errorCode, string error, IReadOnlyList<string>? problems = null) => new(null, errorCode, error, problems);
+}
+
+/// <summary>
+/// A partner pages through its own redemption log, filtered by time range, SKU, status or order, newest or oldest
+/// first, with authenticated continuation tokens; or exports a whole day of it.
 /// </summary>
 internal sealed class RedemptionLogQuery(
     TableServiceClient tables, ContinuationTokens tokens, TimeProvider clock)
@@ -24,56 +36,51 @@ internal sealed class RedemptionLogQuery(
     private sealed record Filter(
         DateTimeOffset From, DateTimeOffset To, string? Sku, string? Status, string? OrderId, bool NewestFirst, int PageSize, string Hash);
 
-    public async Task<IResult> ListAsync(string partnerId, HttpRequest request)
+    public async Task<RedemptionLogPage> ListAsync(string partnerId, RedemptionLogRequest request, CancellationToken cancellationToken)
     {
-        var cancellationToken = request.HttpContext.RequestAborted;
-        var (filter, problems) = ParseFilter(request.Query);
+        var (filter, problems) = ParseFilter(request);
         if (filter is null)
         {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_query", "The query is not valid.", problems);
+            return RedemptionLogPage.Refused("invalid_query", "The query is not valid.", problems);
         }
 
         LogPosition? position = null;
-        if (request.Query["continuationToken"].ToString() is { Length: > 0 } token)
+        if (request.ContinuationToken is { Length: > 0 } token)
         {
             (position, var problem) = await tokens.ReadAsync(token, partnerId, filter.Hash, cancellationToken);
             if (position is null)
             {
-                return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_continuation_token", problem!);
+                return RedemptionLogPage.Refused("invalid_continuation_token", problem!);
             }
 
             filter = filter with { From = new DateTimeOffset(position.FromTicks, TimeSpan.Zero), To = new DateTimeOffset(position.ToTicks, TimeSpan.Zero) };
         }
 
         var (entries, next) = await ReadPageAsync(partnerId, filter, position, cancellationToken);
-        return Results.Bytes(PageJson(entries, next), "application/json");
+        return new RedemptionLogPage(PageJson(entries, next));
     }
 
-    /// <summary>A whole UTC day of the partner's log, oldest first, as NDJSON written page by page (never held whole).</summary>
-    public async Task<IResult> ExportDayAsync(string partnerId, HttpContext context)
-    {
-        if (!DateOnly.TryParseExact(context.Request.Query["day"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_query", "day must be a UTC date, yyyy-MM-dd.");
-        }
+    /// <summary>The day of an export, a UTC date written <c>yyyy-MM-dd</c>; null when it is not one.</summary>
+    public static DateOnly? ExportDay(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 
+    /// <summary>A whole UTC day of the partner's log, oldest first, as NDJSON written to <paramref name="body"/> page by page (never held whole).</summary>
+    public async Task ExportDayAsync(string partnerId, DateOnly day, Stream body, CancellationToken cancellationToken)
+    {
         var partition = $"{partnerId}|{day:yyyy-MM-dd}";
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partition} and RowKey ge {RedemptionLogBook.Ascending} and RowKey lt {RedemptionLogBook.Descending}");
-        return Results.Stream(async body =>
+        var newline = new byte[] { (byte)'\n' };
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: MaxPageSize, cancellationToken: cancellationToken).AsPages())
         {
-            var newline = new byte[] { (byte)'\n' };
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: MaxPageSize, cancellationToken: context.RequestAborted).AsPages())
+            foreach (var row in page.Values)
             {
-                foreach (var row in page.Values)
-                {
-                    await body.WriteAsync(Encoding.UTF8.GetBytes(RedemptionLogBook.EntryJsonOf(row)), context.RequestAborted);
-                    await body.WriteAsync(newline, context.RequestAborted);
-                }
-
-                await body.FlushAsync(context.RequestAborted);
+                await body.WriteAsync(Encoding.UTF8.GetBytes(RedemptionLogBook.EntryJsonOf(row)), cancellationToken);
+                await body.WriteAsync(newline, cancellationToken);
             }
-        }, "application/x-ndjson");
+
+            await body.FlushAsync(cancellationToken);
+        }
     }
 
     /// <summary><c>{"entries": [...], "continuationToken": ...}</c>, the entries' stored JSON written as it is.</summary>
@@ -140,26 +147,26 @@ internal sealed class RedemptionLogQuery(
         return extra;
     }
 
-    private (Filter? Filter, List<string> Problems) ParseFilter(IQueryCollection query)
+    private (Filter? Filter, List<string> Problems) ParseFilter(RedemptionLogRequest query)
     {
         var problems = new List<string>();
         var now = clock.GetUtcNow();
-        var to = Time(query, "to", now, problems) ?? now;
-        var from = Time(query, "from", now, problems) ?? (to - FirstDay > TimeSpan.FromDays(30) ? to - TimeSpan.FromDays(30) : FirstDay);
+        var to = Time(query.To, "to", now, problems) ?? now;
+        var from = Time(query.From, "from", now, problems) ?? (to - FirstDay > TimeSpan.FromDays(30) ? to - TimeSpan.FromDays(30) : FirstDay);
         if (from > to) problems.Add("from must not be after to");
         if (to - from > MaxRange) problems.Add($"from and to may be at most {MaxRange.TotalDays} days apart");
 
-        var order = query["order"].ToString();
+        var order = query.Order ?? "";
         if (order is not ("" or "newest" or "oldest")) problems.Add("order must be newest or oldest");
 
         var pageSize = DefaultPageSize;
-        if (query["pageSize"].ToString() is { Length: > 0 } size
+        if (query.PageSize is { Length: > 0 } size
             && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
         {
             problems.Add($"pageSize must be a whole number from 1 to {MaxPageSize}");
         }
 
-        var (sku, status, orderId) = (Text(query, "sku", problems), Text(query, "status", problems), Text(query, "orderId", problems));
+        var (sku, status, orderId) = (Text(query.Sku, "sku", problems), Text(query.Status, "status", problems), Text(query.OrderId, "orderId", problems));
         return problems.Count > 0
             ? (null, problems)
             : (new Filter(from, to, sku, status, orderId, order != "oldest", pageSize, HashOf(query)), problems);
@@ -170,10 +177,9 @@ internal sealed class RedemptionLogQuery(
 
     private static readonly string[] TimeFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd"];
 
-    private static DateTimeOffset? Time(IQueryCollection query, string name, DateTimeOffset now, List<string> problems)
+    private static DateTimeOffset? Time(string? text, string name, DateTimeOffset now, List<string> problems)
     {
-        var text = query[name].ToString();
-        if (text.Length == 0)
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }
@@ -193,13 +199,14 @@ internal sealed class RedemptionLogQuery(
         return value;
     }
 
-    private static string HashOf(IQueryCollection query) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
-        new[] { "from", "to", "sku", "status", "orderId", "order", "pageSize" }.Select(name => $"{name}={query[name]}")))).AsSpan(0, 16));
+    private static string HashOf(RedemptionLogRequest query) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
+        $"from={query.From}", $"to={query.To}", $"sku={query.Sku}", $"status={query.Status}", $"orderId={query.OrderId}", $"order={query.Order}",
+        $"pageSize={query.PageSize}"))).AsSpan(0, 16));
 
     /// <summary>A filter value, or null when absent; a value too long to match anything is refused, not dropped (which would widen the query).</summary>
-    private static string? Text(IQueryCollection query, string name, List<string> problems)
+    private static string? Text(string? text, string name, List<string> problems)
     {
-        var value = query[name].ToString();
+        var value = text ?? "";
         if (value.Length > 128)
         {
             problems.Add($"{name} must be at most 128 characters");

@@ -38,7 +38,6 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ("Orders", "Http"),
         ("Orders", "Partners"),
         ("Orders", "Webhooks"),
-        ("RedemptionLog", "Http"),
     ];
 
     [Fact]

@@ -1,4 +1,5 @@
 using Fulfilment.Hosting;
+using Fulfilment.Http;
 using Fulfilment.RedemptionLog;
 
 namespace Fulfilment.Functions.ListRedemptions;
@@ -8,5 +9,16 @@ internal sealed class ListRedemptionsFunction(RedemptionLogQuery query) : IHttpF
 {
     public string Name => "ListRedemptions";
 
-    public Task<IResult> HandleAsync(HttpContext context) => query.ListAsync((string)context.GetRouteValue("partnerId")!, context.Request);
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        var q = context.Request.Query;
+        var request = new RedemptionLogRequest(
+            From: q["from"].ToString(), To: q["to"].ToString(), Sku: q["sku"].ToString(), Status: q["status"].ToString(),
+            OrderId: q["orderId"].ToString(), Order: q["order"].ToString(), PageSize: q["pageSize"].ToString(),
+            ContinuationToken: q["continuationToken"].ToString());
+        var page = await query.ListAsync((string)context.GetRouteValue("partnerId")!, request, context.RequestAborted);
+        return page.PageJson is { } json
+            ? Results.Bytes(json, "application/json")
+            : ApiResults.Error(StatusCodes.Status400BadRequest, page.ErrorCode!, page.Error!, page.Problems);
+    }
 }
