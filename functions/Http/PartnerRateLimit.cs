@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Http;
 
@@ -22,15 +23,10 @@ internal sealed class PartnerRateLimit : IDisposable
     private readonly PartitionedRateLimiter<string> partners;
     private readonly PartitionedRateLimiter<string> sources;
 
-    public PartnerRateLimit(IConfiguration configuration)
+    public PartnerRateLimit(IOptions<PartnerApiOptions> options)
     {
-        perPartner = configuration.GetValue("PartnerApi:RequestsPerSecond", 50);
-        perSource = configuration.GetValue("PartnerApi:SourceRequestsPerSecond", 200);
-        if (perPartner < 1 || perSource < 1)
-        {
-            throw new InvalidOperationException("PartnerApi:RequestsPerSecond and PartnerApi:SourceRequestsPerSecond must be at least 1.");
-        }
-
+        perPartner = options.Value.RequestsPerSecond;
+        perSource = options.Value.SourceRequestsPerSecond;
         partners = PerSecond(perPartner);
         sources = PerSecond(perSource);
     }

@@ -1,6 +1,3 @@
-using System.Threading.RateLimiting;
-using Fulfilment.Egress;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Suppliers;
@@ -17,62 +14,5 @@ internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptions
             ? new GenericRestSupplier(httpClients.CreateClient(HttpClientName(name)), options.Get(name).ApiKey)
             : throw new InvalidOperationException($"Supplier '{name}' is not configured (Suppliers:{name}:BaseUrl).");
 
-    /// <summary>
-    /// One HTTP client per supplier: attempt and total timeouts, a circuit breaker, an optional rate limit, and
-    /// retries for queries only — a submit is never sent twice by the HTTP layer (it is not idempotent on the wire;
-    /// our client reference is what makes a deliberate resubmit safe).
-    /// </summary>
-    public static void AddSuppliers(IServiceCollection services, IConfiguration configuration, bool allowPrivateNetworks)
-    {
-        services.AddSingleton<SupplierDirectory>();
-        services.AddHttpClient();
-        foreach (var section in configuration.GetSection("Suppliers").GetChildren())
-        {
-            services.AddOptions<SupplierOptions>(section.Key).Bind(section).ValidateDataAnnotations().ValidateOnStart();
-            var supplier = section.Get<SupplierOptions>() ?? new SupplierOptions();
-            var limiter = supplier.RateLimitPerSecond > 0
-                ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = supplier.RateLimitPerSecond,
-                    TokensPerPeriod = supplier.RateLimitPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = supplier.RateLimitPerSecond * 10,
-                })
-                : null;
-            if (supplier.BaseUrl is { } baseUrl && OutboundHttp.CheckUrl(baseUrl, allowPrivateNetworks) is { } refused)
-            {
-                throw new InvalidOperationException($"Suppliers:{section.Key}:BaseUrl {refused}.");
-            }
-
-            services.AddHttpClient(HttpClientName(section.Key), http =>
-                {
-                    http.BaseAddress = supplier.BaseUrl;
-                    http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns timeouts
-                    http.MaxResponseContentBufferSize = OutboundHttp.MaxResponseBytes; // a bigger answer is an unknown outcome
-                })
-                .ConfigurePrimaryHttpMessageHandler(() => OutboundHttp.Handler(allowPrivateNetworks))
-                .AddStandardResilienceHandler(resilience =>
-                {
-                    var attempt = TimeSpan.FromSeconds(supplier.AttemptTimeoutSeconds);
-                    resilience.AttemptTimeout.Timeout = attempt;
-                    resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(supplier.TotalTimeoutSeconds, supplier.AttemptTimeoutSeconds));
-                    resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(attempt.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-                    resilience.CircuitBreaker.FailureRatio = supplier.CircuitBreakerFailureRatio;
-                    resilience.CircuitBreaker.MinimumThroughput = 20;
-                    resilience.Retry.MaxRetryAttempts = 2;
-                    resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                    resilience.Retry.DisableForUnsafeHttpMethods();
-                    // A supplier's Retry-After is the app's to honour (capped, on a delayed queue message), never a
-                    // thread's to sleep on: an absurd value must not hold a call or break the retry.
-                    resilience.Retry.ShouldRetryAfterHeader = false;
-                    resilience.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-                    if (limiter is not null)
-                    {
-                        resilience.RateLimiter.RateLimiter = args => limiter.AcquireAsync(1, args.Context.CancellationToken);
-                    }
-                });
-        }
-    }
-
-    private static string HttpClientName(string name) => "supplier:" + name;
+    internal static string HttpClientName(string name) => "supplier:" + name;
 }

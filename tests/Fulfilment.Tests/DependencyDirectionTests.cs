@@ -7,7 +7,7 @@ namespace Fulfilment.Tests;
 
 /// <summary>
 /// Dependencies between the app's folders point one way: the edge (functions, hosting, HTTP) → flows → capabilities →
-/// storage, outbound HTTP and observability. The app's sources are compiled here and every name in them is bound to what it refers
+/// storage, outbound HTTP, observability and the settings convention. The app's sources are compiled here and every name in them is bound to what it refers
 /// to, so a type used without a <c>using</c> (partly qualified, or through <c>using static</c>) counts as well.
 /// </summary>
 public sealed class DependencyDirectionTests(ITestOutputHelper output)
@@ -19,6 +19,7 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ["Delivery", "Notifications", "RedemptionLog", "Ops"],
         ["Orders", "Inventory", "Catalogue", "Partners", "Suppliers", "Webhooks", "Crypto"],
         ["Storage", "Egress", "Observability"],
+        ["Settings"],
     ];
 
     /// <summary>Uses within one layer: each one a deliberate choice, and together without a cycle.</summary>

@@ -1,0 +1,20 @@
+using Fulfilment.Settings;
+
+namespace Fulfilment.Delivery;
+
+/// <summary>Delivery's part of the app: fulfilling paid orders (card keys, supplier top-ups and redemptions), their outcomes, the stalled-order sweep, and what partners see of their orders.</summary>
+internal static class DeliveryRegistration
+{
+    public static IServiceCollection AddDelivery(this IServiceCollection services)
+    {
+        services.AddSettings<SupplierDeliveryOptions>("SupplierDelivery");
+        services.AddSettings<OrderSweepOptions>("OrderSweep");
+        services.AddSingleton<CardKeyDelivery>();
+        services.AddSingleton<SupplierDelivery>();
+        services.AddSingleton<OrderFulfilment>();
+        services.AddSingleton<OrderOutcomes>();
+        services.AddSingleton<StalledOrderSweep>();
+        services.AddSingleton<PartnerOrders>();
+        return services;
+    }
+}

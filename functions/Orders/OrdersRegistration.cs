@@ -1,0 +1,17 @@
+namespace Fulfilment.Orders;
+
+/// <summary>The orders' part of the app: the order book, open orders, payment acceptance, fulfilment requests, the awaiting-stock list and the order trace.</summary>
+internal static class OrdersRegistration
+{
+    public static IServiceCollection AddOrders(this IServiceCollection services)
+    {
+        services.AddSingleton<OrderMetrics>();
+        services.AddSingleton<OrderBook>();
+        services.AddSingleton<OpenOrders>();
+        services.AddSingleton<PaymentAcceptance>();
+        services.AddSingleton<FulfilmentRequests>();
+        services.AddSingleton<AwaitingStockList>();
+        services.AddSingleton<OrderTrace>();
+        return services;
+    }
+}
