@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Fulfilment.Catalogue;
 using Fulfilment.Inventory;
 using Fulfilment.Orders;
+using Fulfilment.Storage;
 
 namespace Fulfilment.Delivery;
 
@@ -55,7 +56,7 @@ internal sealed class CardKeyDelivery(
         if (order.ClaimStartedAt is null)
         {
             order = await orders.TryChangeAsync(order with { ClaimStartedAt = clock.GetUtcNow() }, cancellationToken)
-                ?? throw new InvalidOperationException($"Order {order.OrderId} changed as its first claim began; retrying.");
+                ?? throw new RetryLaterException($"Order {order.OrderId} changed as its first claim began; retrying.");
             found = [];
         }
         else
@@ -96,14 +97,14 @@ internal sealed class CardKeyDelivery(
     {
         var held = Stopwatch.StartNew();
         var leased = await orders.TryChangeAsync(order with { LeaseUntil = clock.GetUtcNow() + Order.LeaseDuration }, cancellationToken)
-            ?? throw new InvalidOperationException($"Order {order.OrderId} changed while it ran short of stock; retrying.");
+            ?? throw new RetryLaterException($"Order {order.OrderId} changed while it ran short of stock; retrying.");
 
         var found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
         var keys = await CompleteAsync(leased, sku, found, cancellationToken);
         if (keys.Count == order.Quantity)
         {
             var delivered = await orders.TryChangeAsync(Delivered(leased, keys), cancellationToken)
-                ?? throw new InvalidOperationException($"Order {order.OrderId} lost its lease; retrying.");
+                ?? throw new RetryLaterException($"Order {order.OrderId} lost its lease; retrying.");
             await FinishAsync(order, delivered, sku, settleStrays: true, cancellationToken);
             return;
         }
@@ -119,7 +120,7 @@ internal sealed class CardKeyDelivery(
         _ = await orders.TryChangeAsync(
                 leased with { State = OrderState.AwaitingStock, StateReason = $"not enough keys of {sku.Id} in stock", LeaseUntil = null },
                 cancellationToken)
-            ?? throw new InvalidOperationException($"Order {order.OrderId} lost its lease; retrying.");
+            ?? throw new RetryLaterException($"Order {order.OrderId} lost its lease; retrying.");
         logger.LogWarning("Order {OrderId} is {State}: needs {Quantity} key(s) of {Sku}", order.OrderId, OrderState.AwaitingStock, order.Quantity, sku.Id);
         await openOrders.RemoveAsync(order, cancellationToken); // the waiting list holds it now
 
@@ -174,7 +175,7 @@ internal sealed class CardKeyDelivery(
         {
             // Not delivered (someone holds its lease or it is waiting for stock): our reservations stay, and
             // the retry or the lease holder finds them. Giving them back here could race a binding.
-            throw new InvalidOperationException($"Order {order.OrderId} changed during delivery; retrying.");
+            throw new RetryLaterException($"Order {order.OrderId} changed during delivery; retrying.");
         }
 
         var bound = current.Keys.ToHashSet();

@@ -63,8 +63,17 @@ internal sealed class OrderFulfilment(
             }
             else
             {
-                logger.LogWarning(failure, "Order {OrderId} of partner {PartnerId} failed in message {MessageId}; it is tried again on its own in {Delay}",
-                    request.OrderId, request.PartnerId, invocation.MessageId, RetryAlone);
+                if (failure is RetryLaterException later)
+                {
+                    logger.LogInformation("Order {OrderId} of partner {PartnerId} in message {MessageId} is tried again on its own in {Delay}: {Reason}",
+                        request.OrderId, request.PartnerId, invocation.MessageId, RetryAlone, later.Message);
+                }
+                else
+                {
+                    logger.LogWarning(failure, "Order {OrderId} of partner {PartnerId} failed in message {MessageId}; it is tried again on its own in {Delay}",
+                        request.OrderId, request.PartnerId, invocation.MessageId, RetryAlone);
+                }
+
                 await requests.RequestAgainAsync(invocation.QueueName, request, RetryAlone, cancellationToken);
             }
         }

@@ -217,9 +217,9 @@ internal sealed class SupplierDelivery(
             await NeedsAttentionAsync(order, reason, cancellationToken);
             return true;
         }
-        catch (InvalidOperationException)
+        catch (RetryLaterException)
         {
-            return false;
+            return false; // the order changed meanwhile
         }
     }
 
@@ -242,7 +242,7 @@ internal sealed class SupplierDelivery(
         }
 
         var written = await orders.TryChangeAsync(changed, cancellationToken)
-            ?? throw new InvalidOperationException($"Order {changed.OrderId} changed concurrently; retrying.");
+            ?? throw new RetryLaterException($"Order {changed.OrderId} changed concurrently; retrying.");
         await outcomes.PublishAsync(written, cancellationToken);
         return written;
     }

@@ -15,8 +15,9 @@ internal sealed record InvocationOutcome(bool Succeeded, string? Error)
 /// Runs a queue function for one message: the single place where a message's failure is classified.
 /// A poison message is moved to the poison queue at once and acknowledged. An outage of storage or Key Vault is
 /// waited out inside the invocation, backing off, for <see cref="OutageTolerance"/>: the message stays leased and
-/// its dequeue count does not grow, so minutes of outage poison nothing. Any other exception fails the invocation so
-/// the trigger retries it (and poisons it after <c>maxDequeueCount</c>).
+/// its dequeue count does not grow, so minutes of outage poison nothing. An expected "try again later"
+/// (<see cref="RetryLaterException"/>) and any other exception fail the invocation so the trigger retries it (and
+/// poisons it after <c>maxDequeueCount</c>); only the unexpected ones are logged as warnings with their stack trace.
 /// </summary>
 internal sealed class QueueFunctionInvoker(
     IEnumerable<IQueueFunction> functions,
@@ -46,6 +47,14 @@ internal sealed class QueueFunctionInvoker(
                 invocation.MessageId, invocation.QueueName, poison.Message);
             await queueMessages.PoisonAsync(invocation, poison.Message, cancellationToken);
             return InvocationOutcome.Success;
+        }
+        catch (RetryLaterException later) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation(
+                "Function {FunctionName}, message {MessageId} on {QueueName} (dequeue count {DequeueCount}) is tried again later: {Reason}",
+                invocation.FunctionName, invocation.MessageId, invocation.QueueName, invocation.DequeueCount, later.Message);
+            await RecordFailureAsync(invocation, later.Message, cancellationToken);
+            return new InvocationOutcome(false, later.Message);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

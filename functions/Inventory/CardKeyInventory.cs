@@ -250,7 +250,7 @@ internal sealed class CardKeyInventory(
             {
                 if (round == 100)
                 {
-                    throw new InvalidOperationException($"Could not give back the reservations of {orderReference} in {partition}; retrying later.");
+                    throw new RetryLaterException($"Could not give back the reservations of {orderReference} in {partition}; retrying later.");
                 }
 
                 var countsRead = ReadCountsAsync(sku, shard.Key, cancellationToken);
