@@ -15,7 +15,7 @@ internal sealed record DataKey(string Id, byte[] Key);
 /// card key into its key id (HMAC) so duplicates are found without decrypting anything.
 /// Unwrapped keys are cached: many instances each hold what they used, nothing else relies on it.
 /// </summary>
-internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys keks) : IKekWrappedRows
+internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys keks, TimeProvider clock) : IKekWrappedRows
 {
     public const int MaxKeysPerDek = 1 << 20;
     private const string FingerprintKeyId = "fingerprint";
@@ -25,7 +25,7 @@ internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys 
 
     public async Task<DataKey> CreateAsync(string sku, CancellationToken cancellationToken)
     {
-        var id = $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+        var id = $"{clock.GetUtcNow():yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
         var key = RandomNumberGenerator.GetBytes(Aead.KeySize);
         await table.AddEntityAsync(await WrapAsync(sku, id, key, cancellationToken), cancellationToken);
         unwrapped[(sku, id)] = Task.FromResult(key);
@@ -83,7 +83,7 @@ internal sealed class DataKeyRing(TableServiceClient tables, IKeyEncryptionKeys 
         {
             ["WrappedKey"] = Aead.Seal(kek.Key, key, AssociatedData(sku, id)),
             ["KekVersion"] = kek.Version,
-            ["CreatedAt"] = DateTimeOffset.UtcNow,
+            ["CreatedAt"] = clock.GetUtcNow(),
         };
     }
 

@@ -19,6 +19,7 @@ internal sealed class LocalTriggerHost(
     QueueMessages queueMessages,
     QueueFailureLog failures,
     IEnumerable<ITimerFunction> timerFunctions,
+    TimeProvider clock,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,6 +44,7 @@ internal sealed class LocalTriggerHost(
                 f.Name,
                 CrontabSchedule.Parse(f.TimerTrigger!.Schedule ?? "", new CrontabSchedule.ParseOptions { IncludingSeconds = true }),
                 timerFunctions.Single(t => t.Name.Equals(f.Name, StringComparison.OrdinalIgnoreCase)),
+                clock,
                 loggerFactory.CreateLogger<TimerListener>()))
             .ToList();
         return Task.WhenAll(listeners.Select(l => l.RunAsync(stoppingToken)).Concat(timers.Select(t => t.RunAsync(stoppingToken))));
@@ -50,7 +52,7 @@ internal sealed class LocalTriggerHost(
 }
 
 /// <summary>One timer trigger: runs its function at each occurrence of its NCRONTAB schedule (six fields, seconds first), as the host does.</summary>
-internal sealed class TimerListener(string functionName, CrontabSchedule schedule, ITimerFunction function, ILogger<TimerListener> logger)
+internal sealed class TimerListener(string functionName, CrontabSchedule schedule, ITimerFunction function, TimeProvider clock, ILogger<TimerListener> logger)
 {
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -59,8 +61,8 @@ internal sealed class TimerListener(string functionName, CrontabSchedule schedul
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var now = DateTime.UtcNow;
-                await Task.Delay(schedule.GetNextOccurrence(now) - now, stoppingToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                await Task.Delay(schedule.GetNextOccurrence(now) - now, clock, stoppingToken);
                 try
                 {
                     await function.RunAsync(stoppingToken);

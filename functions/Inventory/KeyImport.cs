@@ -35,7 +35,7 @@ internal sealed class InvalidUploadException(string message) : Exception(message
 /// </summary>
 internal sealed class KeyImport(
     TableServiceClient tables, DataKeyRing dataKeys, KeyBatches batches, StockMap stockMap, CardKeyInventory inventory, LowStockWatch lowStock,
-    ILogger<KeyImport> logger)
+    TimeProvider clock, ILogger<KeyImport> logger)
 {
     public const int MaxKeyLength = CardKeyText.MaxLength;
     public const int MaxKeysPerUpload = 250_000;
@@ -45,6 +45,7 @@ internal sealed class KeyImport(
     private const int MaxTransactionsWaiting = 200; // about 10,000 keys held at most
 
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
+    private readonly TimeProvider clock = clock;
 
     /// <summary>Reads an upload as it arrives: one key per line, or a JSON array of strings.</summary>
     public static async IAsyncEnumerable<(int Line, string Text)> ReadUploadAsync(
@@ -289,7 +290,7 @@ internal sealed class KeyImport(
             var pending = keys.ToList();
             while (pending.Count > 0)
             {
-                var actions = pending.SelectMany((k, i) => Rows(sku.Id, partition, k.KeyId, k.Key, k.Dek, batch, current.Tail + i)).ToList();
+                var actions = pending.SelectMany((k, i) => Rows(sku.Id, partition, k.KeyId, k.Key, k.Dek, batch, current.Tail + i, import.clock.GetUtcNow())).ToList();
                 var added = new ShardCounts(pending.Count, 0, 0, 0, 0, 0m, 0);
                 actions.Add(current.Write(partition, added, tail: current.Tail + pending.Count));
                 try
@@ -356,7 +357,8 @@ internal sealed class KeyImport(
     }
 
     /// <summary>The two rows of a newly imported key: the sealed key, and its place <paramref name="seq"/> in the shard's stock queue.</summary>
-    internal static IEnumerable<TableTransactionAction> Rows(string sku, string partition, string keyId, string key, DataKey dek, KeyBatch batch, long seq)
+    internal static IEnumerable<TableTransactionAction> Rows(
+        string sku, string partition, string keyId, string key, DataKey dek, KeyBatch batch, long seq, DateTimeOffset importedAt)
     {
         yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, KeyRow(keyId))
         {
@@ -365,7 +367,7 @@ internal sealed class KeyImport(
             ["SealedKey"] = CardKeyCipher.Seal(dek.Key, sku, keyId, key),
             ["FormatVersion"] = CardKeyCipher.FormatVersion,
             ["BatchId"] = batch.BatchId,
-            ["ImportedAt"] = DateTimeOffset.UtcNow,
+            ["ImportedAt"] = importedAt,
             ["Seq"] = seq,
         });
         yield return new TableTransactionAction(TableTransactionActionType.Add, CardKeyInventory.InStockRow(

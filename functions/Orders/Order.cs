@@ -82,7 +82,7 @@ internal sealed record Order(
 
     public int ReconcileCount { get; init; }
 
-    /// <summary>The partner's callback about the order's final state: <c>pending</c>, <c>sent</c> or <c>dead-lettered</c>.</summary>
+    /// <summary>The partner's callback about the order's final state: <c>retrying</c>, <c>sent</c> or <c>dead-lettered</c>; null until the first attempt.</summary>
     public string? NotificationStatus { get; init; }
 
     public int NotificationAttempts { get; init; }

@@ -12,7 +12,7 @@ namespace Fulfilment.Partners;
 /// Partners in Table Storage. Webhook secrets are stored sealed under the KEK; API keys only as hashes.
 /// Lookups are cached briefly per instance (a new secret or key takes effect within <see cref="CacheLifetime"/>).
 /// </summary>
-internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryptionKeys keks, IMemoryCache cache) : IKekWrappedRows
+internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryptionKeys keks, IMemoryCache cache, TimeProvider clock) : IKekWrappedRows
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private const string PartnerRow = "partner";
@@ -23,7 +23,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     /// <summary>Creates a partner with one webhook secret and one API key; returns them (the only time the key is shown).</summary>
     public async Task<(Partner Partner, string ApiKey)?> CreateAsync(string id, string name, Uri? callbackUrl, CancellationToken cancellationToken)
     {
-        var partner = new Partner(id, name, [WebhookSecret.New(DateTimeOffset.UtcNow)]) { CallbackUrl = callbackUrl };
+        var partner = new Partner(id, name, [WebhookSecret.New(clock.GetUtcNow())]) { CallbackUrl = callbackUrl };
         try
         {
             await partners.AddEntityAsync(await ToEntityAsync(partner, cancellationToken), cancellationToken);
@@ -69,7 +69,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         }
 
         var partner = await FromEntityAsync(entity.Value!, cancellationToken);
-        var secret = WebhookSecret.New(DateTimeOffset.UtcNow);
+        var secret = WebhookSecret.New(clock.GetUtcNow());
         var updated = await ToEntityAsync(partner with { Secrets = [.. partner.Secrets, secret] }, cancellationToken);
         await partners.UpdateEntityAsync(updated, entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
         cache.Remove(("partner", id));
@@ -92,7 +92,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     {
         var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
         var partner = entity.HasValue ? await FromEntityAsync(entity.Value!, cancellationToken) : null;
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         if (partner?.Secrets.FirstOrDefault(s => s.Id == secretId && s.IsActiveAt(now)) is not { } retiring)
         {
             return RetireOutcome.NotFound;
@@ -112,7 +112,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     /// <summary>Notes that a webhook secret verified a webhook, at most every few minutes (a lost race just skips it).</summary>
     public async Task NoteSecretUsedAsync(Partner partner, string secretValue, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         if (partner.Secrets.FirstOrDefault(s => s.Value == secretValue) is not { } used || now - used.LastUsedAt < LastUsedGranularity
             || !TakeTurnToNote(used.Id, now))
         {
@@ -167,7 +167,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     /// <summary>Retires an API key after <paramref name="overlap"/>: from then on it authenticates nothing.</summary>
     public Task<bool> RetireApiKeyAsync(string partnerId, string keyId, TimeSpan overlap, CancellationToken cancellationToken) =>
         ChangeApiKeyAsync(partnerId, keyId, (key, ct) => apiKeys.UpdateEntityAsync(
-            new TableEntity(key.PartitionKey, key.RowKey) { ["RetiresAt"] = DateTimeOffset.UtcNow + overlap }, key.ETag, TableUpdateMode.Merge, ct), cancellationToken);
+            new TableEntity(key.PartitionKey, key.RowKey) { ["RetiresAt"] = clock.GetUtcNow() + overlap }, key.ETag, TableUpdateMode.Merge, ct), cancellationToken);
 
     public async Task<string> AddApiKeyAsync(string partnerId, CancellationToken cancellationToken)
     {
@@ -176,7 +176,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
             new TableEntity(PartnerCredentials.HashApiKey(apiKey), "")
             {
                 ["PartnerId"] = partnerId,
-                ["CreatedAt"] = DateTimeOffset.UtcNow,
+                ["CreatedAt"] = clock.GetUtcNow(),
             },
             cancellationToken);
         return apiKey;
@@ -218,18 +218,18 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         }
 
         var entity = await apiKeys.GetEntityIfExistsAsync<TableEntity>(hash, "", cancellationToken: cancellationToken);
-        if (!entity.HasValue || entity.Value!.GetDateTimeOffset("RetiresAt") is { } retires && retires <= DateTimeOffset.UtcNow)
+        if (!entity.HasValue || entity.Value!.GetDateTimeOffset("RetiresAt") is { } retires && retires <= clock.GetUtcNow())
         {
             return null;
         }
 
-        if (!(DateTimeOffset.UtcNow - entity.Value.GetDateTimeOffset("LastUsedAt") < LastUsedGranularity))
+        if (!(clock.GetUtcNow() - entity.Value.GetDateTimeOffset("LastUsedAt") < LastUsedGranularity))
         {
-            await apiKeys.UpdateEntityAsync(new TableEntity(hash, "") { ["LastUsedAt"] = DateTimeOffset.UtcNow }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await apiKeys.UpdateEntityAsync(new TableEntity(hash, "") { ["LastUsedAt"] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
 
         // Cached no longer than until it retires.
-        var lifetime = entity.Value.GetDateTimeOffset("RetiresAt") is { } until && until - DateTimeOffset.UtcNow < CacheLifetime ? until - DateTimeOffset.UtcNow : CacheLifetime;
+        var lifetime = entity.Value.GetDateTimeOffset("RetiresAt") is { } until && until - clock.GetUtcNow() < CacheLifetime ? until - clock.GetUtcNow() : CacheLifetime;
         return cache.Set(("api-key", hash), entity.Value.GetString("PartnerId"), lifetime);
     }
 

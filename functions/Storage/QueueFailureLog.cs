@@ -22,7 +22,7 @@ internal enum FailureOutcome
 /// host copies a message there without a reason, and under a new message id). Rows are keyed by the queue and a hash
 /// of the message text, which the poison copy keeps: partition = queue, row = SHA-256 of the text.
 /// </summary>
-internal sealed class QueueFailureLog(TableServiceClient tables, IMeterFactory meters)
+internal sealed class QueueFailureLog(TableServiceClient tables, IMeterFactory meters, TimeProvider clock)
 {
     private readonly TableClient table = tables.GetTableClient(TableNames.QueueFailures);
 
@@ -41,7 +41,7 @@ internal sealed class QueueFailureLog(TableServiceClient tables, IMeterFactory m
             ["Reason"] = Truncate(reason, 2000),
             ["DequeueCount"] = attempts,
             ["Poisoned"] = outcome == FailureOutcome.PoisonedAtOnce,
-            ["FailedAt"] = DateTimeOffset.UtcNow,
+            ["FailedAt"] = clock.GetUtcNow(),
         };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         if (outcome != FailureOutcome.Retried)

@@ -12,7 +12,7 @@ internal sealed class QueueOptions
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "RedemptionRetryQueue must be a valid Storage queue name.")]
     public string RedemptionRetryQueue { get; set; } = "redemption-retries";
 
-    /// <summary>Terminal order states to POST to partners; <c>-dead</c> holds the ones given up.</summary>
+    /// <summary>Terminal order states to POST to partners; its <c>-poison</c> queue holds the ones given up.</summary>
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "PartnerNotificationQueue must be a valid Storage queue name.")]
     public string PartnerNotificationQueue { get; set; } = "partner-notifications";
 

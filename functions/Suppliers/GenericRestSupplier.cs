@@ -15,7 +15,7 @@ namespace Fulfilment.Suppliers;
 /// classified for the money: what is certain (succeeded, failed, rejected, never received, not accepted) and
 /// what is not (unknown), which only a query by our client reference can settle.
 /// </summary>
-internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISupplierClient
+internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimeProvider clock) : ISupplierClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -56,7 +56,7 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISup
         }
     }
 
-    private static async Task<SupplierOutcome> ClassifyAsync(HttpResponseMessage response, bool isQuery, CancellationToken cancellationToken)
+    private async Task<SupplierOutcome> ClassifyAsync(HttpResponseMessage response, bool isQuery, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var answer = await ReadAsync(response, cancellationToken);
@@ -89,8 +89,8 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey) : ISup
     }
 
     /// <summary>The supplier's hint, as it said it: the caller caps it (<see cref="Storage.RetryDelay"/>).</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow);
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - clock.GetUtcNow());
 
     private static async Task<SupplierAnswer?> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

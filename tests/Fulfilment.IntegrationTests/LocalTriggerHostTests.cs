@@ -32,7 +32,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         var queue = storage.Queues.GetQueueClient(queueName);
         var poison = storage.Queues.GetQueueClient(queueName + "-poison");
         await queue.CreateAsync();
-        var failures = new QueueFailureLog(storage.Tables, Meters);
+        var failures = new QueueFailureLog(storage.Tables, Meters, TimeProvider.System);
         await storage.Tables.GetTableClient(TableNames.QueueFailures).CreateIfNotExistsAsync();
         var messages = new QueueMessages(storage.Queues, Settings, failures);
         var function = new ScriptedFunction();
@@ -101,7 +101,7 @@ public sealed class LocalTriggerHostTests(StorageFixture storage)
         var queueName = "trigger-" + Guid.NewGuid().ToString("N")[..12];
         var queue = storage.Queues.GetQueueClient(queueName);
         await queue.CreateAsync();
-        var failures = new QueueFailureLog(storage.Tables, Meters);
+        var failures = new QueueFailureLog(storage.Tables, Meters, TimeProvider.System);
         var messages = new QueueMessages(storage.Queues, Settings, failures);
         var function = new BlockingFunction();
         var invoker = new QueueFunctionInvoker([function], messages, failures, NullLogger<QueueFunctionInvoker>.Instance);

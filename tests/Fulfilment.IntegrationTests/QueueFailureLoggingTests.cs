@@ -18,7 +18,7 @@ public sealed class QueueFailureLoggingTests(StorageFixture storage)
     public async Task An_expected_retry_is_information_without_a_stack_trace_and_an_unexpected_failure_a_warning_with_one()
     {
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        var failures = new QueueFailureLog(storage.Tables, meters);
+        var failures = new QueueFailureLog(storage.Tables, meters, TimeProvider.System);
         await storage.Tables.GetTableClient(TableNames.QueueFailures).CreateIfNotExistsAsync();
         var messages = new QueueMessages(storage.Queues, new QueueExtensionSettings(), failures);
         using var logs = new CapturedLogs();

@@ -140,7 +140,7 @@ internal static class ClaimBenchmark
         await Parallel.ForEachAsync(rows.GroupBy(r => r.Partition).SelectMany(p => p.Chunk(49)),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (chunk, ct) => await table.SubmitTransactionAsync(
-                chunk.SelectMany(k => KeyImport.Rows("naive", k.Partition, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), k.Key, dek, batch, k.Seq)), ct));
+                chunk.SelectMany(k => KeyImport.Rows("naive", k.Partition, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), k.Key, dek, batch, k.Seq, DateTimeOffset.UtcNow)), ct));
 
         var claimed = new ConcurrentBag<string>();
         long transactions = 0, conflicts = 0;

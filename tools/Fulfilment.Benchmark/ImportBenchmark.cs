@@ -93,7 +93,7 @@ internal static class ImportBenchmark
             .Select((key, line) => (KeyId: CardKeyCipher.KeyId(fingerprintKey, key), Key: key, Line: line))
             .GroupBy(k => InventoryRows.ShardOf(k.KeyId, shards))
             .SelectMany(shard => shard.Select((k, seq) => (k.KeyId, k.Key, k.Line, Seq: seq)).Chunk(49).Select(chunk => (Full: chunk[^1].Line, Rows: chunk
-                .SelectMany(k => KeyImport.Rows(Sku, InventoryRows.Partition(Sku, shard.Key), k.KeyId, k.Key, dek, batch, k.Seq)).ToList())))
+                .SelectMany(k => KeyImport.Rows(Sku, InventoryRows.Partition(Sku, shard.Key), k.KeyId, k.Key, dek, batch, k.Seq, DateTimeOffset.UtcNow)).ToList())))
             .OrderBy(t => t.Full)
             .Select(t => t.Rows)
             .ToList();
