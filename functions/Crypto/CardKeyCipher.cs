@@ -17,8 +17,12 @@ internal static class CardKeyCipher
     public static string Open(byte[] dek, string sku, string keyId, int formatVersion, byte[] sealedKey) =>
         Encoding.UTF8.GetString(Aead.Open(dek, sealedKey, AssociatedData(sku, keyId, formatVersion)));
 
+    /// <summary>A key id's length: 16 bytes of the keyed fingerprint, in lower-case hex.</summary>
+    public const int KeyIdLength = 2 * KeyIdBytes;
+    private const int KeyIdBytes = 16;
+
     public static string KeyId(byte[] fingerprintKey, string cardKey) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(fingerprintKey, Encoding.UTF8.GetBytes(cardKey)).AsSpan(0, 16));
+        Convert.ToHexStringLower(HMACSHA256.HashData(fingerprintKey, Encoding.UTF8.GetBytes(cardKey)).AsSpan(0, KeyIdBytes));
 
     private static string AssociatedData(string sku, string keyId, int formatVersion) => $"card-key|v{formatVersion}|{sku}|{keyId}";
 }

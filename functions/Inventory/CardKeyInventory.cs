@@ -62,6 +62,16 @@ internal sealed class CardKeyInventory(
     ILogger<CardKeyInventory> logger)
 {
     private const int KeysPerSettlement = 30;
+
+    /// <summary>
+    /// A claim gives up (and the order is retried later) after this many rounds plus <see cref="ClaimRoundsPerSlotOrKey"/>
+    /// per shard slot and wanted key: each round tries one shard, and losing a race to another claim costs a round.
+    /// </summary>
+    private const int ClaimRounds = 100;
+    private const int ClaimRoundsPerSlotOrKey = 4;
+
+    /// <summary>Giving back an order's reservations in one shard is retried later after this many lost races.</summary>
+    private const int ReleaseRounds = 100;
     private readonly TableClient table = tables.GetTableClient(TableNames.CardKeys);
     private readonly ConcurrentDictionary<string, ShardWriter> writers = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<int, byte>> homeShards = new();
@@ -77,7 +87,7 @@ internal sealed class CardKeyInventory(
         var claimed = new List<KeyRef>();
         var map = await stockMap.GetRecentAsync(sku.Id, cancellationToken);
         var mapIsFresh = false;
-        for (var round = 0; claimed.Count < count && round < 100 + 4 * (sku.ShardSlots + count); round++)
+        for (var round = 0; claimed.Count < count && round < ClaimRounds + ClaimRoundsPerSlotOrKey * (sku.ShardSlots + count); round++)
         {
             var shards = map.ShardsWithStock.ToArray();
             if (shards.Length == 0)
@@ -248,7 +258,7 @@ internal sealed class CardKeyInventory(
             var partition = Partition(sku.Id, shard.Key);
             for (var round = 0; ; round++)
             {
-                if (round == 100)
+                if (round == ReleaseRounds)
                 {
                     throw new RetryLaterException($"Could not give back the reservations of {orderReference} in {partition}; retrying later.");
                 }

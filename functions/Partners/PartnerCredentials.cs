@@ -28,7 +28,10 @@ internal static class PartnerCredentials
     public static string SecretIdOf(string secret) => "sec_" + HashApiKey(secret)[..12];
 
     /// <summary>Names an API key for ops (to revoke it) without revealing it: the start of its hash.</summary>
-    public static string KeyIdOf(string apiKey) => HashApiKey(apiKey)[..16];
+    public static string KeyIdOf(string apiKey) => HashApiKey(apiKey)[..ApiKeyIdLength];
+
+    /// <summary>An API key's id: the first hex digits of its hash, enough to tell a partner's keys apart, never enough to find the key.</summary>
+    public const int ApiKeyIdLength = 16;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

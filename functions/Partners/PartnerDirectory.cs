@@ -158,7 +158,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         var keys = new List<ApiKeyInfo>();
         await foreach (var key in apiKeys.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartnerId eq {partnerId}"), cancellationToken: cancellationToken))
         {
-            keys.Add(new ApiKeyInfo(key.PartitionKey[..16], key.GetDateTimeOffset("CreatedAt"), key.GetDateTimeOffset("LastUsedAt"), key.GetDateTimeOffset("RetiresAt")));
+            keys.Add(new ApiKeyInfo(key.PartitionKey[..PartnerCredentials.ApiKeyIdLength], key.GetDateTimeOffset("CreatedAt"), key.GetDateTimeOffset("LastUsedAt"), key.GetDateTimeOffset("RetiresAt")));
         }
 
         return [.. keys.OrderBy(k => k.CreatedAt)];

@@ -13,7 +13,7 @@ internal sealed class RevokePartnerApiKeyFunction(PartnerDirectory partners) : I
     {
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var keyId = (string)context.GetRouteValue("keyId")!;
-        var valid = PartnerId.IsValid(partnerId) && keyId.Length == 16 && keyId.All(Uri.IsHexDigit);
+        var valid = PartnerId.IsValid(partnerId) && keyId.Length == PartnerCredentials.ApiKeyIdLength && keyId.All(Uri.IsHexDigit);
         return valid && await partners.RevokeApiKeyAsync(partnerId, keyId, context.RequestAborted)
             ? Results.NoContent()
             : ApiResults.NotFound($"Partner '{partnerId}' has no API key '{keyId}'.");

@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Crypto;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
@@ -19,7 +20,7 @@ internal sealed class VoidKeyFunction(SkuCatalogue catalogue, KeyVoiding voiding
         }
 
         var keyId = (string)context.GetRouteValue("keyId")!;
-        if (keyId.Length < 4 || !keyId.All(char.IsAsciiHexDigitLower))
+        if (keyId.Length != CardKeyCipher.KeyIdLength || !keyId.All(char.IsAsciiHexDigitLower))
         {
             return ApiResults.NotFound($"No key '{keyId}' in SKU '{sku.Id}'.");
         }
