@@ -1,7 +1,7 @@
+using System.Buffers.Text;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Fulfilment.Crypto;
 
@@ -122,8 +122,8 @@ internal sealed class KekRotation(IKeyEncryptionKeys keks, IEnumerable<IKekWrapp
             throw new FormatException("The continuation token is not one a KEK rotation answered.");
         }
 
-        private static string Encode(string value) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(value));
+        private static string Encode(string value) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(value));
 
-        private static string Decode(string value) => Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(value));
+        private static string Decode(string value) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(value));
     }
 }

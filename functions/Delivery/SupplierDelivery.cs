@@ -4,6 +4,7 @@ using Fulfilment.Catalogue;
 using Fulfilment.Observability;
 using Fulfilment.Ops;
 using Fulfilment.Orders;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Fulfilment.Suppliers;
 using Microsoft.Extensions.Options;
@@ -171,7 +172,7 @@ internal sealed class SupplierDelivery(
             await ChangeAsync(order with { State = OrderState.Failed, StateReason = reason, FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
             await queueMessages.PoisonAsync(
                 queues.Value.RedemptionRetryQueue,
-                System.Text.Json.JsonSerializer.Serialize(new { order.PartnerId, order.OrderId, reason, order.History }, HistoryJson),
+                System.Text.Json.JsonSerializer.Serialize(new { order.PartnerId, order.OrderId, reason, order.History }, AppJson.Options),
                 "RetryRedemption",
                 reason,
                 order.SubmitCount,
@@ -186,8 +187,6 @@ internal sealed class SupplierDelivery(
             order.OrderId, OrderState.RetryScheduled, order.SubmitCount, order.Supplier, delay);
         await requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken);
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions HistoryJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     /// <summary>Pending, unknown or not accepted: ask again later (queue visibility delay), until the deadline.</summary>
     private async Task KeepReconcilingAsync(Order order, SupplierOutcome outcome, CancellationToken cancellationToken)

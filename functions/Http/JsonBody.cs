@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fulfilment.Serialization;
 
 namespace Fulfilment.Http;
 
@@ -6,8 +7,6 @@ namespace Fulfilment.Http;
 internal static class JsonBody
 {
     private const int MaxBytes = 64 * 1024;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request)
         where T : class
     {
@@ -19,7 +18,7 @@ internal static class JsonBody
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, Json);
+            var value = JsonSerializer.Deserialize<T>(body, AppJson.Options);
             return value is null
                 ? (null, ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_json", "The body must be a JSON object."))
                 : (value, null);

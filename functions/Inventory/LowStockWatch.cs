@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Fulfilment.Catalogue;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,6 @@ namespace Fulfilment.Inventory;
 /// </summary>
 internal sealed class LowStockWatch(StockMap stockMap, QueueMessages queueMessages, IOptions<QueueOptions> queues, TimeProvider clock, ILogger<LowStockWatch> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, Watch> watches = new();
 
     /// <summary>Keys of the SKU were claimed: check its stock soon.</summary>
@@ -81,7 +81,7 @@ internal sealed class LowStockWatch(StockMap stockMap, QueueMessages queueMessag
         {
             await queueMessages.SendAsync(
                 queues.Value.StockAlertsQueue,
-                JsonSerializer.Serialize(new { kind = "low-stock", sku, available = stock.Available, threshold, raisedAt = clock.GetUtcNow() }, Json),
+                JsonSerializer.Serialize(new { kind = "low-stock", sku, available = stock.Available, threshold, raisedAt = clock.GetUtcNow() }, AppJson.Options),
                 cancellationToken);
         }
         catch

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 
@@ -38,8 +39,6 @@ internal sealed class NotificationOptions
 internal sealed class PartnerNotifications(
     QueueMessages queueMessages, IOptions<QueueOptions> queues, IOptions<NotificationOptions> options, PartnerDirectory partners)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Queues the notification of a terminal order, if its partner has a callback URL.</summary>
     public async Task NotifyAsync(Order order, CancellationToken cancellationToken)
     {
@@ -75,7 +74,7 @@ internal sealed class PartnerNotifications(
     public Task DeadLetterAsync(NotificationRequest request, string error, CancellationToken cancellationToken) =>
         queueMessages.PoisonAsync(
             queues.Value.PartnerNotificationQueue,
-            JsonSerializer.Serialize(request, Json),
+            JsonSerializer.Serialize(request, AppJson.Options),
             "NotifyPartner",
             $"partner did not accept the notification after {request.Attempt} attempts: {error}",
             request.Attempt,
@@ -85,7 +84,7 @@ internal sealed class PartnerNotifications(
     {
         try
         {
-            var request = JsonSerializer.Deserialize<NotificationRequest>(messageText, Json);
+            var request = JsonSerializer.Deserialize<NotificationRequest>(messageText, AppJson.Options);
             return request is { PartnerId.Length: > 0, OrderId.Length: > 0, State.Length: > 0, Attempt: > 0 } ? request : null;
         }
         catch (JsonException)
@@ -95,5 +94,5 @@ internal sealed class PartnerNotifications(
     }
 
     private Task SendAsync(NotificationRequest request, TimeSpan? delay, CancellationToken cancellationToken) =>
-        queueMessages.SendAsync(queues.Value.PartnerNotificationQueue, JsonSerializer.Serialize(request, Json), cancellationToken, delay);
+        queueMessages.SendAsync(queues.Value.PartnerNotificationQueue, JsonSerializer.Serialize(request, AppJson.Options), cancellationToken, delay);
 }

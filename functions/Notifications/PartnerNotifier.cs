@@ -7,6 +7,7 @@ using Fulfilment.Egress;
 using Fulfilment.Observability;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Fulfilment.Webhooks;
 using Microsoft.Extensions.Options;
@@ -30,8 +31,6 @@ internal sealed class PartnerNotifier(
     ILogger<PartnerNotifier> logger)
 {
     public const string HttpClientName = "partner-callbacks";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task SendAsync(NotificationRequest request, CancellationToken cancellationToken)
     {
         using var span = OrderTracing.Start("partner callback", request.PartnerId, request.OrderId, request.TraceParent);
@@ -88,7 +87,7 @@ internal sealed class PartnerNotifier(
                 order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
                 state, reasonCode, reason, order.DeliveredAt,
             },
-        }, Json);
+        }, AppJson.Options);
         var id = "evt_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{order.PartnerId}|{order.OrderId}|{state}")).AsSpan(0, 16));
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, partner.CallbackUrl)

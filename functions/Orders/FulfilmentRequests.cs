@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fulfilment.Observability;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,6 @@ internal sealed record FulfilmentRequestBatch(IReadOnlyList<FulfilmentRequest> O
 internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<QueueOptions> queues)
 {
     public const int MaxOrdersPerMessage = 16;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock gate = new();
     private readonly List<(FulfilmentRequest Request, TaskCompletionSource Sent)> waiting = [];
     private bool sending;
@@ -110,8 +110,8 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
 
     /// <summary>The message naming these orders: the one-order form for one.</summary>
     public static string TextOf(IReadOnlyList<FulfilmentRequest> requests) => requests.Count == 1
-        ? JsonSerializer.Serialize(requests[0], Json)
-        : JsonSerializer.Serialize(new FulfilmentRequestBatch(requests), Json);
+        ? JsonSerializer.Serialize(requests[0], AppJson.Options)
+        : JsonSerializer.Serialize(new FulfilmentRequestBatch(requests), AppJson.Options);
 
     /// <summary>Reads a message that must name orders to fulfil; anything else goes to the poison queue at once.</summary>
     public static IReadOnlyList<FulfilmentRequest> ParseOrPoison(string messageText) =>
@@ -135,11 +135,11 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
 
             if (root.TryGetProperty("orders", out _))
             {
-                var orders = root.Deserialize<FulfilmentRequestBatch>(Json)?.Orders;
+                var orders = root.Deserialize<FulfilmentRequestBatch>(AppJson.Options)?.Orders;
                 return orders is { Count: > 0 and <= MaxOrdersPerMessage } && orders.All(IsValid) ? orders : null;
             }
 
-            var request = root.Deserialize<FulfilmentRequest>(Json);
+            var request = root.Deserialize<FulfilmentRequest>(AppJson.Options);
             return IsValid(request) ? [request!] : null;
         }
         catch (JsonException)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Inventory;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 
 namespace Fulfilment.Orders;
@@ -123,8 +124,6 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
 
     private static string PartitionKey(string partnerId, string orderId) => $"{partnerId}|{orderId}";
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
-
     private static TableEntity ToEntity(Order o) => new(PartitionKey(o.PartnerId, o.OrderId), OrderRow)
     {
         ["FinalAt"] = o.FinalAt,
@@ -139,8 +138,8 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
         ["SupplierReference"] = o.SupplierReference,
         ["ReconcileBy"] = o.ReconcileBy,
         ["ReconcileCount"] = o.ReconcileCount,
-        ["History"] = o.History.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(o.History, Json),
-        ["StateChanges"] = System.Text.Json.JsonSerializer.Serialize(o.StateChanges, Json),
+        ["History"] = o.History.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(o.History, AppJson.Options),
+        ["StateChanges"] = System.Text.Json.JsonSerializer.Serialize(o.StateChanges, AppJson.Options),
         ["PartnerId"] = o.PartnerId,
         ["OrderId"] = o.OrderId,
         ["Sku"] = o.Sku,
@@ -194,10 +193,10 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
             ReconcileBy = e.GetDateTimeOffset("ReconcileBy"),
             ReconcileCount = e.GetInt32("ReconcileCount") ?? 0,
             History = e.GetString("History") is { } history
-                ? System.Text.Json.JsonSerializer.Deserialize<List<OrderAttempt>>(history, Json)!
+                ? System.Text.Json.JsonSerializer.Deserialize<List<OrderAttempt>>(history, AppJson.Options)!
                 : [],
             StateChanges = e.GetString("StateChanges") is { } changes
-                ? System.Text.Json.JsonSerializer.Deserialize<List<OrderStateChange>>(changes, Json)!
+                ? System.Text.Json.JsonSerializer.Deserialize<List<OrderStateChange>>(changes, AppJson.Options)!
                 : [],
         };
     }

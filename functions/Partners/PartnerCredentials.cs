@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,7 +12,7 @@ internal static class PartnerCredentials
 
     public static string NewWebhookSecret() => WebhookSecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static string NewApiKey() => ApiKeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewApiKey() => ApiKeyPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>What is stored for an API key: its SHA-256, enough for a 256-bit random key.</summary>
     public static string HashApiKey(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
@@ -32,6 +33,4 @@ internal static class PartnerCredentials
 
     /// <summary>An API key's id: the first hex digits of its hash, enough to tell a partner's keys apart, never enough to find the key.</summary>
     public const int ApiKeyIdLength = 16;
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Crypto;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -236,7 +237,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     private async Task<TableEntity> ToEntityAsync(Partner partner, CancellationToken cancellationToken)
     {
         var kek = await keks.GetCurrentAsync(cancellationToken);
-        var secrets = JsonSerializer.SerializeToUtf8Bytes(partner.Secrets, SecretsJson);
+        var secrets = JsonSerializer.SerializeToUtf8Bytes(partner.Secrets, AppJson.Options);
         return new TableEntity(partner.Id, PartnerRow)
         {
             ["Name"] = partner.Name,
@@ -256,8 +257,6 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         };
     }
 
-    private static readonly JsonSerializerOptions SecretsJson = new(JsonSerializerDefaults.Web);
-
     /// <summary>The sealed secrets: records, or (as first stored) plain strings, which become records with derived ids.</summary>
     private static List<WebhookSecret> ReadSecrets(byte[] json)
     {
@@ -265,7 +264,7 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return document.RootElement.EnumerateArray()
             .Select(e => e.ValueKind == JsonValueKind.String
                 ? new WebhookSecret(PartnerCredentials.SecretIdOf(e.GetString()!), e.GetString()!, null)
-                : e.Deserialize<WebhookSecret>(SecretsJson)!)
+                : e.Deserialize<WebhookSecret>(AppJson.Options)!)
             .ToList();
     }
 

@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Fulfilment.Crypto;
+using Fulfilment.Serialization;
 
 namespace Fulfilment.RedemptionLog;
 
@@ -20,16 +22,14 @@ internal sealed record LogPosition(
 internal sealed class ContinuationTokens(IKeyEncryptionKeys keks, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(72);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task<string> IssueAsync(
         string partnerId, string queryHash, DateTimeOffset from, DateTimeOffset to, string day, string afterRowKey, CancellationToken cancellationToken)
     {
         var kek = await keks.GetCurrentAsync(cancellationToken);
         var position = new LogPosition(
             partnerId, queryHash, from.UtcTicks, to.UtcTicks, day, afterRowKey, (clock.GetUtcNow() + Lifetime).ToUnixTimeSeconds(), kek.Version);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(position, Json);
-        return $"{Base64Url(payload)}.{Base64Url(Sign(kek, payload))}";
+        var payload = JsonSerializer.SerializeToUtf8Bytes(position, AppJson.Options);
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(Sign(kek, payload))}";
     }
 
     /// <summary>The position, or why the token is not valid for this partner and query.</summary>
@@ -44,7 +44,7 @@ internal sealed class ContinuationTokens(IKeyEncryptionKeys keks, TimeProvider c
         LogPosition? position;
         try
         {
-            position = JsonSerializer.Deserialize<LogPosition>(payload, Json);
+            position = JsonSerializer.Deserialize<LogPosition>(payload, AppJson.Options);
         }
         catch (JsonException)
         {
@@ -78,14 +78,10 @@ internal sealed class ContinuationTokens(IKeyEncryptionKeys keks, TimeProvider c
     private static byte[] Sign(KeyEncryptionKey kek, byte[] payload) =>
         HMACSHA256.HashData(HKDF.DeriveKey(HashAlgorithmName.SHA256, kek.Key, 32, info: Encoding.UTF8.GetBytes("redemption-log-continuation-token")), payload);
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     private static bool TryFromBase64Url(string text, out byte[] bytes)
     {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += new string('=', (4 - padded.Length % 4) % 4);
-        var buffer = new byte[padded.Length];
-        if (Convert.TryFromBase64String(padded, buffer, out var written))
+        var buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
+        if (Base64Url.TryDecodeFromChars(text, buffer, out var written))
         {
             bytes = buffer[..written];
             return true;

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
 using Fulfilment.Orders;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 
 namespace Fulfilment.RedemptionLog;
@@ -68,13 +69,11 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
     /// </summary>
     private static TableEntity ToEntity(string partition, string rowKey, RedemptionLogEntry entry) => new(partition, rowKey)
     {
-        [EntryColumn] = JsonSerializer.Serialize(entry, Json),
+        [EntryColumn] = JsonSerializer.Serialize(entry, AppJson.Options),
         ["Sku"] = entry.Sku,
         ["Status"] = entry.Status,
         ["OrderId"] = entry.OrderId,
     };
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static string EventOf(Order order) => order.State switch
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fulfilment.Catalogue;
+using Fulfilment.Serialization;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
@@ -17,8 +18,6 @@ namespace Fulfilment.Suppliers;
 /// </summary>
 internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimeProvider clock) : ISupplierClient
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task<SupplierOutcome> SubmitAsync(CreditRequest request, CancellationToken cancellationToken)
     {
         var body = new
@@ -29,7 +28,7 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimePr
             Amount = Money.Format(request.Amount, request.Currency),
             request.Currency,
         };
-        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/credits") { Content = JsonContent.Create(body, options: Json) }, isQuery: false, cancellationToken);
+        return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "v1/credits") { Content = JsonContent.Create(body, options: AppJson.Options) }, isQuery: false, cancellationToken);
     }
 
     public Task<SupplierOutcome> QueryAsync(string clientReference, CancellationToken cancellationToken) =>
@@ -96,7 +95,7 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimePr
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<SupplierAnswer>(Json, cancellationToken);
+            return await response.Content.ReadFromJsonAsync<SupplierAnswer>(AppJson.Options, cancellationToken);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {

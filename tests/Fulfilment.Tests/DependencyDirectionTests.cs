@@ -19,7 +19,7 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ["Delivery", "Notifications", "RedemptionLog", "Ops"],
         ["Orders", "Inventory", "Catalogue", "Partners", "Suppliers", "Webhooks", "Crypto"],
         ["Storage", "Egress", "Observability"],
-        ["Settings"],
+        ["Settings", "Serialization"],
     ];
 
     /// <summary>Uses within one layer: each one a deliberate choice, and together without a cycle.</summary>
