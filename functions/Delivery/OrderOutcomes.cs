@@ -9,7 +9,7 @@ namespace Fulfilment.Delivery;
 /// notification; then the order leaves the open-orders index (soon, batched with others). All idempotent, so a
 /// redelivered message may publish again.
 /// </summary>
-internal sealed class OrderOutcomes(RedemptionLogBook log, PartnerNotifications notifications, OpenOrders openOrders)
+internal sealed class OrderOutcomes(RedemptionLogBook log, NotificationQueue notifications, OpenOrders openOrders)
 {
     public async Task PublishAsync(Order order, CancellationToken cancellationToken)
     {

@@ -41,7 +41,7 @@ internal sealed class StalledOrderSweep(
     FulfilmentRequests requests,
     SupplierDelivery suppliers,
     QueueServiceClient queues,
-    IOptions<QueueOptions> queueOptions,
+    IOptions<QueueNames> queueOptions,
     IOptions<SupplierDeliveryOptions> supplierOptions,
     IOptions<OrderSweepOptions> options,
     AwaitingStockList awaiting,

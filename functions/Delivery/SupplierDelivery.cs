@@ -34,7 +34,7 @@ internal sealed class SupplierDelivery(
     OpsAlerts alerts,
     QueueMessages queueMessages,
     OrderOutcomes outcomes,
-    IOptions<QueueOptions> queues,
+    IOptions<QueueNames> queues,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
     IMeterFactory meters,

@@ -16,7 +16,7 @@ namespace Fulfilment.Inventory;
 /// time per SKU and instance, again as long as claims keep coming, so a flash sale does not read the counts per claim.
 /// </para>
 /// </summary>
-internal sealed class LowStockWatch(StockMap stockMap, QueueMessages queueMessages, IOptions<QueueOptions> queues, TimeProvider clock, ILogger<LowStockWatch> logger)
+internal sealed class LowStockWatch(StockMap stockMap, QueueMessages queueMessages, IOptions<QueueNames> queues, TimeProvider clock, ILogger<LowStockWatch> logger)
 {
     private readonly ConcurrentDictionary<string, Watch> watches = new();
 

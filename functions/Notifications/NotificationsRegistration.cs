@@ -9,9 +9,9 @@ internal static class NotificationsRegistration
     public static IServiceCollection AddNotifications(this IServiceCollection services, EgressOptions egress)
     {
         services.AddSettings<NotificationOptions>("Notifications");
-        services.AddSingleton<PartnerNotifications>();
-        services.AddSingleton<PartnerNotifier>();
-        services.AddHttpClient(PartnerNotifier.HttpClientName)
+        services.AddSingleton<NotificationQueue>();
+        services.AddSingleton<NotificationSender>();
+        services.AddHttpClient(NotificationSender.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => OutboundHttp.Handler(egress.AllowPrivateNetworks))
             .ConfigureHttpClient(http => http.MaxResponseContentBufferSize = OutboundHttp.MaxResponseBytes);
         return services;

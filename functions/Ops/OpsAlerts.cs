@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Fulfilment.Ops;
 
 /// <summary>Raises an alert for ops: a message on the ops-alerts queue and an error log line, both with the order id.</summary>
-internal sealed class OpsAlerts(QueueMessages queueMessages, IOptions<QueueOptions> queues, TimeProvider clock, ILogger<OpsAlerts> logger)
+internal sealed class OpsAlerts(QueueMessages queueMessages, IOptions<QueueNames> queues, TimeProvider clock, ILogger<OpsAlerts> logger)
 {
     public async Task RaiseAsync(string kind, string partnerId, string orderId, string reason, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ internal sealed record FulfilmentRequestBatch(IReadOnlyList<FulfilmentRequest> O
 /// the queue, and fails if that message could not be sent. A message names one order as <c>{"partnerId", "orderId"}</c>
 /// or several as <c>{"orders": [...]}</c>.
 /// </summary>
-internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<QueueOptions> queues)
+internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<QueueNames> queues, IOptions<FulfilmentSendOptions> sendOptions)
 {
     public const int MaxOrdersPerMessage = 16;
     private readonly Lock gate = new();
@@ -89,7 +89,7 @@ internal sealed class FulfilmentRequests(QueueMessages queueMessages, IOptions<Q
 
             // Not the callers' cancellation: a caller that stops waiting still has its order queued. A send that stalls
             // fails its callers after the timeout, and the next message goes.
-            var timeout = TimeSpan.FromSeconds(queues.Value.FulfilmentSendTimeoutSeconds);
+            var timeout = TimeSpan.FromSeconds(sendOptions.Value.FulfilmentSendTimeoutSeconds);
             using var stalled = new CancellationTokenSource(timeout);
             try
             {

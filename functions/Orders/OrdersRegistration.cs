@@ -1,3 +1,5 @@
+using Fulfilment.Settings;
+
 namespace Fulfilment.Orders;
 
 /// <summary>The orders' part of the app: the order book, open orders, payment acceptance, fulfilment requests, the awaiting-stock list and the order trace.</summary>
@@ -5,6 +7,7 @@ internal static class OrdersRegistration
 {
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
+        services.AddSettings<FulfilmentSendOptions>(section: null);
         services.AddSingleton<OrderMetrics>();
         services.AddSingleton<OrderBook>();
         services.AddSingleton<OpenOrders>();

@@ -12,7 +12,7 @@ internal static class StorageRegistration
     /// <param name="queueSettings">host.json's queue settings (encoding, attempts), which messages are sent and read by.</param>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, QueueExtensionSettings queueSettings)
     {
-        services.AddSettings<QueueOptions>(section: null);
+        services.AddSettings<QueueNames>(section: null);
         var storage = StorageConnection.From(configuration);
         services.AddAzureClients(clients =>
         {

@@ -9,7 +9,7 @@ namespace Fulfilment.Storage;
 /// each for tables and queues) and creates only what is missing, so that a start against a ready account costs two
 /// requests, not one per table and queue.
 /// </summary>
-internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient queues, IOptions<QueueOptions> queueOptions)
+internal sealed class StorageSetup(TableServiceClient tables, QueueServiceClient queues, IOptions<QueueNames> queueOptions)
 {
     public Task EnsureCreatedAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(EnsureTablesAsync(cancellationToken), EnsureQueuesAsync(cancellationToken));

@@ -21,7 +21,7 @@ public sealed class StorageSetupTests
         queueOptions.AddPolicy(requests, HttpPipelinePosition.PerRetry);
         var tables = new TableServiceClient(azurite.ConnectionString, tableOptions);
         var queues = new QueueServiceClient(azurite.ConnectionString, queueOptions);
-        var names = new QueueOptions { OrderFulfilmentQueue = "order-fulfilment" };
+        var names = new QueueNames { OrderFulfilmentQueue = "order-fulfilment" };
         string[] expectedQueues =
         [
             "order-fulfilment", "order-fulfilment-poison", names.RedemptionRetryQueue, names.RedemptionRetryQueue + "-poison",

@@ -9,7 +9,7 @@ namespace Fulfilment.Functions.ResendNotification;
 /// POST /api/ops/partners/{partnerId}/orders/{orderId}/notification — tell the partner again about the order's final
 /// state (same webhook id as before, so a partner that got it already can dedupe).
 /// </summary>
-internal sealed class ResendNotificationFunction(OrderBook orders, PartnerNotifications notifications) : IHttpFunction
+internal sealed class ResendNotificationFunction(OrderBook orders, NotificationQueue notifications) : IHttpFunction
 {
     public string Name => "ResendNotification";
 

@@ -36,8 +36,8 @@ internal sealed class NotificationOptions
 /// retries them with back-off, and after the last attempt puts them in the poison queue (<c>&lt;queue&gt;-poison</c>), where
 /// ops see why and can replay them.
 /// </summary>
-internal sealed class PartnerNotifications(
-    QueueMessages queueMessages, IOptions<QueueOptions> queues, IOptions<NotificationOptions> options, PartnerDirectory partners)
+internal sealed class NotificationQueue(
+    QueueMessages queueMessages, IOptions<QueueNames> queues, IOptions<NotificationOptions> options, PartnerDirectory partners)
 {
     /// <summary>Queues the notification of a terminal order, if its partner has a callback URL.</summary>
     public async Task NotifyAsync(Order order, CancellationToken cancellationToken)

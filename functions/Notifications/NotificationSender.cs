@@ -20,15 +20,15 @@ namespace Fulfilment.Notifications;
 /// to our webhook verifies nothing), with a webhook id fixed per (order, state) so the partner can dedupe.
 /// The body says what happened to the order and never carries key material: the partner fetches keys through the API.
 /// </summary>
-internal sealed class PartnerNotifier(
+internal sealed class NotificationSender(
     PartnerDirectory partners,
     OrderBook orders,
-    PartnerNotifications notifications,
+    NotificationQueue notifications,
     IHttpClientFactory httpClients,
     IOptions<NotificationOptions> options,
     IOptions<EgressOptions> egress,
     TimeProvider clock,
-    ILogger<PartnerNotifier> logger)
+    ILogger<NotificationSender> logger)
 {
     public const string HttpClientName = "partner-callbacks";
     public async Task SendAsync(NotificationRequest request, CancellationToken cancellationToken)

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Fulfilment.Storage;
 
-/// <summary>Queue names the code sends to; the same settings are referenced as <c>%Name%</c> in function.json.</summary>
-internal sealed class QueueOptions
+/// <summary>The queues' names (app settings at the root); the same settings are referenced as <c>%Name%</c> in function.json.</summary>
+internal sealed class QueueNames
 {
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OrderFulfilmentQueue must be a valid Storage queue name.")]
     public string OrderFulfilmentQueue { get; set; } = "";
@@ -19,14 +19,6 @@ internal sealed class QueueOptions
     /// <summary>Alerts for ops (an order needs attention): read by monitoring or an operator.</summary>
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "OpsAlertsQueue must be a valid Storage queue name.")]
     public string OpsAlertsQueue { get; set; } = "ops-alerts";
-
-    /// <summary>
-    /// How long one fulfilment message may take to send before the webhooks waiting on it are answered with an error
-    /// (their partners send them again). Webhooks wait on one message at a time, so this bounds how long a stalled
-    /// send holds up the ones after it.
-    /// </summary>
-    [Range(1, 300)]
-    public int FulfilmentSendTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Low-stock alerts: one message when a SKU's available keys fall to its threshold.</summary>
     [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "StockAlertsQueue must be a valid Storage queue name.")]
