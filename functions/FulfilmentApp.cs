@@ -46,7 +46,10 @@ internal static class FulfilmentApp
         var underFunctionsHost = !string.IsNullOrEmpty(handlerPort);
         builder.WebHost.UseUrls(underFunctionsHost ? $"http://127.0.0.1:{handlerPort}" : builder.Configuration["urls"] ?? DefaultLocalUrl);
         // Azure.Core logs every expected 404/409/412 (conflicts are how claims and duplicates are detected) as a warning.
-        builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // HttpClient and Polly log every request and attempt, and an expected lost answer with its whole exception, at
+        // Information: the app logs each outcome itself (SupplierDelivery, NotificationSender), once, with its meaning.
+        builder.Logging.AddFilter("Azure", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         AddServices(builder);
         Telemetry.AddTo(builder);
         replaceServices?.Invoke(builder.Services);

@@ -34,7 +34,7 @@ internal sealed class PartnerOrders(OrderBook orders, SkuCatalogue catalogue, Ca
         }
 
         var keys = new List<DeliveredKey>();
-        if (order.State == OrderState.Delivered && await catalogue.FindAsync(order.Sku, cancellationToken) is { } sku)
+        if (order.State == OrderState.Delivered && order.Keys.Count > 0 && await catalogue.FindAsync(order.Sku, cancellationToken) is { } sku)
         {
             try
             {

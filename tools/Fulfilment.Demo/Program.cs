@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Fulfilment.Local;
 using Fulfilment.SupplierSimulator;
+using Microsoft.Extensions.Logging;
 
 // Runs the product locally: Azurite (data kept in .azurite/), the supplier simulator on http://127.0.0.1:7080,
 // the app with its local trigger host on http://127.0.0.1:7071, demo data, then a paid card-key order from webhook
@@ -28,6 +29,7 @@ Step("Starting the Fulfilment app with its local trigger host on http://127.0.0.
 await using var app = await LocalApp.StartAsync(
     "UseDevelopmentStorage=true",
     new Dictionary<string, string?> { ["Suppliers:sim:BaseUrl"] = supplier.BaseAddress.ToString(), ["Suppliers:sim:ApiKey"] = "local-supplier-key" },
+    logging: l => l.SetMinimumLevel(LogLevel.Warning), // the demo tells each step itself; the app speaks up only when something is wrong
     port: 7071);
 using var http = app.CreateClient();
 var ops = new OpsClient(app.CreateClient(LocalApp.OpsKey));
@@ -77,6 +79,11 @@ if (!await ShowWhenDeliveredAsync(partnerClient, partner.PartnerId, topUpId, clo
 }
 
 Console.WriteLine($"   the supplier's ledger holds {supplier.Ledger.Credited().Count(c => c.ClientReference.Contains(topUpId, StringComparison.Ordinal))} credit for this order");
+Console.WriteLine("   the order's history, as ops see it (fulfil orders trace):");
+foreach (var step in (await ops.GetOrderTraceAsync(partner.PartnerId, topUpId)).Trace)
+{
+    Console.WriteLine($"     {step.At:HH:mm:ss.fff}  {step.Summary}");
+}
 
 if (noWait)
 {
