@@ -2,17 +2,30 @@ using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Suppliers;
 
-/// <summary>The suppliers configured under <c>Suppliers:&lt;name&gt;</c>, each behind its own resilient HTTP client.</summary>
-internal sealed class SupplierDirectory(IHttpClientFactory httpClients, IOptionsMonitor<SupplierOptions> options, IConfiguration configuration, TimeProvider clock)
+/// <summary>
+/// The suppliers configured under <c>Suppliers:&lt;name&gt;</c>, each behind its own resilient HTTP client and spoken to
+/// in the protocol its settings name.
+/// </summary>
+internal sealed class SupplierDirectory(
+    IHttpClientFactory httpClients, IOptionsMonitor<SupplierOptions> options, IConfiguration configuration, IEnumerable<ISupplierProtocol> protocols)
 {
     private readonly HashSet<string> names = configuration.GetSection("Suppliers").GetChildren().Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+    private readonly Dictionary<string, ISupplierProtocol> byProtocol = protocols.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
     public bool IsConfigured(string name) => names.Contains(name);
 
-    public ISupplierClient Get(string name) =>
-        IsConfigured(name)
-            ? new GenericRestSupplier(httpClients.CreateClient(HttpClientName(name)), options.Get(name).ApiKey, clock)
-            : throw new InvalidOperationException($"Supplier '{name}' is not configured (Suppliers:{name}:BaseUrl).");
+    public ISupplierClient Get(string name)
+    {
+        if (!IsConfigured(name))
+        {
+            throw new InvalidOperationException($"Supplier '{name}' is not configured (Suppliers:{name}:BaseUrl).");
+        }
+
+        var settings = options.Get(name);
+        return byProtocol.TryGetValue(settings.Protocol, out var protocol)
+            ? protocol.Create(httpClients.CreateClient(HttpClientName(name)), settings)
+            : throw new InvalidOperationException($"Suppliers:{name}:Protocol '{settings.Protocol}' is not one the app speaks.");
+    }
 
     internal static string HttpClientName(string name) => "supplier:" + name;
 }

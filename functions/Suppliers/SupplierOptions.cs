@@ -5,6 +5,10 @@ namespace Fulfilment.Suppliers;
 /// <summary>One supplier, from the settings section <c>Suppliers:&lt;name&gt;</c>.</summary>
 internal sealed class SupplierOptions
 {
+    /// <summary>The wire protocol the supplier speaks (an <see cref="ISupplierProtocol"/>'s name).</summary>
+    [Required]
+    public string Protocol { get; set; } = GenericRestProtocol.ProtocolName;
+
     [Required]
     public Uri? BaseUrl { get; set; }
 

@@ -16,10 +16,15 @@ internal static class SuppliersRegistration
     {
         var allowPrivateNetworks = egress.AllowPrivateNetworks;
         services.AddSingleton<SupplierDirectory>();
+        services.AddSingleton<ISupplierProtocol, GenericRestProtocol>(); // the protocols the app speaks, by name
         services.AddHttpClient();
         foreach (var section in configuration.GetSection("Suppliers").GetChildren())
         {
-            services.AddOptions<SupplierOptions>(section.Key).Bind(section).ValidateDataAnnotations().ValidateOnStart();
+            services.AddOptions<SupplierOptions>(section.Key).Bind(section).ValidateDataAnnotations()
+                .Validate<IEnumerable<ISupplierProtocol>>(
+                    (supplier, protocols) => protocols.Any(p => p.Name.Equals(supplier.Protocol, StringComparison.OrdinalIgnoreCase)),
+                    $"Suppliers:{section.Key}:Protocol names a protocol the app does not speak.")
+                .ValidateOnStart();
             var supplier = section.Get<SupplierOptions>() ?? new SupplierOptions();
             var limiter = supplier.RateLimitPerSecond > 0
                 ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions

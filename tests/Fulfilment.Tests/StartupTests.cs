@@ -53,6 +53,23 @@ public sealed class StartupTests
         Assert.Contains(setting.Split(':')[0], error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("reloadly")]
+    [InlineData("")]
+    public async Task A_supplier_naming_a_protocol_the_app_does_not_speak_stops_the_app_at_start(string protocol)
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Suppliers:alpha:BaseUrl"] = "https://supplier.example/",
+            ["Suppliers:alpha:ApiKey"] = "a-supplier-key",
+            ["Suppliers:alpha:Protocol"] = protocol,
+        };
+        var app = FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development");
+        await using var disposable = (IAsyncDisposable)app;
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Protocol", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Development_starts_with_the_development_KEK()
     {

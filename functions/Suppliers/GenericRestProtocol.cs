@@ -1,0 +1,11 @@
+namespace Fulfilment.Suppliers;
+
+/// <summary>The generic REST supplier protocol (docs/supplier-protocol.md): the default when a supplier names none.</summary>
+internal sealed class GenericRestProtocol(TimeProvider clock) : ISupplierProtocol
+{
+    public const string ProtocolName = "generic-rest";
+
+    public string Name => ProtocolName;
+
+    public ISupplierClient Create(HttpClient http, SupplierOptions options) => new GenericRestSupplier(http, options.ApiKey, clock);
+}
