@@ -12,6 +12,7 @@ internal static class OrdersRegistration
         services.AddSingleton<OrderBook>();
         services.AddSingleton<OpenOrders>();
         services.AddSingleton<PaymentAcceptance>();
+        services.AddSingleton<IOrderAcceptanceRule, CatalogueRule>(); // the acceptance rules, in the order they run
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();
         services.AddSingleton<OrderTrace>();

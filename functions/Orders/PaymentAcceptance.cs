@@ -7,7 +7,7 @@ namespace Fulfilment.Orders;
 /// <summary>Why a verified payment notification did not make an order: a stable code and what to tell the sender.</summary>
 internal sealed record PaymentRefusal(string Code, string Message)
 {
-    /// <summary>The order was already paid with other content (409); the other refusals say the notification does not fit the catalogue (422).</summary>
+    /// <summary>The order was already paid with other content (409); the other refusals say the notification does not pass an acceptance rule (422).</summary>
     public bool IsConflict => Code == "order_conflict";
 }
 
@@ -18,7 +18,8 @@ internal sealed record PaymentAcceptanceResult(Order? Order, bool Duplicate, Pay
 }
 
 /// <summary>
-/// Turns a verified payment notification into a paid order: check it against the catalogue, write the order durably,
+/// Turns a verified payment notification into a paid order: check it against the acceptance rules (the catalogue
+/// first, <see cref="IOrderAcceptanceRule"/>), write the order durably,
 /// queue its fulfilment; only then may the sender be told it succeeded. Every refusal writes nothing. A duplicate (a
 /// retried or concurrent delivery of the same payment) finds the order already written and never causes a second
 /// fulfilment.
@@ -28,6 +29,7 @@ internal sealed class PaymentAcceptance(
     OrderBook orders,
     OpenOrders openOrders,
     FulfilmentRequests fulfilment,
+    IEnumerable<IOrderAcceptanceRule> rules,
     TimeProvider clock,
     ILogger<PaymentAcceptance> logger)
 {
@@ -40,9 +42,12 @@ internal sealed class PaymentAcceptance(
             return PaymentAcceptanceResult.Refused("unknown_sku", $"No SKU '{notification.Sku}'.");
         }
 
-        if (CheckAgainstCatalogue(notification, sku) is { } mismatch)
+        foreach (var rule in rules)
         {
-            return new PaymentAcceptanceResult(null, false, mismatch);
+            if (await rule.CheckAsync(partnerId, notification, sku, cancellationToken) is { } refusal)
+            {
+                return new PaymentAcceptanceResult(null, false, refusal);
+            }
         }
 
         // The open-orders row first: if we die after writing the order and before queueing it, a sweep finds it.
@@ -78,29 +83,6 @@ internal sealed class PaymentAcceptance(
                     order.OrderId, partnerId, notificationId, order.State);
                 return new PaymentAcceptanceResult(order, Duplicate: true, Refusal: null);
         }
-    }
-
-    private static PaymentRefusal? CheckAgainstCatalogue(PaymentNotification notification, Sku sku)
-    {
-        if (notification.Currency != sku.Currency)
-        {
-            return new PaymentRefusal("currency_mismatch", $"SKU '{sku.Id}' is sold in {sku.Currency}, not {notification.Currency}.");
-        }
-
-        var expected = sku.UnitPrice * notification.Quantity;
-        if (notification.Amount != expected)
-        {
-            return new PaymentRefusal("amount_mismatch",
-                $"Amount {notification.Amount} does not match {notification.Quantity} x {sku.UnitPrice} = {expected} {sku.Currency}.");
-        }
-
-        if (sku.Kind is SkuKind.DirectTopUp or SkuKind.Redemption && notification.TargetAccount is null)
-        {
-            return new PaymentRefusal("target_account_required",
-                $"A {sku.Kind} needs data.targetAccount (the buyer's account to credit or redeem for).");
-        }
-
-        return null;
     }
 
     private Order NewOrder(string partnerId, string notificationId, PaymentNotification n, Sku sku) => new(
