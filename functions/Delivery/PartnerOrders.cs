@@ -5,20 +5,6 @@ using Fulfilment.Orders;
 
 namespace Fulfilment.Delivery;
 
-/// <summary>A delivered card key as its partner receives it.</summary>
-internal sealed record DeliveredKey(string KeyId, string Code);
-
-/// <summary>The order as its partner sees it: stable reason codes, never our internals (suppliers, references, errors).</summary>
-internal sealed record PartnerOrderView(
-    string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference,
-    string State, string? ReasonCode, string? Reason, DateTimeOffset PaidAt, DateTimeOffset? DeliveredAt, IReadOnlyList<DeliveredKey> Keys);
-
-/// <summary>What finding a partner's order gave: its view, or that it does not exist, or that its keys cannot be opened.</summary>
-internal sealed record PartnerOrderLookup(PartnerOrderView? View, bool KeysUnavailable = false)
-{
-    public static readonly PartnerOrderLookup NotFound = new(View: null);
-}
-
 /// <summary>
 /// What a partner sees of one of its orders: its state and, once delivered, its keys opened in memory. The caller is
 /// already known to be <c>partnerId</c>; another partner's order is simply not found under it.

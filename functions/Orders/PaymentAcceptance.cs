@@ -4,19 +4,6 @@ using Fulfilment.Observability;
 
 namespace Fulfilment.Orders;
 
-/// <summary>Why a verified payment notification did not make an order: a stable code and what to tell the sender.</summary>
-internal sealed record PaymentRefusal(string Code, string Message)
-{
-    /// <summary>The order was already paid with other content (409); the other refusals say the notification does not pass an acceptance rule (422).</summary>
-    public bool IsConflict => Code == "order_conflict";
-}
-
-/// <summary>The order a payment made (or found, for a duplicate), or why it made none.</summary>
-internal sealed record PaymentAcceptanceResult(Order? Order, bool Duplicate, PaymentRefusal? Refusal)
-{
-    public static PaymentAcceptanceResult Refused(string code, string message) => new(null, false, new PaymentRefusal(code, message));
-}
-
 /// <summary>
 /// Turns a verified payment notification into a paid order: check it against the acceptance rules (the catalogue
 /// first, <see cref="IOrderAcceptanceRule"/>), write the order durably,

@@ -8,19 +8,6 @@ using Fulfilment.Storage;
 namespace Fulfilment.RedemptionLog;
 
 /// <summary>
-/// A partner's query of its redemption log, as sent (each value the text of its query parameter, null when absent):
-/// time range, SKU, status or order, newest or oldest first, page size, and the continuation token of the page before.
-/// </summary>
-internal sealed record RedemptionLogRequest(
-    string? From, string? To, string? Sku, string? Status, string? OrderId, string? Order, string? PageSize, string? ContinuationToken);
-
-/// <summary>A page of the log (<c>{"entries": [...], "continuationToken": ...}</c>), or why the query was refused.</summary>
-internal sealed record RedemptionLogPage(byte[]? PageJson, string? ErrorCode = null, string? Error = null, IReadOnlyList<string>? Problems = null)
-{
-    public static RedemptionLogPage Refused(string errorCode, string error, IReadOnlyList<string>? problems = null) => new(null, errorCode, error, problems);
-}
-
-/// <summary>
 /// A partner pages through its own redemption log, filtered by time range, SKU, status or order, newest or oldest
 /// first, with authenticated continuation tokens; or exports a whole day of it.
 /// </summary>

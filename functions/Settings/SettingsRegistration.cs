@@ -3,9 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Settings;
 
-/// <summary>An options class bound from app settings, and its section (null: the root, where the queue names are).</summary>
-internal sealed record SettingsSection(Type Options, string? Section);
-
 /// <summary>
 /// The one way the app reads its settings: an options class per section, bound from configuration, its data
 /// annotations checked at start (a bad setting stops the app with its name, before anything is served), and recorded
