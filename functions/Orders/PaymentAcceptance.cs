@@ -6,10 +6,9 @@ namespace Fulfilment.Orders;
 
 /// <summary>
 /// Turns a verified payment notification into a paid order: check it against the acceptance rules (the catalogue
-/// first, <see cref="IOrderAcceptanceRule"/>), write the order durably,
-/// queue its fulfilment; only then may the sender be told it succeeded. Every refusal writes nothing. A duplicate (a
-/// retried or concurrent delivery of the same payment) finds the order already written and never causes a second
-/// fulfilment.
+/// first, <see cref="IOrderAcceptanceRule"/>), write the order durably, queue its fulfilment; only then may the sender
+/// be told it succeeded. Every refusal writes nothing. A duplicate (a retried or concurrent delivery of the same
+/// payment) finds the order already written and never causes a second fulfilment.
 /// </summary>
 internal sealed class PaymentAcceptance(
     SkuCatalogue catalogue,
