@@ -298,8 +298,15 @@ public sealed class TopUpTests(StorageFixture storage)
         }
         catch (TimeoutException e)
         {
-            var open = orders.Where(o => !Terminal.Contains(o.State)).Select(o => $"{o.OrderId}: {o.State} {o.ReasonCode} {o.Reason}");
-            throw new TimeoutException($"{e.Message}; still open: {string.Join("; ", open)}", e);
+            var stuck = orders.Where(o => !Terminal.Contains(o.State)).ToList();
+            var open = stuck.Select(o => $"{o.OrderId}: {o.State} {o.ReasonCode} {o.Reason}");
+            // What the app said about them that was not routine: failed attempts, poisoned messages, warnings.
+            var said = scenario.Logs.Lines
+                .Where(l => stuck.Any(o => l.Contains(o.OrderId, StringComparison.Ordinal))
+                    && (l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.Contains("poison", StringComparison.OrdinalIgnoreCase) || l.Contains("tried again", StringComparison.Ordinal)))
+                .Select(l => l.Length > 300 ? l[..300] : l)
+                .Take(40);
+            throw new TimeoutException($"{e.Message}; still open: {string.Join("; ", open)}\nthe app said:\n{string.Join("\n", said)}", e);
         }
 
         return orders;
