@@ -8,9 +8,8 @@ internal static class CryptoRegistration
 {
     public static IServiceCollection AddCrypto(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<KeyVaultOptions>("KeyVault");
         services.AddSettings<DevKekOptions>("DevKek");
-        if (configuration.ReadSettings<KeyVaultOptions>("KeyVault").Uri is { Length: > 0 } keyVaultUri)
+        if (services.AddSettingsAndRead<KeyVaultOptions>(configuration, "KeyVault").Uri is { Length: > 0 } keyVaultUri)
         {
             services.AddAzureClients(clients => clients.AddSecretClient(new Uri(keyVaultUri)));
             services.AddSingleton<IKeyEncryptionKeys, KeyVaultKeyEncryptionKeys>();

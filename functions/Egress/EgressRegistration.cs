@@ -8,8 +8,7 @@ internal static class EgressRegistration
     /// <summary>Registers the egress settings and answers them, for the HTTP clients the other parts build.</summary>
     public static EgressOptions AddEgress(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddSettings<EgressOptions>("Egress");
-        var egress = configuration.ReadSettings<EgressOptions>("Egress");
+        var egress = services.AddSettingsAndRead<EgressOptions>(configuration, "Egress");
         if (egress.AllowPrivateNetworks && !environment.IsDevelopment())
         {
             throw new InvalidOperationException("Egress:AllowPrivateNetworks is for local development only: outside Development the app calls public https addresses only.");

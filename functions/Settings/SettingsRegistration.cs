@@ -22,12 +22,13 @@ internal static class SettingsRegistration
     }
 
     /// <summary>
-    /// The settings of a section as they are now, validated, for what the composition itself decides by (which Key Vault,
-    /// whether private networks may be called); the section is registered with <see cref="AddSettings{TOptions}"/> too.
+    /// Registers a section as <see cref="AddSettings{TOptions}"/> does and answers its settings as they are now, validated,
+    /// for what the composition itself decides by (which Key Vault, whether private networks may be called).
     /// </summary>
-    public static TOptions ReadSettings<TOptions>(this IConfiguration configuration, string section)
+    public static TOptions AddSettingsAndRead<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
         where TOptions : class, new()
     {
+        services.AddSettings<TOptions>(section);
         var options = configuration.GetSection(section).Get<TOptions>() ?? new TOptions();
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
