@@ -19,6 +19,7 @@ internal sealed class PaymentAcceptance(
     TimeProvider clock,
     ILogger<PaymentAcceptance> logger)
 {
+    private readonly IOrderAcceptanceRule[] rules = [.. rules]; // in the order registered, enumerated for every payment
     /// <param name="notificationId">The sender's id of this notification (kept on the order).</param>
     public async Task<PaymentAcceptanceResult> AcceptAsync(string partnerId, string notificationId, PaymentNotification notification, CancellationToken cancellationToken)
     {
@@ -32,7 +33,7 @@ internal sealed class PaymentAcceptance(
         {
             if (await rule.CheckAsync(partnerId, notification, sku, cancellationToken) is { } refusal)
             {
-                return new PaymentAcceptanceResult(null, false, refusal);
+                return PaymentAcceptanceResult.Refused(refusal);
             }
         }
 
@@ -56,7 +57,7 @@ internal sealed class PaymentAcceptance(
                 logger.LogInformation("Order {OrderId} of partner {PartnerId} paid: {Quantity} x {Sku} (notification {NotificationId})",
                     order.OrderId, partnerId, order.Quantity, order.Sku, notificationId);
                 await fulfilment.RequestAsync(partnerId, order.OrderId, cancellationToken);
-                return new PaymentAcceptanceResult(order, Duplicate: false, Refusal: null);
+                return PaymentAcceptanceResult.Accepted(order, duplicate: false);
             default:
                 // A still-paid order may be a retry after a crash between writing it and queueing it: queue it
                 // again. Fulfilment is idempotent, so a duplicate racing the first delivery costs one no-op message.
@@ -67,7 +68,7 @@ internal sealed class PaymentAcceptance(
 
                 logger.LogInformation("Order {OrderId} of partner {PartnerId}: duplicate notification {NotificationId}, order is {State}",
                     order.OrderId, partnerId, notificationId, order.State);
-                return new PaymentAcceptanceResult(order, Duplicate: true, Refusal: null);
+                return PaymentAcceptanceResult.Accepted(order, duplicate: true);
         }
     }
 

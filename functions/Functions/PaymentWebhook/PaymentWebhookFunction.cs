@@ -67,14 +67,14 @@ internal sealed class PaymentWebhookFunction(
         }
 
         var result = await acceptance.AcceptAsync(partnerId, webhookId, notification, cancellationToken);
-        return result switch
+        if (result.Refusal is { } refusal)
         {
-            { Refusal: { } refusal } => ApiResults.Error(
-                refusal.IsConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, refusal.Code, refusal.Message),
-            { Order: { } order } => Results.Json(new PaymentAccepted(order.OrderId, order.State, result.Duplicate),
-                statusCode: result.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created),
-            _ => throw new InvalidOperationException("A payment was neither accepted nor refused."),
-        };
+            return ApiResults.Error(refusal.IsConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, refusal.Code, refusal.Message);
+        }
+
+        var order = result.Order!; // accepted: the result holds its order
+        return Results.Json(new PaymentAccepted(order.OrderId, order.State, result.Duplicate),
+            statusCode: result.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
     }
 
     private static IResult SignatureRejection(SignatureFailure failure, int toleranceSeconds) => failure switch
