@@ -2,7 +2,7 @@ using Fulfilment.Settings;
 
 namespace Fulfilment.Delivery;
 
-/// <summary>Delivery's part of the app: fulfilling paid orders (card keys, supplier top-ups and redemptions), their outcomes, the stalled-order sweep, and what partners see of their orders.</summary>
+/// <summary>Delivery's part of the app: fulfilling paid orders (card keys, supplier top-ups and redemptions), their outcomes, the stalled-order sweep, keys arriving for waiting orders, and what partners see of their orders.</summary>
 internal static class DeliveryRegistration
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services)
@@ -15,6 +15,7 @@ internal static class DeliveryRegistration
         services.AddSingleton<OrderOutcomes>();
         services.AddSingleton<StalledOrderSweep>();
         services.AddSingleton<PartnerOrders>();
+        services.AddSingleton<StockArrival>();
         return services;
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Fulfilment.Catalogue;
+using Fulfilment.Delivery;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
-using Fulfilment.Orders;
 
 namespace Fulfilment.Functions.ImportKeys;
 
@@ -14,7 +14,7 @@ namespace Fulfilment.Functions.ImportKeys;
 /// <c>expiresAt</c>; or <c>batchId</c> to add to an earlier upload's batch.
 /// </summary>
 internal sealed class ImportKeysFunction(
-    SkuCatalogue catalogue, KeyBatches batches, KeyImport import, AwaitingStockList awaiting, TimeProvider clock) : IHttpFunction
+    SkuCatalogue catalogue, KeyBatches batches, StockArrival arrival, TimeProvider clock) : IHttpFunction
 {
     public string Name => "ImportKeys";
 
@@ -35,13 +35,7 @@ internal sealed class ImportKeysFunction(
         var isJson = context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
         try
         {
-            var report = await import.ImportAsync(sku, batch!, KeyImport.ReadUploadAsync(context.Request.Body, isJson, context.RequestAborted), context.RequestAborted);
-            if (report.Imported > 0)
-            {
-                // Orders waiting for stock of the SKU are queued again, oldest first (after a partial upload too).
-                report = report with { OrdersReleased = await awaiting.ReleaseAsync(sku.Id, report.Imported, context.RequestAborted) };
-            }
-
+            var report = await arrival.ImportAsync(sku, batch!, KeyImport.ReadUploadAsync(context.Request.Body, isJson, context.RequestAborted), context.RequestAborted);
             return report.Error is null
                 ? Results.Json(report)
                 : ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_upload", report.Error, report);
