@@ -21,7 +21,8 @@ public sealed class StockShortageTests(StorageFixture storage)
         await scenario.WaitForStateAsync(partner, "order-small", "delivered");
         Assert.Equal(0, TimesWaited(scenario, "order-small"));
 
-        await scenario.Ops.ImportKeysAsync(sku, Scenario.NewCardKeys(2));
+        var import = await scenario.Ops.ImportKeysAsync(sku, Scenario.NewCardKeys(2));
+        Assert.Equal(1, import.OrdersReleased); // the import itself queued the waiting order, not a later sweep
         var big = await scenario.WaitForStateAsync(partner, "order-big", "delivered");
         Assert.Equal(2, big.Keys.Count);
         await scenario.WaitForStockAsync(sku, (0, 0, 3));
