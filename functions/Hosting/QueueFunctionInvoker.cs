@@ -48,21 +48,25 @@ internal sealed class QueueFunctionInvoker(
             await queueMessages.PoisonAsync(invocation, poison.Message, cancellationToken);
             return InvocationOutcome.Success;
         }
-        catch (RetryLaterException later) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogInformation(
-                "Function {FunctionName}, message {MessageId} on {QueueName} (dequeue count {DequeueCount}) is tried again later: {Reason}",
-                invocation.FunctionName, invocation.MessageId, invocation.QueueName, invocation.DequeueCount, later.Message);
-            await RecordFailureAsync(invocation, later.Message, cancellationToken);
-            return new InvocationOutcome(false, later.Message);
-        }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = $"{exception.GetType().Name}: {exception.Message}";
-            logger.LogWarning(
-                exception,
-                "Function {FunctionName} failed for message {MessageId} on {QueueName} (dequeue count {DequeueCount})",
-                invocation.FunctionName, invocation.MessageId, invocation.QueueName, invocation.DequeueCount);
+            string reason;
+            if (exception is RetryLaterException)
+            {
+                reason = exception.Message; // expected: no stack trace, no warning
+                logger.LogInformation(
+                    "Function {FunctionName}, message {MessageId} on {QueueName} (dequeue count {DequeueCount}) is tried again later: {Reason}",
+                    invocation.FunctionName, invocation.MessageId, invocation.QueueName, invocation.DequeueCount, reason);
+            }
+            else
+            {
+                reason = $"{exception.GetType().Name}: {exception.Message}";
+                logger.LogWarning(
+                    exception,
+                    "Function {FunctionName} failed for message {MessageId} on {QueueName} (dequeue count {DequeueCount})",
+                    invocation.FunctionName, invocation.MessageId, invocation.QueueName, invocation.DequeueCount);
+            }
+
             await RecordFailureAsync(invocation, reason, cancellationToken);
             return new InvocationOutcome(false, reason);
         }
