@@ -26,7 +26,7 @@ internal static class FunctionsRegistration
     }
 
     /// <summary>The app's function classes, in a stable order.</summary>
-    public static IEnumerable<Type> FunctionTypes() =>
+    private static IEnumerable<Type> FunctionTypes() =>
         typeof(FunctionsRegistration).Assembly.GetTypes()
             .Where(type => type is { IsClass: true, IsAbstract: false } && Kinds.Any(kind => kind.IsAssignableFrom(type)))
             .OrderBy(type => type.FullName, StringComparer.Ordinal);

@@ -53,16 +53,7 @@ public sealed class InfrastructureTests
     /// </summary>
     private static IEnumerable<string> SettingsTheAppReads()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["OrderFulfilmentQueue"] = "order-fulfilment",
-            ["RedemptionRetryQueue"] = "redemption-retries",
-            ["PartnerNotificationQueue"] = "partner-notifications",
-            ["Ops:ApiKey"] = "an-ops-key-for-the-infrastructure-test",
-            ["DevKek:Key"] = Convert.ToBase64String(new byte[32]),
-        };
-        var app = FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development");
+        var app = FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(StartupTests.Settings), "Development");
         using var disposable = (IDisposable)app;
         var sections = app.Services.GetServices<SettingsSection>().ToList();
         Assert.Contains(sections, s => s.Options == typeof(OpsOptions)); // the convention did register them

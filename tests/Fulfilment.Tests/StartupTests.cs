@@ -7,7 +7,8 @@ namespace Fulfilment.Tests;
 
 public sealed class StartupTests
 {
-    private static readonly Dictionary<string, string?> Settings = new()
+    /// <summary>The least a Development app needs to build (also used by the infrastructure test).</summary>
+    internal static readonly Dictionary<string, string?> Settings = new()
     {
         ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         ["OrderFulfilmentQueue"] = "order-fulfilment",
