@@ -1,7 +1,18 @@
 namespace Fulfilment.Delivery;
 
 /// <summary>What finding a partner's order gave: its view, or that it does not exist, or that its keys cannot be opened.</summary>
-internal sealed record PartnerOrderLookup(PartnerOrderView? View, bool KeysUnavailable = false)
+internal sealed record PartnerOrderLookup
 {
-    public static readonly PartnerOrderLookup NotFound = new(View: null);
+    public static readonly PartnerOrderLookup NotFound = new(null, false);
+
+    /// <summary>The order exists, but its stored keys do not open (tampered with, or their KEK version is gone).</summary>
+    public static readonly PartnerOrderLookup KeysCannotBeOpened = new(null, true);
+
+    private PartnerOrderLookup(PartnerOrderView? view, bool keysUnavailable) => (View, KeysUnavailable) = (view, keysUnavailable);
+
+    public PartnerOrderView? View { get; }
+
+    public bool KeysUnavailable { get; }
+
+    public static PartnerOrderLookup Found(PartnerOrderView view) => new(view, false);
 }

@@ -30,14 +30,14 @@ internal sealed class PartnerOrders(OrderBook orders, SkuCatalogue catalogue, Ca
             {
                 // Stored key material that does not open was tampered with, moved, or its KEK version is gone: never guess.
                 logger.LogCritical("Order {OrderId}: its keys cannot be opened ({Reason}); check the key rows and the KEK versions", order.OrderId, e.Message);
-                return new PartnerOrderLookup(View: null, KeysUnavailable: true);
+                return PartnerOrderLookup.KeysCannotBeOpened;
             }
 
             logger.LogInformation("Order {OrderId}: partner {PartnerId} fetched its {Count} key(s)", order.OrderId, partnerId, keys.Count);
         }
 
         var (reasonCode, reason) = PartnerReason.For(order);
-        return new PartnerOrderLookup(new PartnerOrderView(
+        return PartnerOrderLookup.Found(new PartnerOrderView(
             order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
             order.State, reasonCode, reason, order.PaidAt, order.DeliveredAt, keys));
     }

@@ -44,7 +44,7 @@ internal sealed class RedemptionLogQuery(
         }
 
         var (entries, next) = await ReadPageAsync(partnerId, filter, position, cancellationToken);
-        return new RedemptionLogPage(PageJson(entries, next));
+        return RedemptionLogPage.Of(PageJson(entries, next));
     }
 
     /// <summary>The day of an export, a UTC date written <c>yyyy-MM-dd</c>; null when it is not one.</summary>
