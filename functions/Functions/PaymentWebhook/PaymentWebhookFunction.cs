@@ -39,13 +39,14 @@ internal sealed class PaymentWebhookFunction(
         // An unknown partner fails exactly as a wrong signature does: partner ids cannot be enumerated.
         var partner = PartnerId.IsValid(partnerId) ? await partners.FindAsync(partnerId, cancellationToken) : null;
         var webhookId = request.Headers[StandardWebhook.IdHeader].ToString();
+        var now = clock.GetUtcNow();
         var failure = StandardWebhook.Verify(
-            partner?.ActiveSecrets(clock.GetUtcNow()).Select(s => s.Value) ?? [],
+            partner?.ActiveSecrets(now).Select(s => s.Value) ?? [],
             webhookId,
             request.Headers[StandardWebhook.TimestampHeader].ToString(),
             request.Headers[StandardWebhook.SignatureHeader].ToString(),
             body,
-            clock.GetUtcNow(),
+            now,
             TimeSpan.FromSeconds(options.Value.ToleranceSeconds),
             out var verifiedBy);
         if (failure != SignatureFailure.None || partner is null)
