@@ -25,14 +25,19 @@ public sealed class TelemetryTests(StorageFixture storage)
 
         await scenario.PayAsync(partner, sku, "order-1");
         await scenario.WaitForStateAsync(partner, "order-1", "delivered");
-        scenario.Service<TracerProvider>().ForceFlush();
-        scenario.Service<MeterProvider>().ForceFlush();
-
-        List<Activity> ours;
-        lock (spans)
+        // The order reads delivered a moment before its fulfilment span ends (and only ended spans are exported).
+        List<Activity> ours = [];
+        await Scenario.EventuallyAsync(() =>
         {
-            ours = spans.Where(s => (string?)s.GetTagItem("partner.id") == partner.PartnerId).ToList();
-        }
+            scenario.Service<TracerProvider>().ForceFlush();
+            lock (spans)
+            {
+                ours = spans.Where(s => (string?)s.GetTagItem("partner.id") == partner.PartnerId).ToList();
+            }
+
+            return Task.FromResult(ours.Any(s => s.DisplayName == "fulfil order"));
+        }, "the order's fulfilment span ended");
+        scenario.Service<MeterProvider>().ForceFlush();
 
         var accepted = Assert.Single(ours, s => s.DisplayName == "accept payment");
         var fulfilled = Assert.Single(ours, s => s.DisplayName == "fulfil order");
