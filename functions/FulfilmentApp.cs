@@ -10,6 +10,7 @@ using Fulfilment.Notifications;
 using Fulfilment.Ops;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
+using Fulfilment.Payments;
 using Fulfilment.RedemptionLog;
 using Fulfilment.Storage;
 using Fulfilment.Suppliers;
@@ -84,6 +85,7 @@ internal static class FulfilmentApp
             .AddStorage(configuration, metadata.Queues)
             .AddCrypto(configuration)
             .AddWebhooks()
+            .AddPayments()
             .AddSuppliers(configuration, egress)
             .AddPartners()
             .AddCatalogue()

@@ -1,21 +1,4 @@
-using System.Text.RegularExpressions;
-
 namespace Fulfilment.Catalogue;
-
-/// <summary>What fulfilment does for a SKU.</summary>
-internal static class SkuKind
-{
-    /// <summary>卡密: one unused key from the SKU's encrypted inventory per unit.</summary>
-    public const string CardKey = "card-key";
-
-    /// <summary>直充: credit the buyer's account through a supplier's API.</summary>
-    public const string DirectTopUp = "direct-top-up";
-
-    /// <summary>Redeem the goods on a third-party platform on the buyer's behalf.</summary>
-    public const string Redemption = "redemption";
-
-    public static readonly string[] All = [CardKey, DirectTopUp, Redemption];
-}
 
 /// <summary>A sellable item: its kind, unit price and currency, and over how many partitions new card keys are spread.</summary>
 internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount)
@@ -43,21 +26,4 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
 
     /// <summary>Card keys: whether two keys that differ only in case are two keys (fixed once keys are imported).</summary>
     public bool CaseSensitiveKeys { get; init; } = true;
-}
-
-internal static partial class SkuId
-{
-    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
-
-    // \z, not $: $ also matches before a final newline.
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
-    private static partial Regex Pattern();
-}
-
-internal static partial class CurrencyCode
-{
-    public static bool IsValid(string? code) => code is not null && Pattern().IsMatch(code);
-
-    [GeneratedRegex(@"^[A-Z]{3}\z")]
-    private static partial Regex Pattern();
 }

@@ -54,6 +54,3 @@ internal static class Aead
         }
     }
 }
-
-/// <summary>A sealed value failed authentication. Carries no key material.</summary>
-internal sealed class SealedValueException(string message) : Exception(message);

@@ -6,9 +6,6 @@ using Fulfilment.Storage;
 
 namespace Fulfilment.Crypto;
 
-/// <summary>A data-encryption key (DEK) in plaintext, in memory only.</summary>
-internal sealed record DataKey(string Id, byte[] Key);
-
 /// <summary>
 /// Envelope encryption: random 256-bit DEKs, stored wrapped (AES-256-GCM) by the current KEK together with the
 /// KEK's version. One DEK per import batch. A SKU also has a fingerprint key, wrapped the same way, that turns a

@@ -5,36 +5,6 @@ using Azure.Data.Tables;
 
 namespace Fulfilment.Crypto;
 
-/// <summary>A table whose rows hold values sealed under a KEK version (column <c>KekVersion</c>).</summary>
-internal interface IKekWrappedRows
-{
-    string TableName { get; }
-
-    /// <summary>Seals the row's value again under <paramref name="current"/>; false if the row changed meanwhile.</summary>
-    Task<bool> RewrapAsync(TableEntity row, KeyEncryptionKey current, CancellationToken cancellationToken);
-}
-
-internal static class KekWrappedRows
-{
-    /// <summary>Merges <paramref name="rewrapped"/> into the row unless someone changed it since it was read.</summary>
-    public static async Task<bool> ReplaceIfUnchangedAsync(TableClient table, TableEntity read, TableEntity rewrapped, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.UpdateEntityAsync(rewrapped, read.ETag, TableUpdateMode.Merge, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return false;
-        }
-    }
-}
-
-/// <summary>How far one call of a rotation got. A null <see cref="ContinuationToken"/> means every row was examined.</summary>
-internal sealed record KekRotationProgress(
-    string KekVersion, int Examined, int Rewrapped, int AlreadyCurrent, int Failed, IReadOnlyList<string> Failures, string? ContinuationToken);
-
 /// <summary>
 /// KEK rotation: once a new KEK version is current, re-wraps every value sealed under an older version (data keys,
 /// SKU fingerprint keys, partners' webhook secrets) to it, touching no card-key ciphertext. Work is done in calls of at

@@ -1,6 +1,8 @@
+using Fulfilment.Contract;
+
 namespace Fulfilment.Delivery;
 
-/// <summary>What finding a partner's order gave: its view, or that it does not exist, or that its keys cannot be opened.</summary>
+/// <summary>What finding a partner's order gave: the order as the partner reads it, or that it does not exist, or that its keys cannot be opened.</summary>
 internal sealed record PartnerOrderLookup
 {
     public static readonly PartnerOrderLookup NotFound = new(null, false);
@@ -8,11 +10,11 @@ internal sealed record PartnerOrderLookup
     /// <summary>The order exists, but its stored keys do not open (tampered with, or their KEK version is gone).</summary>
     public static readonly PartnerOrderLookup KeysCannotBeOpened = new(null, true);
 
-    private PartnerOrderLookup(PartnerOrderView? view, bool keysUnavailable) => (View, KeysUnavailable) = (view, keysUnavailable);
+    private PartnerOrderLookup(PartnerOrder? view, bool keysUnavailable) => (View, KeysUnavailable) = (view, keysUnavailable);
 
-    public PartnerOrderView? View { get; }
+    public PartnerOrder? View { get; }
 
     public bool KeysUnavailable { get; }
 
-    public static PartnerOrderLookup Found(PartnerOrderView view) => new(view, false);
+    public static PartnerOrderLookup Found(PartnerOrder view) => new(view, false);
 }

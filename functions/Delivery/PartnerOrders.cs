@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Crypto;
 using Fulfilment.Inventory;
 using Fulfilment.Orders;
@@ -37,7 +38,7 @@ internal sealed class PartnerOrders(OrderBook orders, SkuCatalogue catalogue, Ca
         }
 
         var (reasonCode, reason) = PartnerReason.For(order);
-        return PartnerOrderLookup.Found(new PartnerOrderView(
+        return PartnerOrderLookup.Found(new PartnerOrder(
             order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
             order.State, reasonCode, reason, order.PaidAt, order.DeliveredAt, keys));
     }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Azure.Storage.Queues;
 using Fulfilment.Catalogue;
 using Fulfilment.Orders;
@@ -6,17 +5,6 @@ using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Delivery;
-
-internal sealed class OrderSweepOptions
-{
-    /// <summary>An order that has been paid or submitting this long with nothing working on it is queued again.</summary>
-    [Range(5, 3600)]
-    public int QuietSeconds { get; set; } = 30;
-
-    /// <summary>A top-up or redemption still open this long past its reconciliation deadline needs attention, whatever its messages did.</summary>
-    [Range(1, 1440)]
-    public int DeadlineGraceMinutes { get; set; } = 10;
-}
 
 /// <summary>
 /// Finds paid orders that nothing is working on and queues them again, so that no paid order waits forever for a queue
@@ -144,6 +132,3 @@ internal sealed class StalledOrderSweep(
         return peeked.Length > 0 ? peeked[0].InsertedOn : null;
     }
 }
-
-/// <summary>What one sweep did.</summary>
-internal sealed record SweepResult(int Candidates, int Requeued, int GaveUp, int Cleared);

@@ -1,6 +1,8 @@
-using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Inventory;
 using Fulfilment.Orders;
+using KeyBatch = Fulfilment.Inventory.KeyBatch;
+using Sku = Fulfilment.Catalogue.Sku;
 
 namespace Fulfilment.Delivery;
 
@@ -9,14 +11,13 @@ internal sealed class StockArrival(KeyImport import, AwaitingStockList awaiting)
 {
     public async Task<ImportReport> ImportAsync(Sku sku, KeyBatch batch, IAsyncEnumerable<(int Line, string Text)> entries, CancellationToken cancellationToken)
     {
-        var report = await import.ImportAsync(sku, batch, entries, cancellationToken);
-        if (report.Imported == 0)
-        {
-            return report;
-        }
+        var imported = await import.ImportAsync(sku, batch, entries, cancellationToken);
 
         // Oldest first, after a partial upload too. Not the uploader's cancellation: the keys are in whether or not it
         // waits for the answer, and the orders waiting for them should not wait for the stalled-order sweep.
-        return report with { OrdersReleased = await awaiting.ReleaseAsync(sku.Id, report.Imported, CancellationToken.None) };
+        var released = imported.Imported == 0 ? 0 : await awaiting.ReleaseAsync(sku.Id, imported.Imported, CancellationToken.None);
+        return new ImportReport(
+            imported.Sku, imported.BatchId, imported.Received, imported.Imported,
+            [.. imported.Rejected.Select(r => new ImportRejection(r.Line, r.Reason))], released, imported.Error);
     }
 }

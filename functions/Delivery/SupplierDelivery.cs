@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Fulfilment.Catalogue;
 using Fulfilment.Observability;
 using Fulfilment.Ops;
@@ -120,7 +120,7 @@ internal sealed class SupplierDelivery(
                     State = OrderState.Delivered, StateReason = null, SupplierReference = outcome.SupplierReference, DeliveredAt = clock.GetUtcNow(),
                 }, cancellationToken);
                 logger.LogInformation("Order {OrderId} delivered: {Supplier} credited {Account} ({SupplierReference})",
-                    order.OrderId, order.Supplier, OrderTrace.MaskAccount(order.TargetAccount), outcome.SupplierReference);
+                    order.OrderId, order.Supplier, AccountMask.Of(order.TargetAccount), outcome.SupplierReference);
                 break;
 
             case SupplierVerdict.Rejected:

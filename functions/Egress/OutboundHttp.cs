@@ -3,16 +3,6 @@ using System.Net.Sockets;
 
 namespace Fulfilment.Egress;
 
-/// <summary>Where the app may call out to. <see cref="AllowPrivateNetworks"/> is for local development only.</summary>
-internal sealed class EgressOptions
-{
-    /// <summary>
-    /// Lets partner callbacks and suppliers be on loopback or private addresses (local simulators), and over
-    /// plain http. Refused at start-up outside Development.
-    /// </summary>
-    public bool AllowPrivateNetworks { get; set; }
-}
-
 /// <summary>
 /// How the app calls partners and suppliers, whose answers it does not control: no redirects (a 3xx is an answer, not
 /// an instruction), headers and bodies read to a small bound, and connections only to public addresses, checked on

@@ -5,12 +5,6 @@ using Polly.Retry;
 
 namespace Fulfilment.Hosting;
 
-/// <summary>The outcome of one queue invocation, as the trigger (Functions host or local) must act on it.</summary>
-internal sealed record InvocationOutcome(bool Succeeded, string? Error)
-{
-    public static readonly InvocationOutcome Success = new(true, null);
-}
-
 /// <summary>
 /// Runs a queue function for one message: the single place where a message's failure is classified.
 /// A poison message is moved to the poison queue at once and acknowledged. An outage of storage or Key Vault is

@@ -1,6 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Fulfilment.Observability;
-using Fulfilment.Orders;
 using Fulfilment.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

@@ -1,10 +1,12 @@
+using Fulfilment.Contract;
+
 namespace Fulfilment.Http;
 
 /// <summary>Every error the HTTP API returns has one shape: <c>{"error": {"code", "message", "details"?}}</c>.</summary>
 internal static class ApiResults
 {
     public static IResult Error(int statusCode, string code, string message, object? details = null) =>
-        Results.Json(new ErrorBody(new ErrorDetail(code, message, details)), statusCode: statusCode);
+        Results.Json(new ErrorResponse(new ErrorDetail(code, message, details)), statusCode: statusCode);
 
     public static IResult NotFound(string message = "Not found.") => Error(StatusCodes.Status404NotFound, "not_found", message);
 
@@ -40,8 +42,4 @@ internal static class ApiResults
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
-
-    private sealed record ErrorBody(ErrorDetail Error);
-
-    private sealed record ErrorDetail(string Code, string Message, object? Details);
 }

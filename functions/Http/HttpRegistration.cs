@@ -9,6 +9,7 @@ internal static class HttpRegistration
     {
         services.AddSettings<PartnerApiOptions>("PartnerApi");
         services.AddSingleton<PartnerRateLimit>();
+        services.AddSingleton<PaymentNotificationIntake>();
         services.AddSingleton<OpsKeyPolicy>();
         services.AddSingleton<PartnerKeyPolicy>();
         services.AddSingleton<RouteAccessPolicy>();

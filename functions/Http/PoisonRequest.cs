@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Ops;
 
 namespace Fulfilment.Http;
@@ -8,11 +9,11 @@ internal static class PoisonRequest
     /// <summary>Replay or purge: checks the queue and the filter, then runs <paramref name="action"/>.</summary>
     public static async Task<IResult> ActAsync(
         HttpContext context, PoisonQueues poisonQueues,
-        Func<string, PoisonFilter, CancellationToken, Task<PoisonActionReport>> action)
+        Func<string, PoisonSelection, CancellationToken, Task<PoisonActionReport>> action)
     {
         var (queue, queueError) = await QueueAsync(context, poisonQueues);
-        var (filter, filterError) = queueError is null ? await FilterAsync(context.Request) : (null, null);
-        return queueError ?? filterError ?? Results.Json(await action(queue!, filter!, context.RequestAborted));
+        var (selection, filterError) = queueError is null ? await SelectionAsync(context.Request) : (null, null);
+        return queueError ?? filterError ?? Results.Json(await action(queue!, selection!, context.RequestAborted));
     }
 
     /// <summary>The poison queue of the route, or the 404 to answer.</summary>
@@ -25,23 +26,21 @@ internal static class PoisonRequest
     }
 
     /// <summary>
-    /// The filter of a body <c>{"all": true}</c>, <c>{"messageIds": [...]}</c> or <c>{"orderId": "..."}</c> — exactly one,
-    /// so that an empty or mistyped body never acts on a whole queue.
+    /// The messages a <see cref="PoisonFilter"/> body selects — exactly one of all, message ids or an order id, so that
+    /// an empty or mistyped body never acts on a whole queue.
     /// </summary>
-    public static async Task<(PoisonFilter? Filter, IResult? Error)> FilterAsync(HttpRequest request)
+    public static async Task<(PoisonSelection? Selection, IResult? Error)> SelectionAsync(HttpRequest request)
     {
-        var (body, error) = await JsonBody.ReadAsync<FilterBody>(request);
+        var (body, error) = await JsonBody.ReadAsync<PoisonFilter>(request);
         if (error is not null)
         {
             return (null, error);
         }
 
-        var given = (body!.All == true ? 1 : 0) + (body.MessageIds is { Length: > 0 } ? 1 : 0) + (string.IsNullOrEmpty(body.OrderId) ? 0 : 1);
+        var given = (body!.All == true ? 1 : 0) + (body.MessageIds is { Count: > 0 } ? 1 : 0) + (string.IsNullOrEmpty(body.OrderId) ? 0 : 1);
         return given == 1
-            ? (new PoisonFilter(body.All == true, (body.MessageIds ?? []).ToHashSet(StringComparer.Ordinal), body.OrderId), null)
+            ? (new PoisonSelection(body.All == true, (body.MessageIds ?? []).ToHashSet(StringComparer.Ordinal), body.OrderId), null)
             : (null, ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_filter",
                 "Say which messages: exactly one of {\"all\": true}, {\"messageIds\": [\"...\"]} or {\"orderId\": \"...\"}."));
     }
-
-    private sealed record FilterBody(bool? All, string[]? MessageIds, string? OrderId);
 }

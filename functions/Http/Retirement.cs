@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Partners;
 
 namespace Fulfilment.Http;
@@ -34,7 +35,7 @@ internal static class Retirement
             return (DefaultOverlap, null);
         }
 
-        var (body, error) = await JsonBody.ReadAsync<RetireBody>(request);
+        var (body, error) = await JsonBody.ReadAsync<RetireRequest>(request);
         if (error is not null)
         {
             return (default, error);
@@ -44,6 +45,4 @@ internal static class Retirement
             : body.OverlapMinutes is >= 0 and <= 10_080 ? (TimeSpan.FromMinutes(body.OverlapMinutes.Value), null)
             : (default, ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_overlap", "overlapMinutes must be a whole number from 0 to 10080."));
     }
-
-    private sealed record RetireBody(int? OverlapMinutes);
 }

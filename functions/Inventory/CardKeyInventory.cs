@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
@@ -9,39 +9,6 @@ using Fulfilment.Storage;
 using static Fulfilment.Inventory.InventoryRows;
 
 namespace Fulfilment.Inventory;
-
-/// <summary>A SKU's keys by state (void includes the expired ones), and the cost of the keys sold.</summary>
-internal sealed record StockLevels(
-    string Sku, int Available, int Reserved, int Sold, int Void, int Expired, decimal SoldCost, int SoldWithoutCost)
-{
-    /// <summary>Price × keys sold − what those keys cost (each at its batch's unit cost); null if a sold key's cost is unknown.</summary>
-    public decimal? SoldMargin(Sku sku) => SoldWithoutCost == 0 ? sku.UnitPrice * Sold - SoldCost : null;
-}
-
-/// <summary>
-/// How claims went on this instance: transactions (claims and sales) that won, and those that lost to a concurrent change
-/// of the shard; also the metrics <c>fulfilment.claims.transactions</c> and <c>fulfilment.claims.conflicts</c>.
-/// </summary>
-internal sealed class ClaimStatistics
-{
-    private long transactions;
-    private long conflicts;
-
-    public ClaimStatistics(IMeterFactory meters)
-    {
-        var meter = meters.Create(StorageRequestCounter.MeterName);
-        meter.CreateObservableCounter("fulfilment.claims.transactions", () => Transactions, "{transaction}", "Claim and sale transactions written.");
-        meter.CreateObservableCounter("fulfilment.claims.conflicts", () => Conflicts, "{transaction}", "Claim and sale transactions that lost to a concurrent change of their shard.");
-    }
-
-    public long Transactions => Interlocked.Read(ref transactions);
-
-    public long Conflicts => Interlocked.Read(ref conflicts);
-
-    public void Won() => Interlocked.Increment(ref transactions);
-
-    public void Lost() => Interlocked.Increment(ref conflicts);
-}
 
 /// <summary>
 /// Claims, sells and gives back card keys. A claim picks a shard that may have stock (from the SKU's
@@ -325,13 +292,4 @@ internal sealed class CardKeyInventory(
 
         return found;
     }
-}
-
-/// <summary>Why a key was voided.</summary>
-internal static class VoidReasons
-{
-    public const string Expired = "expired";
-    public const string ByOps = "voided-by-ops";
-
-    public static ShardCounts CountsChange(string reason) => new(-1, 0, 0, 1, reason == Expired ? 1 : 0, 0m, 0);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Fulfilment.Catalogue;
-using Fulfilment.Orders;
 
 namespace Fulfilment.Inventory;
 

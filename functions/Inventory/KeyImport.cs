@@ -10,19 +10,6 @@ using static Fulfilment.Inventory.InventoryRows;
 
 namespace Fulfilment.Inventory;
 
-/// <summary>One rejected entry of an upload: its line (or 1-based array position) and why.</summary>
-internal sealed record RejectedKey(int Line, string Reason);
-
-/// <summary>
-/// What an import did. <see cref="Error"/> says why it stopped early (the keys before it were imported);
-/// <see cref="OrdersReleased"/>, how many orders waiting for stock were queued again once the keys were in.
-/// </summary>
-internal sealed record ImportReport(
-    string Sku, string BatchId, int Received, int Imported, IReadOnlyList<RejectedKey> Rejected, int OrdersReleased, string? Error = null);
-
-/// <summary>The upload is not what it claims to be (a JSON upload that is not an array of strings).</summary>
-internal sealed class InvalidUploadException(string message) : Exception(message);
-
 /// <summary>
 /// Imports card keys into a SKU's inventory, streaming: the upload is written as it is read, never held whole (see
 /// <see cref="UploadWriter"/>). Every entry is validated, sealed under a batch DEK (AES-256-GCM, bound to its row; a new
@@ -81,7 +68,7 @@ internal sealed class KeyImport(
         }
     }
 
-    public async Task<ImportReport> ImportAsync(
+    public async Task<ImportOutcome> ImportAsync(
         Sku sku, KeyBatch batch, IAsyncEnumerable<(int Line, string Text)> entries, CancellationToken cancellationToken)
     {
         var rejected = new ConcurrentBag<RejectedKey>();
@@ -155,7 +142,7 @@ internal sealed class KeyImport(
 
         logger.LogInformation("Imported {Imported} of {Received} keys into {Sku}, batch {BatchId} ({Rejected} rejected)",
             imported, received, sku.Id, batch.BatchId, rejected.Count);
-        return new ImportReport(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), OrdersReleased: 0, error);
+        return new ImportOutcome(sku.Id, batch.BatchId, received, imported, rejected.OrderBy(r => r.Line).ToList(), error);
     }
 
     /// <summary>A valid key of the upload, waiting for its shard's next transaction, with the DEK it is sealed under.</summary>

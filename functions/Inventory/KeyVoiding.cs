@@ -6,12 +6,6 @@ using static Fulfilment.Inventory.InventoryRows;
 
 namespace Fulfilment.Inventory;
 
-/// <summary>What voiding a batch did: keys voided, and keys it could not void because orders hold them right now.</summary>
-internal sealed record BatchVoidReport(string Sku, string BatchId, string Reason, int Voided, int Reserved);
-
-/// <summary>A batch with its keys by state (void includes the expired ones), as ops see it.</summary>
-internal sealed record BatchReport(KeyBatch Batch, bool Expired, int Available, int Reserved, int Sold, int Void);
-
 /// <summary>
 /// Takes unsold keys out of stock for good: one key, or every key in stock of a batch (a supplier recalled it, or it
 /// expired). Only keys in stock can be voided: a reserved key belongs to an order in flight and a sold key to its buyer.

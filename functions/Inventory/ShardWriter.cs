@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Fulfilment.Orders;
 using static Fulfilment.Inventory.InventoryRows;
 
 namespace Fulfilment.Inventory;

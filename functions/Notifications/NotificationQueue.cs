@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Fulfilment.Observability;
 using Fulfilment.Orders;
@@ -8,28 +7,6 @@ using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Notifications;
-
-/// <summary>A notification to send: the partner is told the order reached <see cref="State"/>. Attempt counts from 1.</summary>
-internal sealed record NotificationRequest(string PartnerId, string OrderId, string State, int Attempt)
-{
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public string? TraceParent { get; init; }
-}
-
-internal sealed class NotificationOptions
-{
-    [Range(1, 100)]
-    public int MaxAttempts { get; set; } = 8;
-
-    [Range(0.01, 3600)]
-    public double FirstDelaySeconds { get; set; } = 5;
-
-    [Range(0.01, 86_400)]
-    public double MaxDelaySeconds { get; set; } = 3600;
-
-    [Range(0.1, 120)]
-    public double TimeoutSeconds { get; set; } = 10;
-}
 
 /// <summary>
 /// Queues partner notifications for orders that reached a terminal state (delivered, failed, needs-attention),

@@ -2,7 +2,7 @@ using Fulfilment.Settings;
 
 namespace Fulfilment.Ops;
 
-/// <summary>The ops part of the app: its settings (the ops key, the replay cap), alerts, and the poison queues.</summary>
+/// <summary>The ops part of the app: its settings (the ops key, the replay cap), alerts, the poison queues, and orders' traces.</summary>
 internal static class OpsRegistration
 {
     public static IServiceCollection AddOps(this IServiceCollection services)
@@ -10,6 +10,7 @@ internal static class OpsRegistration
         services.AddSettings<OpsOptions>("Ops");
         services.AddSingleton<OpsAlerts>();
         services.AddSingleton<PoisonQueues>();
+        services.AddSingleton<OrderTraceQuery>();
         return services;
     }
 }

@@ -3,38 +3,12 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Fulfilment.Contract;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
+using QueueFailure = Fulfilment.Contract.QueueFailure;
 
 namespace Fulfilment.Ops;
-
-/// <summary>A poison queue and how many messages it holds (the count Storage reports is approximate).</summary>
-internal sealed record PoisonQueueSummary(string Queue, string OriginalQueue, int ApproximateCount);
-
-/// <summary>A message in a poison queue, decoded, with the failure the app recorded for it.</summary>
-internal sealed record PoisonMessage(
-    string MessageId,
-    string OriginalQueue,
-    string? Body,
-    bool Readable,
-    long DequeueCount,
-    DateTimeOffset? InsertedAt,
-    int ReplayCount,
-    bool ReplayCapReached,
-    QueueFailure? Failure);
-
-/// <summary>Which poison messages an ops action applies to: all of them, some by id, or those of one order.</summary>
-internal sealed record PoisonFilter(bool All, IReadOnlySet<string> MessageIds, string? OrderId)
-{
-    public bool Matches(string messageId, string? text) =>
-        All || MessageIds.Contains(messageId) || (OrderId is not null && text is not null && PoisonQueues.OrderIdsOf(text).Contains(OrderId));
-}
-
-/// <summary>What a replay or purge did with each message it looked at.</summary>
-internal sealed record PoisonActionReport(
-    int Examined, IReadOnlyList<string> Replayed, IReadOnlyList<string> Deleted, IReadOnlyList<PoisonMessageProblem> NotReplayed);
-
-internal sealed record PoisonMessageProblem(string MessageId, string Reason);
 
 /// <summary>
 /// Ops' view of the poison queues (<c>&lt;queue&gt;-poison</c>): list them, read their messages with the recorded failure,
@@ -96,19 +70,22 @@ internal sealed class PoisonQueues(
                 message.InsertedOn,
                 replays,
                 replays >= options.Value.ReplayCap,
-                await failures.FindAsync(original, text ?? message.Body.ToString(), cancellationToken)));
+                Failure(await failures.FindAsync(original, text ?? message.Body.ToString(), cancellationToken))));
         }
 
         return messages;
     }
 
+    private static QueueFailure? Failure(Storage.QueueFailure? failure) => failure is null ? null
+        : new QueueFailure(failure.FunctionName, failure.Reason, failure.Attempts, failure.PoisonedAtOnce, failure.FailedAt);
+
     /// <summary>Sends the matching messages back to their original queue, each with its replay count raised by one.</summary>
-    public Task<PoisonActionReport> ReplayAsync(string poisonQueue, PoisonFilter filter, CancellationToken cancellationToken) =>
-        ForEachMatchingAsync(poisonQueue, filter, replay: true, cancellationToken);
+    public Task<PoisonActionReport> ReplayAsync(string poisonQueue, PoisonSelection selection, CancellationToken cancellationToken) =>
+        ForEachMatchingAsync(poisonQueue, selection, replay: true, cancellationToken);
 
     /// <summary>Deletes the matching messages.</summary>
-    public Task<PoisonActionReport> PurgeAsync(string poisonQueue, PoisonFilter filter, CancellationToken cancellationToken) =>
-        ForEachMatchingAsync(poisonQueue, filter, replay: false, cancellationToken);
+    public Task<PoisonActionReport> PurgeAsync(string poisonQueue, PoisonSelection selection, CancellationToken cancellationToken) =>
+        ForEachMatchingAsync(poisonQueue, selection, replay: false, cancellationToken);
 
     /// <summary>
     /// The orders a message names: the <c>orderId</c> of a JSON object, or of each object in its <c>orders</c> (a
@@ -136,7 +113,7 @@ internal sealed class PoisonQueues(
         return json[ReplayCountProperty] is JsonValue value && value.TryGetValue<int>(out var count) ? count : 0;
     }
 
-    private async Task<PoisonActionReport> ForEachMatchingAsync(string poisonQueue, PoisonFilter filter, bool replay, CancellationToken cancellationToken)
+    private async Task<PoisonActionReport> ForEachMatchingAsync(string poisonQueue, PoisonSelection selection, bool replay, CancellationToken cancellationToken)
     {
         var poison = queues.GetQueueClient(poisonQueue);
         var original = OriginalQueueOf(poisonQueue);
@@ -159,7 +136,7 @@ internal sealed class PoisonQueues(
                 foreach (var message in fresh)
                 {
                     var text = queueMessages.TryDecode(message.Body.ToString());
-                    if (!filter.Matches(message.MessageId, text))
+                    if (!selection.Matches(message.MessageId, text))
                     {
                         held.Add((message.MessageId, message.PopReceipt));
                         continue;

@@ -1,21 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Fulfilment.Observability;
 using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Orders;
-
-/// <summary>Which order to fulfil, and the trace it belongs to. A queue message carries no order content and no key material.</summary>
-internal sealed record FulfilmentRequest(string PartnerId, string OrderId)
-{
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? TraceParent { get; init; }
-}
-
-/// <summary>A message naming several orders: requests made at the same moment are sent together.</summary>
-internal sealed record FulfilmentRequestBatch(IReadOnlyList<FulfilmentRequest> Orders);
 
 /// <summary>
 /// Puts orders on the fulfilment queue. Requests made while another message is being sent (a burst of paid orders) go

@@ -5,9 +5,6 @@ using Fulfilment.Storage;
 
 namespace Fulfilment.Orders;
 
-/// <summary>An order not yet final, as the open-orders index holds it: when it was paid, and when a sweep last queued it.</summary>
-internal sealed record OpenOrder(string PartnerId, string OrderId, DateTimeOffset PaidAt, DateTimeOffset? SweptAt, ETag ETag);
-
 /// <summary>
 /// Every order that is not final yet, oldest paid first, so that an order whose queue message was lost (the webhook
 /// wrote it and died before queueing, or the message was poisoned) is found again. A row is written before the order

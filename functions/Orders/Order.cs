@@ -3,43 +3,6 @@ using Fulfilment.Inventory;
 
 namespace Fulfilment.Orders;
 
-internal static class OrderState
-{
-    /// <summary>Written by the payment webhook; fulfilment is queued.</summary>
-    public const string Paid = "paid";
-
-    /// <summary>Not enough keys in stock; fulfilled, oldest first, when keys are imported.</summary>
-    public const string AwaitingStock = "awaiting-stock";
-
-    /// <summary>The order has everything it paid for.</summary>
-    public const string Delivered = "delivered";
-
-    /// <summary>Our client reference is stored; the supplier is being asked to credit (or may have been).</summary>
-    public const string Submitting = "submitting";
-
-    /// <summary>The outcome at the supplier is not known yet: we query it by our client reference, backing off.</summary>
-    public const string Reconciling = "reconciling";
-
-    /// <summary>A redemption the platform confirmed it did not make: it is submitted again after a back-off.</summary>
-    public const string RetryScheduled = "retry-scheduled";
-
-    /// <summary>Not fulfilled, for a stated reason; the buyer was not credited.</summary>
-    public const string Failed = "failed";
-
-    /// <summary>Still unknown after the reconciliation deadline: ops must look (an alert was raised).</summary>
-    public const string NeedsAttention = "needs-attention";
-}
-
-/// <summary>One call to a supplier on behalf of an order: what was asked, of whom, and what came back.</summary>
-internal sealed record OrderAttempt(
-    DateTimeOffset At, string Supplier, string ClientReference, string Action, string Outcome, long LatencyMilliseconds, string? Detail);
-
-/// <summary>The order entered <see cref="State"/> (or stayed in it for a new reason) at <see cref="At"/>.</summary>
-internal sealed record OrderStateChange(DateTimeOffset At, string State, string? Reason);
-
-/// <summary>One attempt to tell the partner about the order: <c>sent</c>, <c>retrying</c> or <c>dead-lettered</c>.</summary>
-internal sealed record NotificationAttempt(DateTimeOffset At, string State, int Attempt, string Status, string? Error);
-
 /// <summary>A paid order of one SKU for one buyer.</summary>
 internal sealed record Order(
     string PartnerId,

@@ -7,13 +7,6 @@ using Fulfilment.Storage;
 
 namespace Fulfilment.Orders;
 
-internal enum PlaceOutcome
-{
-    Created,
-    Duplicate,
-    Conflict,
-}
-
 /// <summary>
 /// Orders in Table Storage, one partition per order (no partner's volume is capped by one partition).
 /// Every state change is conditional on the order's ETag, so concurrent workers cannot overwrite each other, and is

@@ -15,7 +15,6 @@ internal static class OrdersRegistration
         services.AddSingleton<IOrderAcceptanceRule, CatalogueRule>(); // the acceptance rules, in the order they run
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();
-        services.AddSingleton<OrderTrace>();
         return services;
     }
 }

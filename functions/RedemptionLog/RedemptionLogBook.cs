@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Orders;
 using Fulfilment.Serialization;
 using Fulfilment.Storage;

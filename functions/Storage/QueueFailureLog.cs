@@ -5,18 +5,6 @@ using Azure.Data.Tables;
 
 namespace Fulfilment.Storage;
 
-/// <summary>Why a message failed last, as ops see it next to the message in its poison queue.</summary>
-internal sealed record QueueFailure(string FunctionName, string Reason, long Attempts, bool PoisonedAtOnce, DateTimeOffset FailedAt);
-
-/// <summary>What becomes of a message that failed: tried again, moved to its poison queue at once, or moved there by
-/// the trigger because that was its last allowed attempt.</summary>
-internal enum FailureOutcome
-{
-    Retried,
-    PoisonedAtOnce,
-    PoisonedAfterLastAttempt,
-}
-
 /// <summary>
 /// The last failure reason of each queue message, so ops can see why a message sits in a poison queue (the Functions
 /// host copies a message there without a reason, and under a new message id). Rows are keyed by the queue and a hash

@@ -1,13 +1,10 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Fulfilment.Catalogue;
 using Fulfilment.Serialization;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
-using Polly.Timeout;
 
 namespace Fulfilment.Suppliers;
 

@@ -4,16 +4,6 @@ using System.Text;
 
 namespace Fulfilment.Webhooks;
 
-/// <summary>Why a webhook's signature was not accepted.</summary>
-internal enum SignatureFailure
-{
-    None,
-    MissingHeaders,
-    InvalidTimestamp,
-    StaleTimestamp,
-    NoMatchingSignature,
-}
-
 /// <summary>
 /// Standard Webhooks v1 signatures: <c>webhook-signature</c> is a space-separated list of
 /// <c>v1,&lt;base64 HMAC-SHA256 of "id.timestamp.body"&gt;</c> under a <c>whsec_</c> secret. Any listed v1

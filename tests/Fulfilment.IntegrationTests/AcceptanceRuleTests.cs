@@ -1,4 +1,6 @@
 using System.Net;
+using Fulfilment.Contract;
+using Sku = Fulfilment.Catalogue.Sku;
 using Fulfilment.Catalogue;
 using Fulfilment.Local;
 using Fulfilment.Orders;

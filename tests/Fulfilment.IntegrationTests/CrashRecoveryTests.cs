@@ -69,7 +69,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
     }
 
     /// <summary>What a worker does before it dies: marks the order as being claimed for (as every attempt does first), then claims.</summary>
-    private static async Task<List<KeyRef>> ClaimAsAWorkerThatDiesAsync(Scenario scenario, Local.CreatedPartner partner, Sku sku)
+    private static async Task<List<KeyRef>> ClaimAsAWorkerThatDiesAsync(Scenario scenario, Contract.CreatedPartner partner, Sku sku)
     {
         var orders = scenario.Service<OrderBook>();
         var order = (await orders.GetAsync(partner.PartnerId, "order-1", default))!;
@@ -103,7 +103,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         Assert.Equal((1, 0, 1), Levels(await scenario.Ops.GetStockAsync(sku.Id)));
     }
 
-    private static async Task<(Local.CreatedPartner, Sku)> PaidOrderAsync(Scenario scenario, int keyCount)
+    private static async Task<(Contract.CreatedPartner, Sku)> PaidOrderAsync(Scenario scenario, int keyCount)
     {
         var partner = await scenario.NewPartnerAsync();
         var skuId = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(keyCount));
@@ -111,7 +111,7 @@ public sealed class CrashRecoveryTests(StorageFixture storage)
         return (partner, (await scenario.Service<SkuCatalogue>().FindAsync(skuId, default))!);
     }
 
-    private static (int, int, int) Levels(Local.StockLevels s) => (s.Available, s.Reserved, s.Sold);
+    private static (int, int, int) Levels(Contract.StockLevels s) => (s.Available, s.Reserved, s.Sold);
 }
 
 /// <summary>

@@ -39,7 +39,7 @@ public sealed class CustomHandlerProtocolTests(StorageFixture storage)
         await ops.SaveSkuAsync("sku-host-mode", "Card", "card-key", 10m, "CNY");
         using var http = app.CreateClient();
 
-        var paid = await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Local.PaymentData("o1", "sku-host-mode", 1, 10m, "CNY", "b"));
+        var paid = await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Contract.PaymentData("o1", "sku-host-mode", 1, 10m, "CNY", "b"));
 
         Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1)); // a local trigger host, if one ran, would take the message within this

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using CsCheck;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.IntegrationTests;

@@ -14,7 +14,7 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
         // Orders are paid while no worker runs, so that all 200 compete at once when the 8 workers start.
         var keys = Scenario.NewCardKeys(Keys);
         string sku, queueName;
-        Local.CreatedPartner partner;
+        Contract.CreatedPartner partner;
         await using (var webhookOnly = await Scenario.StartAsync(storage, triggerHost: false))
         {
             queueName = webhookOnly.Queue;
@@ -68,10 +68,10 @@ public sealed class InventoryConcurrencyTests(StorageFixture storage)
     }
 
 
-    private static async Task<int> CountAsync(Scenario scenario, Local.CreatedPartner partner, string state) =>
+    private static async Task<int> CountAsync(Scenario scenario, Contract.CreatedPartner partner, string state) =>
         (await ReadAllAsync(scenario, partner, 200)).Count(o => o.State == state);
 
-    private static async Task<List<PartnerOrder>> ReadAllAsync(Scenario scenario, Local.CreatedPartner partner, int count)
+    private static async Task<List<PartnerOrder>> ReadAllAsync(Scenario scenario, Contract.CreatedPartner partner, int count)
     {
         var orders = await Task.WhenAll(Enumerable.Range(0, count).Select(i => scenario.GetOrderAsync(partner, $"order-{i:D3}")));
         return orders.Select(o => o!).ToList();

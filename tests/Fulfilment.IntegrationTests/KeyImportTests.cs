@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.IntegrationTests;
@@ -32,7 +33,7 @@ public sealed class KeyImportTests(StorageFixture storage)
 
         var response = await ops.PostAsJsonAsync($"api/ops/skus/{sku}/keys", new[] { "JSON-1", "JSON-2", "JSON-1" });
 
-        var report = await response.Content.ReadFromJsonAsync<ImportResult>();
+        var report = await response.Content.ReadFromJsonAsync<ImportReport>();
         Assert.Equal(2, report!.Imported);
         Assert.Equal([new ImportRejection(3, "duplicate of line 1")], report.Rejected);
     }
@@ -56,7 +57,7 @@ public sealed class KeyImportTests(StorageFixture storage)
         var response = await ops.PostAsync($"api/ops/skus/{sku}/keys", new LinesContent(Enumerable.Range(1, lines).Select(LineAt)));
 
         response.EnsureSuccessStatusCode();
-        var report = (await response.Content.ReadFromJsonAsync<ImportResult>())!;
+        var report = (await response.Content.ReadFromJsonAsync<ImportReport>())!;
         Assert.Equal((lines, lines - 3), (report.Received, report.Imported));
         Assert.Equal(
             [new ImportRejection(7, "blank"), new ImportRejection(8_000, "duplicate of line 3"), new ImportRejection(11_999, "longer than 512 characters")],

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.IntegrationTests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Azure.Data.Tables;
+using Fulfilment.Contract;
 using Fulfilment.Catalogue;
 using Fulfilment.Crypto;
 using Fulfilment.Inventory;

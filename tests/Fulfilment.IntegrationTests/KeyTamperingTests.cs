@@ -22,7 +22,7 @@ public sealed class KeyTamperingTests(StorageFixture storage)
     {
         var keys = Scenario.NewCardKeys(2);
         string sku;
-        Local.CreatedPartner partner;
+        Contract.CreatedPartner partner;
         string keyId;
         await using (var delivering = await Scenario.StartAsync(storage))
         {

@@ -30,7 +30,7 @@ public sealed class KeyVaultKekTests(StorageFixture storage)
         await ops.SaveSkuAsync(sku, "Card", "card-key", 10m, "CNY");
         await ops.ImportKeysAsync(sku, ["VAULTED-KEY-1"]);
         using var http = app.CreateClient();
-        await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Local.PaymentData("o1", sku, 1, 10m, "CNY", "b"));
+        await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Contract.PaymentData("o1", sku, 1, 10m, "CNY", "b"));
 
         using var asPartner = app.CreateClient(partner.ApiKey);
         await Scenario.EventuallyAsync(async () =>
@@ -51,7 +51,7 @@ public sealed class KeyVaultKekTests(StorageFixture storage)
         var old = vault.AddVersion("card-key-kek", RandomNumberGenerator.GetBytes(32));
         var queue = "fulfil-" + Guid.NewGuid().ToString("N")[..12];
         var settings = new Dictionary<string, string?> { ["KeyVault:Uri"] = vault.Uri.ToString(), ["DevKek:Key"] = "", ["OrderFulfilmentQueue"] = queue };
-        Local.CreatedPartner partner;
+        Contract.CreatedPartner partner;
         string sku = "sku-" + Guid.NewGuid().ToString("N")[..10];
         await using (var before = await Local.LocalApp.StartAsync(storage.ConnectionString, settings, replaceServices: services => services.AddSingleton(SecretClientTrusting(vault))))
         {
@@ -92,7 +92,7 @@ public sealed class KeyVaultKekTests(StorageFixture storage)
         vault.Disable(old);
         await using var after = await Local.LocalApp.StartAsync(storage.ConnectionString, settings, replaceServices: services => services.AddSingleton(SecretClientTrusting(vault)));
         using var http = after.CreateClient();
-        (await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Local.PaymentData("o1", sku, 2, 20m, "CNY", "b")))
+        (await new Local.PaymentWebhookSender(http).SendAsync(partner.PartnerId, partner.WebhookSecret, new Contract.PaymentData("o1", sku, 2, 20m, "CNY", "b")))
             .EnsureSuccessStatusCode();
         using var asPartner = after.CreateClient(partner.ApiKey);
         await Scenario.EventuallyAsync(async () =>

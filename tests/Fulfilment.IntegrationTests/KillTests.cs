@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Azure.Data.Tables;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.IntegrationTests;

@@ -1,4 +1,5 @@
 using System.Net;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.IntegrationTests;
@@ -63,7 +64,7 @@ public sealed class OrderOpsTests(StorageFixture storage)
         var skus = await scenario.Ops.ListSkusAsync();
         var row = skus.Single(s => s.Sku == sku);
         Assert.Equal((10m, 7.5m, 2.5m, 25m), (row.UnitPrice, row.UnitCost, row.UnitMargin!.Value, row.MarginPercent!.Value));
-        Assert.Equal(new SkuStockLevels(2, 0, 1, 0, 0), row.Stock);
+        Assert.Equal(new SkuStock(2, 0, 1, 0, 0), row.Stock);
         Assert.Equal(2.5m, row.SoldMargin);
         var unknown = skus.Single(s => s.Sku == withoutCost);
         Assert.Null(unknown.UnitMargin);

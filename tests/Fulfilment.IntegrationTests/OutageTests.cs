@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 using Microsoft.Extensions.Logging;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.IntegrationTests;

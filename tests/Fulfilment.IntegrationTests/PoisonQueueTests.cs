@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 using Fulfilment.Storage;
 
@@ -35,7 +36,7 @@ public sealed class PoisonQueueTests(StorageFixture storage)
         Assert.Equal("paid", (await working.GetOrderAsync(partner, "order-1"))!.State);
 
         await working.Ops.SaveSkuAsync(sku, "Gift card", "card-key", 10m, "CNY");
-        var replay = await working.Ops.ReplayPoisonAsync(poisonQueue, new { orderId = "order-1" });
+        var replay = await working.Ops.ReplayPoisonAsync(poisonQueue, PoisonFilter.OfOrder("order-1"));
         Assert.Equal([first.MessageId], replay.Replayed);
 
         var delivered = await working.WaitForStateAsync(partner, "order-1", "delivered");
@@ -44,7 +45,7 @@ public sealed class PoisonQueueTests(StorageFixture storage)
         var left = Assert.Single(await working.Ops.ListPoisonMessagesAsync(poisonQueue));
         Assert.Contains("order-2", left.Body, StringComparison.Ordinal);
 
-        var purge = await working.Ops.PurgePoisonAsync(poisonQueue, new { messageIds = new[] { left.MessageId } });
+        var purge = await working.Ops.PurgePoisonAsync(poisonQueue, PoisonFilter.Messages(left.MessageId));
         Assert.Equal([left.MessageId], purge.Deleted);
         Assert.Empty(await working.Ops.ListPoisonMessagesAsync(poisonQueue));
         Assert.Equal("paid", (await working.GetOrderAsync(partner, "order-2"))!.State);
@@ -77,14 +78,14 @@ public sealed class PoisonQueueTests(StorageFixture storage)
 
         for (var replayed = 1; replayed <= 2; replayed++)
         {
-            var report = await working.Ops.ReplayPoisonAsync(poisonQueue, new { all = true });
+            var report = await working.Ops.ReplayPoisonAsync(poisonQueue, PoisonFilter.Everything);
             Assert.Single(report.Replayed);
             var expected = replayed;
             await Scenario.EventuallyAsync(async () => (await working.Ops.ListPoisonMessagesAsync(poisonQueue)) is [{ ReplayCount: var n }] && n == expected,
                 $"message poisoned again after replay {replayed}");
         }
 
-        var refused = await working.Ops.ReplayPoisonAsync(poisonQueue, new { all = true });
+        var refused = await working.Ops.ReplayPoisonAsync(poisonQueue, PoisonFilter.Everything);
         Assert.Empty(refused.Replayed);
         Assert.Contains("cap", Assert.Single(refused.NotReplayed).Reason, StringComparison.Ordinal);
         var message = Assert.Single(await working.Ops.ListPoisonMessagesAsync(poisonQueue));
@@ -103,8 +104,8 @@ public sealed class PoisonQueueTests(StorageFixture storage)
         await working.Ops.SaveSkuAsync(sku, "Gift card", "card-key", 10m, "CNY");
 
         var reports = await Task.WhenAll(
-            working.Ops.ReplayPoisonAsync(poisonQueue, new { all = true }),
-            working.Ops.ReplayPoisonAsync(poisonQueue, new { all = true }));
+            working.Ops.ReplayPoisonAsync(poisonQueue, PoisonFilter.Everything),
+            working.Ops.ReplayPoisonAsync(poisonQueue, PoisonFilter.Everything));
 
         var replayed = reports.SelectMany(r => r.Replayed).ToList();
         Assert.Equal(20, replayed.Count);
@@ -137,7 +138,7 @@ public sealed class PoisonQueueTests(StorageFixture storage)
         Assert.Equal(HttpStatusCode.BadRequest, (await ops.GetAsync($"api/ops/poison/{poisonQueue}/messages?limit=33")).StatusCode);
 
         await scenario.Service<QueueMessages>().PoisonAsync(scenario.Queue, "not json", "FulfilOrder", "test", 1, default);
-        var report = await scenario.Ops.ReplayPoisonAsync(poisonQueue, new { all = true });
+        var report = await scenario.Ops.ReplayPoisonAsync(poisonQueue, PoisonFilter.Everything);
         Assert.Contains("not a JSON object", Assert.Single(report.NotReplayed).Reason, StringComparison.Ordinal);
         Assert.Single(await scenario.Ops.ListPoisonMessagesAsync(poisonQueue));
     }

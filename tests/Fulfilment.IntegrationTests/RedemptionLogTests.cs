@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure;
+using Fulfilment.Contract;
 using Fulfilment.Crypto;
 using Fulfilment.Delivery;
 using Fulfilment.Local;

@@ -1,4 +1,5 @@
 using System.Text;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 using Fulfilment.SupplierSimulator;
 

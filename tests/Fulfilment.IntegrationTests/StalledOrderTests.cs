@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Delivery;
 using Fulfilment.Local;
 using Fulfilment.Orders;
@@ -15,7 +16,7 @@ public sealed class StalledOrderTests(StorageFixture storage)
     {
         // The webhook wrote the order and its message; then the message is lost (the host died before queueing, say).
         string queue;
-        Local.CreatedPartner partner;
+        Contract.CreatedPartner partner;
         string sku;
         await using (var paidOnly = await Scenario.StartAsync(storage, triggerHost: false))
         {

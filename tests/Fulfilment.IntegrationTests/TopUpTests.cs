@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Fulfilment.Contract;
 using Fulfilment.Delivery;
 using Fulfilment.Local;
 using Fulfilment.Orders;

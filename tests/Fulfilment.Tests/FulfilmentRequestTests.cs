@@ -70,9 +70,9 @@ public sealed class FulfilmentRequestTests
         Assert.Equal(expected, string.Join(' ', PoisonQueues.OrderIdsOf(text)));
         foreach (var orderId in PoisonQueues.OrderIdsOf(text))
         {
-            Assert.True(new PoisonFilter(false, new HashSet<string>(), orderId).Matches("m-1", text));
+            Assert.True(new PoisonSelection(false, new HashSet<string>(), orderId).Matches("m-1", text));
         }
 
-        Assert.False(new PoisonFilter(false, new HashSet<string>(), "order-9").Matches("m-1", text));
+        Assert.False(new PoisonSelection(false, new HashSet<string>(), "order-9").Matches("m-1", text));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 using Fulfilment.SupplierSimulator;
 using Microsoft.Extensions.Logging;

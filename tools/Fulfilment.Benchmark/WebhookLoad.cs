@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 
 namespace Fulfilment.Benchmark;

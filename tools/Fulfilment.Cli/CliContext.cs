@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli;
 
 /// <summary>What a command runs with: the API client built from the global options, and where to write.</summary>
 internal sealed class CliContext(ParseResult result) : IDisposable
 {
+    private static readonly JsonSerializerOptions Indented = new(ContractJson.Options) { WriteIndented = true };
+
     private FulfilmentApi? api;
 
     public ParseResult Result => result;
@@ -27,7 +30,7 @@ internal sealed class CliContext(ParseResult result) : IDisposable
     {
         if (Json)
         {
-            await Output.WriteLineAsync(JsonSerializer.Serialize(value, Fulfilment.Cli.Json.Indented));
+            await Output.WriteLineAsync(JsonSerializer.Serialize(value, Indented));
             return;
         }
 

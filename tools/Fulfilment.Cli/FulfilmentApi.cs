@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Fulfilment.Contract;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -44,13 +46,29 @@ internal sealed class FulfilmentApi : IDisposable
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    public Task<JsonElement> GetAsync(string path, Caller caller, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, path, null, caller, cancellationToken);
+    public Task<T> GetAsync<T>(string path, Caller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, path, null, caller, cancellationToken);
 
-    public Task<JsonElement> PostJsonAsync(string path, object body, Caller caller, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, JsonContent(body), caller, cancellationToken);
+    public Task<T> PostAsync<T>(string path, object? body, Caller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ContractJson.Options), caller, cancellationToken);
 
-    public async Task<JsonElement> SendAsync(HttpMethod method, string path, HttpContent? content, Caller caller, CancellationToken cancellationToken)
+    /// <summary>Sends the request and reads the answer as <typeparamref name="T"/>; an error answer becomes a <see cref="CliException"/>.</summary>
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, Caller caller, CancellationToken cancellationToken)
+    {
+        var text = await SendAsync(method, path, content, caller, cancellationToken);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(text, ContractJson.Options)
+                ?? throw new CliException(ExitCodes.Unavailable, $"{BaseAddress} answered {method} {path} with an empty body.");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(ExitCodes.Unavailable, $"{BaseAddress} answered {method} {path} with a body this command does not understand: {e.Message}");
+        }
+    }
+
+    /// <summary>Sends the request; its answer's body as text (empty for 204). An error answer becomes a <see cref="CliException"/>.</summary>
+    public async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, Caller caller, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CredentialOf(caller));
@@ -71,16 +89,9 @@ internal sealed class FulfilmentApi : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new CliException(ExitCodes.For(response.StatusCode), Describe(method, path, response, text));
-            }
-
-            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+            return response.IsSuccessStatusCode ? text : throw new CliException(ExitCodes.For(response.StatusCode), Describe(method, path, response, text));
         }
     }
-
-    public static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body, Json.Web), Encoding.UTF8, "application/json");
 
     private string CredentialOf(Caller caller) => caller switch
     {
@@ -88,41 +99,40 @@ internal sealed class FulfilmentApi : IDisposable
         _ => apiKey ?? throw new CliException(ExitCodes.Usage, "No partner API key: pass --api-key or set FULFIL_API_KEY."),
     };
 
-    /// <summary>"404 not_found: No order 'x'." from the API's <c>{"error": {"code", "message", "details"}}</c>.</summary>
+    /// <summary>"404 not_found: No order 'x'." from the API's <see cref="ErrorResponse"/>.</summary>
     private static string Describe(HttpMethod method, string path, HttpResponseMessage response, string body)
     {
         var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        ErrorDetail? error = null;
         try
         {
-            var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
-            var message = new StringBuilder($"{status}: {error.GetProperty("message").GetString()} ({error.GetProperty("code").GetString()})");
-            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var detail in details.EnumerateArray())
-                {
-                    message.Append("\n  - ").Append(detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText());
-                }
-            }
-
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } wait)
-            {
-                message.Append($"\n  retry after {wait.TotalSeconds:0} s");
-            }
-
-            return message.ToString();
+            error = JsonSerializer.Deserialize<ErrorResponse>(body, ContractJson.Options)?.Error;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (JsonException)
+        {
+        }
+
+        if (error?.Code is null || error.Message is null)
         {
             return $"{status} from {method} {path}" + (body.Length is > 0 and < 500 ? $": {body}" : "");
         }
+
+        var message = new StringBuilder($"{status}: {error.Message} ({error.Code})");
+        if (error.Details is JsonElement { ValueKind: JsonValueKind.Array } details)
+        {
+            foreach (var detail in details.EnumerateArray())
+            {
+                message.Append("\n  - ").Append(detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText());
+            }
+        }
+
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } wait)
+        {
+            message.Append($"\n  retry after {wait.TotalSeconds:0} s");
+        }
+
+        return message.ToString();
     }
 
     public void Dispose() => http.Dispose();
-}
-
-internal static class Json
-{
-    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-
-    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

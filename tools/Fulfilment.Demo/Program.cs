@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Fulfilment.Contract;
 using Fulfilment.Local;
 using Fulfilment.SupplierSimulator;
 using Microsoft.Extensions.Logging;
@@ -152,9 +153,9 @@ static async Task<CreatedPartner> DemoPartnerAsync(LocalApp app)
     }
     catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Conflict)
     {
-        var secret = await (await ops.PostAsync("api/ops/partners/demo-shop/webhook-secrets", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var key = await (await ops.PostAsync("api/ops/partners/demo-shop/api-keys", null)).Content.ReadFromJsonAsync<JsonElement>();
-        return new CreatedPartner("demo-shop", "Demo Shop", secret.GetProperty("webhookSecret").GetString()!, key.GetProperty("apiKey").GetString()!);
+        var secret = await OpsClient.ReadAsync<WebhookSecretCreated>(await ops.PostAsync("api/ops/partners/demo-shop/webhook-secrets", null));
+        var key = await OpsClient.ReadAsync<ApiKeyCreated>(await ops.PostAsync("api/ops/partners/demo-shop/api-keys", null));
+        return new CreatedPartner("demo-shop", "Demo Shop", secret.WebhookSecret, secret.CallbackSecret, key.ApiKey, key.KeyId);
     }
 }
 

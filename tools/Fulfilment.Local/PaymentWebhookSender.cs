@@ -1,21 +1,16 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Fulfilment.Contract;
 using Fulfilment.Webhooks;
 
 namespace Fulfilment.Local;
 
-/// <summary>A payment notification as a partner's shop sends it.</summary>
-public sealed record PaymentData(
-    string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference, string? TargetAccount = null);
-
 /// <summary>Sends payment webhooks signed the Standard Webhooks way, as a partner's shop would.</summary>
 public sealed class PaymentWebhookSender(HttpClient http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static byte[] Body(PaymentData data) =>
-        JsonSerializer.SerializeToUtf8Bytes(new { type = "payment.succeeded", timestamp = DateTimeOffset.UtcNow, data }, Json);
+        JsonSerializer.SerializeToUtf8Bytes(new PaymentWebhook(PaymentWebhook.PaymentSucceeded, data, DateTimeOffset.UtcNow), ContractJson.Options);
 
     public Task<HttpResponseMessage> SendAsync(string partnerId, string secret, PaymentData data, string? webhookId = null, CancellationToken cancellationToken = default) =>
         SendRawAsync(partnerId, secret, Body(data), webhookId ?? "msg_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, cancellationToken);

@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Partners;
@@ -18,6 +19,6 @@ internal sealed class AddPartnerApiKeyFunction(PartnerDirectory partners) : IHtt
         }
 
         var apiKey = await partners.AddApiKeyAsync(partnerId, context.RequestAborted);
-        return Results.Json(new { partnerId, apiKey, keyId = PartnerCredentials.KeyIdOf(apiKey) }, statusCode: StatusCodes.Status201Created);
+        return Results.Json(new ApiKeyCreated(partnerId, apiKey, PartnerCredentials.KeyIdOf(apiKey)), statusCode: StatusCodes.Status201Created);
     }
 }

@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Partners;
@@ -15,6 +16,8 @@ internal sealed class AddWebhookSecretFunction(PartnerDirectory partners) : IHtt
         var secret = PartnerId.IsValid(partnerId) ? await partners.AddWebhookSecretAsync(partnerId, context.RequestAborted) : null;
         return secret is null
             ? ApiResults.NotFound($"No partner '{partnerId}'.")
-            : Results.Json(new { partnerId, webhookSecret = secret, callbackSecret = PartnerCredentials.CallbackSecretOf(secret), secretId = PartnerCredentials.SecretIdOf(secret) }, statusCode: StatusCodes.Status201Created);
+            : Results.Json(
+                new WebhookSecretCreated(partnerId, secret, PartnerCredentials.CallbackSecretOf(secret), PartnerCredentials.SecretIdOf(secret)),
+                statusCode: StatusCodes.Status201Created);
     }
 }

@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Egress;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
@@ -17,7 +18,7 @@ internal sealed class CreatePartnerFunction(
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        var (body, error) = await JsonBody.ReadAsync<PartnerBody>(context.Request);
+        var (body, error) = await JsonBody.ReadAsync<CreatePartnerRequest>(context.Request);
         if (error is not null)
         {
             return error;
@@ -37,7 +38,7 @@ internal sealed class CreatePartnerFunction(
                 egress.Value.AllowPrivateNetworks ? "callbackUrl must be an absolute http or https URL." : "callbackUrl must be an absolute https URL.");
         }
 
-        var created = await partners.CreateAsync(body.PartnerId!, body.Name, callbackUrl, context.RequestAborted);
+        var created = await partners.CreateAsync(body.PartnerId, body.Name, callbackUrl, context.RequestAborted);
         if (created is null)
         {
             return ApiResults.Error(StatusCodes.Status409Conflict, "partner_exists", $"Partner '{body.PartnerId}' already exists.");
@@ -49,8 +50,4 @@ internal sealed class CreatePartnerFunction(
             new CreatedPartner(partner.Id, partner.Name, partner.Secrets[0].Value, PartnerCredentials.CallbackSecretOf(partner.Secrets[0].Value), apiKey, PartnerCredentials.KeyIdOf(apiKey)),
             statusCode: StatusCodes.Status201Created);
     }
-
-    private sealed record PartnerBody(string? PartnerId, string? Name, string? CallbackUrl);
-
-    private sealed record CreatedPartner(string PartnerId, string Name, string WebhookSecret, string CallbackSecret, string ApiKey, string KeyId);
 }

@@ -1,6 +1,6 @@
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Orders;
+using Fulfilment.Ops;
 
 namespace Fulfilment.Functions.GetOrderTrace;
 
@@ -8,7 +8,7 @@ namespace Fulfilment.Functions.GetOrderTrace;
 /// GET /api/ops/partners/{partnerId}/orders/{orderId} — the order as ops see it (key ids, never keys) and its trace:
 /// every state change, supplier call and notification attempt, in time order.
 /// </summary>
-internal sealed class GetOrderTraceFunction(OrderTrace trace) : IHttpFunction
+internal sealed class GetOrderTraceFunction(OrderTraceQuery traces) : IHttpFunction
 {
     public string Name => "GetOrderTrace";
 
@@ -16,8 +16,8 @@ internal sealed class GetOrderTraceFunction(OrderTrace trace) : IHttpFunction
     {
         var partnerId = (string)context.GetRouteValue("partnerId")!;
         var orderId = (string)context.GetRouteValue("orderId")!;
-        return await trace.GetAsync(partnerId, orderId, context.RequestAborted) is var (order, events)
-            ? Results.Json(new { order, trace = events }, OrderTraceJson.Options)
+        return await traces.GetAsync(partnerId, orderId, context.RequestAborted) is { } trace
+            ? Results.Json(trace)
             : ApiResults.NotFound($"Partner '{partnerId}' has no order '{orderId}'.");
     }
 }

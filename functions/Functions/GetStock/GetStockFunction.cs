@@ -19,10 +19,8 @@ internal sealed class GetStockFunction(SkuCatalogue catalogue, CardKeyInventory 
         }
 
         var stock = await inventory.GetStockAsync(sku, context.RequestAborted);
-        return Results.Json(new
-        {
+        return Results.Json(new Contract.StockLevels(
             stock.Sku, stock.Available, stock.Reserved, stock.Sold, stock.Void, stock.Expired, stock.SoldCost, stock.SoldWithoutCost,
-            SoldMargin = stock.SoldMargin(sku), sku.LowStockThreshold,
-        });
+            stock.SoldMargin(sku), sku.LowStockThreshold));
     }
 }

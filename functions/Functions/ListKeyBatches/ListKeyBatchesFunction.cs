@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
@@ -22,14 +23,8 @@ internal sealed class ListKeyBatchesFunction(SkuCatalogue catalogue, KeyBatches 
         }
 
         var report = await voiding.ReportAsync(sku, await batches.ListAsync(sku.Id, context.RequestAborted), context.RequestAborted);
-        return Results.Json(new
-        {
-            sku = sku.Id,
-            batches = report.Select(r => new
-            {
-                r.Batch.BatchId, r.Batch.Supplier, r.Batch.UnitCost, r.Batch.Currency, r.Batch.ImportedAt, r.Batch.ExpiresAt,
-                r.Expired, r.Batch.Imported, r.Available, r.Reserved, r.Sold, r.Void,
-            }),
-        });
+        return Results.Json(new KeyBatchList(sku.Id, [.. report.Select(r => new Contract.KeyBatch(
+            r.Batch.BatchId, r.Batch.Supplier, r.Batch.UnitCost, r.Batch.Currency, r.Batch.ImportedAt, r.Batch.ExpiresAt,
+            r.Expired, r.Batch.Imported, r.Available, r.Reserved, r.Sold, r.Void))]));
     }
 }

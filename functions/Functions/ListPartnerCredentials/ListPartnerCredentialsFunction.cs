@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Partners;
@@ -19,12 +20,10 @@ internal sealed class ListPartnerCredentialsFunction(PartnerDirectory partners, 
         }
 
         var now = clock.GetUtcNow();
-        return Results.Json(new
-        {
+        var apiKeys = await partners.ListApiKeysAsync(partnerId, context.RequestAborted);
+        return Results.Json(new PartnerCredentialList(
             partnerId,
-            webhookSecrets = partner.Secrets.Select(s => new { secretId = s.Id, s.CreatedAt, s.LastUsedAt, s.RetiresAt, active = s.IsActiveAt(now) }),
-            apiKeys = (await partners.ListApiKeysAsync(partnerId, context.RequestAborted))
-                .Select(k => new { k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, active = k.RetiresAt is not { } at || at > now }),
-        });
+            [.. partner.Secrets.Select(s => new WebhookSecretSummary(s.Id, s.CreatedAt, s.LastUsedAt, s.RetiresAt, s.IsActiveAt(now)))],
+            [.. apiKeys.Select(k => new ApiKeySummary(k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, k.RetiresAt is not { } at || at > now))]));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Ops;
@@ -23,6 +24,6 @@ internal sealed class ListPoisonMessagesFunction(PoisonQueues poisonQueues) : IH
         }
 
         var (queue, error) = await PoisonRequest.QueueAsync(context, poisonQueues);
-        return error ?? Results.Json(new { queue, messages = await poisonQueues.PeekAsync(queue!, limit, context.RequestAborted) });
+        return error ?? Results.Json(new PoisonMessageList(queue!, await poisonQueues.PeekAsync(queue!, limit, context.RequestAborted)));
     }
 }

@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Ops;
 
@@ -9,5 +10,5 @@ internal sealed class ListPoisonQueuesFunction(PoisonQueues poisonQueues) : IHtt
     public string Name => "ListPoisonQueues";
 
     public async Task<IResult> HandleAsync(HttpContext context) =>
-        Results.Json(new { queues = await poisonQueues.ListQueuesAsync(context.RequestAborted) });
+        Results.Json(new PoisonQueueList(await poisonQueues.ListQueuesAsync(context.RequestAborted)));
 }

@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Inventory;
 
@@ -14,11 +15,11 @@ internal sealed class ListSkusFunction(SkuCatalogue catalogue, CardKeyInventory 
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        var rows = new List<SkuRow>();
+        var rows = new List<SkuSummary>();
         foreach (var sku in await catalogue.ListAsync(context.RequestAborted))
         {
             var stock = sku.Kind == SkuKind.CardKey ? await inventory.GetStockAsync(sku, context.RequestAborted) : null;
-            rows.Add(new SkuRow(
+            rows.Add(new SkuSummary(
                 sku.Id, sku.Name, sku.Kind, sku.Currency, sku.UnitPrice, sku.UnitCost, sku.UnitMargin,
                 sku.UnitMargin is { } margin ? Math.Round(margin / sku.UnitPrice * 100, 2) : null,
                 sku.LowStockThreshold,
@@ -26,12 +27,6 @@ internal sealed class ListSkusFunction(SkuCatalogue catalogue, CardKeyInventory 
                 stock?.SoldMargin(sku)));
         }
 
-        return Results.Json(new { skus = rows });
+        return Results.Json(new SkuList(rows));
     }
-
-    private sealed record SkuStock(int Available, int Reserved, int Sold, int Void, int Expired);
-
-    private sealed record SkuRow(
-        string Sku, string Name, string Kind, string Currency, decimal UnitPrice, decimal? UnitCost, decimal? UnitMargin,
-        decimal? MarginPercent, int? LowStockThreshold, SkuStock? Stock, decimal? SoldMargin);
 }

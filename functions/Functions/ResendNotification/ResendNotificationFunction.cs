@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Notifications;
@@ -24,7 +25,7 @@ internal sealed class ResendNotificationFunction(OrderBook orders, NotificationQ
 
         var problem = await notifications.ResendAsync(order, context.RequestAborted);
         return problem is null
-            ? Results.Json(new { order.PartnerId, order.OrderId, order.State, queued = true }, statusCode: StatusCodes.Status202Accepted)
+            ? Results.Json(new NotificationQueued(order.PartnerId, order.OrderId, order.State, Queued: true), statusCode: StatusCodes.Status202Accepted)
             : ApiResults.Error(StatusCodes.Status409Conflict, "cannot_notify", problem);
     }
 }

@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Partners;
@@ -12,6 +13,6 @@ internal sealed class RetirePartnerApiKeyFunction(PartnerDirectory partners, Tim
     public Task<IResult> HandleAsync(HttpContext context) =>
         Retirement.HandleAsync(context, "keyId", async (partnerId, keyId, overlap) =>
             keyId.Length == 16 && keyId.All(Uri.IsHexDigit) && await partners.RetireApiKeyAsync(partnerId, keyId, overlap, context.RequestAborted)
-                ? Results.Json(new { partnerId, keyId, retiresAt = clock.GetUtcNow() + overlap })
+                ? Results.Json(new ApiKeyRetired(partnerId, keyId, clock.GetUtcNow() + overlap))
                 : ApiResults.NotFound($"Partner '{partnerId}' has no API key '{keyId}'."));
 }

@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Partners;
@@ -16,7 +17,7 @@ internal sealed class RetireWebhookSecretFunction(PartnerDirectory partners, Tim
         Retirement.HandleAsync(context, "secretId", async (partnerId, secretId, overlap) =>
             await partners.RetireWebhookSecretAsync(partnerId, secretId, overlap, context.RequestAborted) switch
             {
-                PartnerDirectory.RetireOutcome.Retired => Results.Json(new { partnerId, secretId, retiresAt = clock.GetUtcNow() + overlap }),
+                PartnerDirectory.RetireOutcome.Retired => Results.Json(new WebhookSecretRetired(partnerId, secretId, clock.GetUtcNow() + overlap)),
                 PartnerDirectory.RetireOutcome.LastActive => ApiResults.Error(StatusCodes.Status409Conflict, "last_active_secret",
                     "This is the partner's last active webhook secret: add a new one first (the partner switches to it), then retire this one."),
                 _ => ApiResults.NotFound($"Partner '{partnerId}' has no active webhook secret '{secretId}'."),

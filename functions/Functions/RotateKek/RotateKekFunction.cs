@@ -1,3 +1,4 @@
+using Fulfilment.Contract;
 using Fulfilment.Crypto;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
@@ -17,7 +18,7 @@ internal sealed class RotateKekFunction(KekRotation rotation) : IHttpFunction
 
     public async Task<IResult> HandleAsync(HttpContext context)
     {
-        var (body, error) = await JsonBody.ReadAsync<RotateBody>(context.Request);
+        var (body, error) = await JsonBody.ReadAsync<KekRotationRequest>(context.Request);
         if (error is not null)
         {
             return error;
@@ -30,13 +31,13 @@ internal sealed class RotateKekFunction(KekRotation rotation) : IHttpFunction
 
         try
         {
-            return Results.Json(await rotation.RunAsync(body.ContinuationToken, body.MaxRows ?? DefaultMaxRows, context.RequestAborted));
+            var progress = await rotation.RunAsync(body.ContinuationToken, body.MaxRows ?? DefaultMaxRows, context.RequestAborted);
+            return Results.Json(new Contract.KekRotationProgress(
+                progress.KekVersion, progress.Examined, progress.Rewrapped, progress.AlreadyCurrent, progress.Failed, progress.Failures, progress.ContinuationToken));
         }
         catch (FormatException e)
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_continuation_token", e.Message);
         }
     }
-
-    private sealed record RotateBody(string? ContinuationToken, int? MaxRows);
 }

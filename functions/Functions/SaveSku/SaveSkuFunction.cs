@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Inventory;
@@ -20,7 +21,7 @@ internal sealed class SaveSkuFunction(
     public async Task<IResult> HandleAsync(HttpContext context)
     {
         var skuId = (string)context.GetRouteValue("sku")!;
-        var (body, error) = await JsonBody.ReadAsync<SkuBody>(context.Request);
+        var (body, error) = await JsonBody.ReadAsync<SaveSkuRequest>(context.Request);
         if (error is not null)
         {
             return error;
@@ -30,13 +31,13 @@ internal sealed class SaveSkuFunction(
         if (!SkuId.IsValid(skuId)) problems.Add("the SKU id must be 1-64 letters, digits and . _ -");
         if (string.IsNullOrWhiteSpace(body!.Name) || body.Name.Length > 200) problems.Add("name must be 1-200 characters");
         if (!SkuKind.All.Contains(body.Kind)) problems.Add($"kind must be one of {string.Join(", ", SkuKind.All)}");
-        if (body.UnitPrice is not > 0) problems.Add("unitPrice must be a positive number");
+        if (body.UnitPrice <= 0) problems.Add("unitPrice must be a positive number");
         if (body.UnitCost is < 0) problems.Add("unitCost must not be negative");
         if (!CurrencyCode.IsValid(body.Currency)) problems.Add("currency must be a three-letter ISO 4217 code");
         else
         {
             var decimals = Money.MinorUnits(body.Currency!);
-            if (body.UnitPrice is { } price && !Money.IsExact(price, body.Currency!)) problems.Add($"unitPrice must have at most {decimals} decimals in {body.Currency}");
+            if (!Money.IsExact(body.UnitPrice, body.Currency!)) problems.Add($"unitPrice must have at most {decimals} decimals in {body.Currency}");
             if (body.UnitCost is { } cost && !Money.IsExact(cost, body.Currency!)) problems.Add($"unitCost must have at most {decimals} decimals in {body.Currency}");
         }
 
@@ -47,10 +48,10 @@ internal sealed class SaveSkuFunction(
             problems.Add("shardCount, lowStockThreshold and caseSensitiveKeys are for card keys only");
         }
 
-        var supplierNames = body.Suppliers ?? [];
+        IReadOnlyList<string> supplierNames = body.Suppliers ?? [];
         if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption)
         {
-            if (supplierNames.Length == 0) problems.Add("suppliers must name at least one supplier for this kind");
+            if (supplierNames.Count == 0) problems.Add("suppliers must name at least one supplier for this kind");
             if (string.IsNullOrWhiteSpace(body.ProductCode)) problems.Add("productCode is required for this kind");
         }
 
@@ -69,7 +70,7 @@ internal sealed class SaveSkuFunction(
         }
 
         var sku = await catalogue.SaveAsync(
-            new Sku(skuId, body.Name!, body.Kind!, body.UnitPrice!.Value, body.Currency!, inventory.Value.ShardCount)
+            new Catalogue.Sku(skuId, body.Name, body.Kind, body.UnitPrice, body.Currency!, inventory.Value.ShardCount)
             {
                 Suppliers = supplierNames,
                 ProductCode = body.ProductCode,
@@ -79,16 +80,14 @@ internal sealed class SaveSkuFunction(
             body.ShardCount,
             context.RequestAborted,
             body.CaseSensitiveKeys);
-        return Results.Json(sku);
+        return Results.Json(new Contract.Sku(
+            sku.Id, sku.Name, sku.Kind, sku.UnitPrice, sku.Currency, sku.ShardCount, sku.Suppliers, sku.ProductCode, sku.UnitCost, sku.UnitMargin,
+            sku.PastShardCounts, sku.ShardSlots, sku.LowStockThreshold, sku.CaseSensitiveKeys));
     }
 
-    private async Task<bool> HasKeysAsync(Sku sku, CancellationToken cancellationToken)
+    private async Task<bool> HasKeysAsync(Catalogue.Sku sku, CancellationToken cancellationToken)
     {
         var stock = await keys.GetStockAsync(sku, cancellationToken);
         return stock.Available + stock.Reserved + stock.Sold + stock.Void > 0;
     }
-
-    private sealed record SkuBody(
-        string? Name, string? Kind, decimal? UnitPrice, string? Currency, string[]? Suppliers, string? ProductCode, decimal? UnitCost,
-        int? ShardCount, int? LowStockThreshold, bool? CaseSensitiveKeys);
 }

@@ -1,4 +1,5 @@
 using Fulfilment.Catalogue;
+using Fulfilment.Contract;
 using Fulfilment.Crypto;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
@@ -27,7 +28,7 @@ internal sealed class VoidKeyFunction(SkuCatalogue catalogue, KeyVoiding voiding
 
         return await voiding.VoidKeyAsync(sku, keyId, context.RequestAborted) switch
         {
-            null => Results.Json(new { sku = sku.Id, keyId, state = InventoryRows.Voided, reason = VoidReasons.ByOps }),
+            null => Results.Json(new VoidedKey(sku.Id, keyId, InventoryRows.Voided, VoidReasons.ByOps)),
             KeyVoiding.NoSuchKey => ApiResults.NotFound($"No key '{keyId}' in SKU '{sku.Id}'."),
             var state => ApiResults.Error(StatusCodes.Status409Conflict, "key_not_in_stock",
                 $"Key '{keyId}' is {state}: only keys in stock can be voided (a reserved key belongs to an order in flight, a sold key to its buyer)."),

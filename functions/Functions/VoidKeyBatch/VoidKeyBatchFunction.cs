@@ -23,7 +23,10 @@ internal sealed class VoidKeyBatchFunction(SkuCatalogue catalogue, KeyBatches ba
 
         var batchId = (string)context.GetRouteValue("batchId")!;
         return await batches.FindAsync(sku.Id, batchId, context.RequestAborted) is { } batch
-            ? Results.Json(await voiding.VoidBatchAsync(sku, batch, context.RequestAborted))
+            ? Results.Json(Answer(await voiding.VoidBatchAsync(sku, batch, context.RequestAborted)))
             : ApiResults.NotFound($"No batch '{batchId}' of SKU '{sku.Id}'.");
     }
+
+    private static Contract.BatchVoidReport Answer(Inventory.BatchVoidReport report) =>
+        new(report.Sku, report.BatchId, report.Reason, report.Voided, report.Reserved);
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
@@ -26,23 +26,24 @@ internal static class KekCommand
             string version;
             do
             {
-                JsonElement step;
+                KekRotationProgress step;
                 try
                 {
-                    step = await context.Api.PostJsonAsync("api/ops/kek/rotate", new { continuationToken = token, maxRows = context.Result.GetValue(maxRows) }, Caller.Ops, cancellationToken);
+                    step = await context.Api.PostAsync<KekRotationProgress>(
+                        "api/ops/kek/rotate", new KekRotationRequest(token, context.Result.GetValue(maxRows)), Caller.Ops, cancellationToken);
                 }
                 catch (CliException e) when (token is not null)
                 {
                     throw new CliException(e.ExitCode, $"{e.Message}\nResume with: fulfil kek rotate --resume {token}");
                 }
 
-                version = step.GetProperty("kekVersion").GetString()!;
-                examined += step.GetProperty("examined").GetInt32();
-                rewrapped += step.GetProperty("rewrapped").GetInt32();
-                alreadyCurrent += step.GetProperty("alreadyCurrent").GetInt32();
-                failed += step.GetProperty("failed").GetInt32();
-                failures.AddRange(step.GetProperty("failures").EnumerateArray().Select(f => f.GetString()!));
-                token = step.GetProperty("continuationToken").GetString();
+                version = step.KekVersion;
+                examined += step.Examined;
+                rewrapped += step.Rewrapped;
+                alreadyCurrent += step.AlreadyCurrent;
+                failed += step.Failed;
+                failures.AddRange(step.Failures);
+                token = step.ContinuationToken;
                 progress.Report(examined, $"{rewrapped:N0} re-wrapped, {failed:N0} failed");
             }
             while (token is not null);

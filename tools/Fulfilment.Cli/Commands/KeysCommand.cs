@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
@@ -39,8 +39,7 @@ internal static class KeysCommand
         import.Runs((context, cancellationToken) =>
         {
             var r = context.Result;
-            var batchQuery = Query(("supplier", r.GetValue(supplier)), ("unitCost", r.GetValue(unitCost)?.ToString(CultureInfo.InvariantCulture)),
-                ("currency", r.GetValue(currency)), ("expiresAt", r.GetValue(expiresAt)?.ToString("O", CultureInfo.InvariantCulture)));
+            var batchQuery = new ImportBatch(r.GetValue(supplier), r.GetValue(unitCost), r.GetValue(currency), r.GetValue(expiresAt)).ToQuery();
             return ImportAsync(context, r.GetValue(sku)!, r.GetValue(file)!, r.GetValue(batchSize), batchQuery, interactive, cancellationToken);
         });
         return new Command("keys", "Card keys.") { import, BuildBatches(), BuildVoid(), BuildVoidBatch() };
@@ -52,20 +51,16 @@ internal static class KeysCommand
         var command = new Command("batches", "Import batches: supplier, cost, expiry, and their keys by state.") { sku };
         command.Runs(async (context, cancellationToken) =>
         {
-            var batches = (await context.Api.GetAsync($"api/ops/skus/{Uri.EscapeDataString(context.Result.GetValue(sku)!)}/batches", Caller.Ops, cancellationToken))
-                .GetProperty("batches");
-            await context.WriteAsync(batches, rows => Table.Format(
+            var list = await context.Api.GetAsync<KeyBatchList>($"api/ops/skus/{Uri.EscapeDataString(context.Result.GetValue(sku)!)}/batches", Caller.Ops, cancellationToken);
+            await context.WriteAsync(list.Batches, rows => Table.Format(
                 ["BATCH", "SUPPLIER", "COST", "IMPORTED AT", "EXPIRES AT", "AVAILABLE", "RESERVED", "SOLD", "VOID"],
-                rows.EnumerateArray().Select(b => new[]
+                rows.Select(b => new[]
                 {
-                    b.GetProperty("batchId").GetString()!, b.GetProperty("supplier").GetString() ?? "-",
-                    b.GetProperty("unitCost") is { ValueKind: JsonValueKind.Number } cost ? $"{cost.GetDecimal():0.##} {b.GetProperty("currency").GetString()}" : "-",
-                    b.GetProperty("importedAt").GetDateTimeOffset().ToString("u", CultureInfo.InvariantCulture),
-                    b.GetProperty("expiresAt") is { ValueKind: JsonValueKind.String } expiry
-                        ? expiry.GetDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) + (b.GetProperty("expired").GetBoolean() ? " (expired)" : "")
-                        : "-",
-                    $"{b.GetProperty("available").GetInt32():N0}", $"{b.GetProperty("reserved").GetInt32():N0}",
-                    $"{b.GetProperty("sold").GetInt32():N0}", $"{b.GetProperty("void").GetInt32():N0}",
+                    b.BatchId, b.Supplier ?? "-",
+                    b.UnitCost is { } cost ? $"{cost:0.##} {b.Currency}" : "-",
+                    b.ImportedAt.ToString("u", CultureInfo.InvariantCulture),
+                    b.ExpiresAt is { } expiry ? expiry.ToString("u", CultureInfo.InvariantCulture) + (b.Expired ? " (expired)" : "") : "-",
+                    $"{b.Available:N0}", $"{b.Reserved:N0}", $"{b.Sold:N0}", $"{b.Void:N0}",
                 })));
         });
         return command;
@@ -79,7 +74,7 @@ internal static class KeysCommand
         command.Runs(async (context, cancellationToken) =>
         {
             var (s, k) = (context.Result.GetValue(sku)!, context.Result.GetValue(keyId)!);
-            var voided = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(s)}/keys/{Uri.EscapeDataString(k)}/void", null, Caller.Ops, cancellationToken);
+            var voided = await context.Api.SendAsync<VoidedKey>(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(s)}/keys/{Uri.EscapeDataString(k)}/void", null, Caller.Ops, cancellationToken);
             await context.WriteAsync(voided, _ => [$"Key {k} of {s} is void."]);
         });
         return command;
@@ -93,20 +88,17 @@ internal static class KeysCommand
         command.Runs(async (context, cancellationToken) =>
         {
             var (s, b) = (context.Result.GetValue(sku)!, context.Result.GetValue(batchId)!);
-            var report = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(s)}/batches/{Uri.EscapeDataString(b)}/void", null, Caller.Ops, cancellationToken);
+            var report = await context.Api.SendAsync<BatchVoidReport>(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(s)}/batches/{Uri.EscapeDataString(b)}/void", null, Caller.Ops, cancellationToken);
             await context.WriteAsync(report, r =>
             [
-                $"Voided {r.GetProperty("voided").GetInt32():N0} key(s) of batch {b} ({r.GetProperty("reason").GetString()}).",
-                .. r.GetProperty("reserved").GetInt32() is > 0 and var held
+                $"Voided {r.Voided:N0} key(s) of batch {b} ({r.Reason}).",
+                .. r.Reserved is > 0 and var held
                     ? [$"{held:N0} key(s) are reserved for orders in flight: run this again once they settle."]
                     : Array.Empty<string>(),
             ]);
         });
         return command;
     }
-
-    private static string Query(params (string Name, string? Value)[] parts) =>
-        string.Join('&', parts.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
 
     private static async Task ImportAsync(
         CliContext context, string sku, FileInfo file, int batchSize, string batchQuery, bool interactive, CancellationToken cancellationToken)
@@ -118,7 +110,7 @@ internal static class KeysCommand
 
         var total = File.ReadLines(file.FullName).LongCount();
         var progress = new ProgressBar(context.Error, interactive, "keys", total);
-        var report = new ImportReport(sku, null, 0, 0, [], 0);
+        var report = new UploadTotals(sku, null, 0, 0, [], 0);
         var batch = new List<string>(batchSize);
         var firstLine = 1L;
         foreach (var line in File.ReadLines(file.FullName))
@@ -150,33 +142,33 @@ internal static class KeysCommand
     }
 
     /// <summary>Sends one request: the first starts the batch, the others add to it.</summary>
-    private static async Task<ImportReport> UploadAsync(
-        CliContext context, ImportReport sofar, List<string> lines, long firstLine, string batchQuery, CancellationToken cancellationToken)
+    private static async Task<UploadTotals> UploadAsync(
+        CliContext context, UploadTotals sofar, List<string> lines, long firstLine, string batchQuery, CancellationToken cancellationToken)
     {
         var query = sofar.BatchId is null ? batchQuery : $"batchId={Uri.EscapeDataString(sofar.BatchId)}";
         var body = new StringContent(string.Join('\n', lines) + "\n", Encoding.UTF8, "text/plain");
-        JsonElement answer;
+        ImportReport batch;
         try
         {
-            answer = await context.Api.SendAsync(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(sofar.Sku)}/keys?{query}", body, Caller.Ops, cancellationToken);
+            batch = await context.Api.SendAsync<ImportReport>(HttpMethod.Post, $"api/ops/skus/{Uri.EscapeDataString(sofar.Sku)}/keys?{query}", body, Caller.Ops, cancellationToken);
         }
         catch (CliException e) when (sofar.Received > 0)
         {
             throw new CliException(e.ExitCode, $"{e.Message}\nLines 1-{firstLine - 1} were imported as reported so far; lines from {firstLine} on were not. Running the same import again is safe.");
         }
 
-        var batch = answer.Deserialize<ImportReport>(Json.Web)!;
         return sofar with
         {
             BatchId = batch.BatchId,
             Received = sofar.Received + batch.Received,
             Imported = sofar.Imported + batch.Imported,
-            Rejected = [.. sofar.Rejected, .. batch.Rejected.Select(r => r with { Line = r.Line + firstLine - 1 })],
+            Rejected = [.. sofar.Rejected, .. batch.Rejected.Select(r => new Rejection(r.Line + firstLine - 1, r.Reason))],
             OrdersReleased = sofar.OrdersReleased + batch.OrdersReleased,
         };
     }
 
-    private sealed record ImportReport(string Sku, string? BatchId, long Received, long Imported, IReadOnlyList<Rejection> Rejected, int OrdersReleased);
+    /// <summary>What the uploads of one file did so far, with each rejected line numbered within the file.</summary>
+    private sealed record UploadTotals(string Sku, string? BatchId, long Received, long Imported, IReadOnlyList<Rejection> Rejected, int OrdersReleased);
 
     private sealed record Rejection(long Line, string Reason);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
@@ -53,15 +54,16 @@ internal static class LogsCommand
             string? token = null;
             do
             {
-                var page = await context.Api.GetAsync(token is null ? path : $"{path}&continuationToken={Uri.EscapeDataString(token)}", Caller.Partner, cancellationToken);
-                foreach (var entry in page.GetProperty("entries").EnumerateArray())
+                var page = await context.Api.GetAsync<RedemptionLogPage>(
+                    token is null ? path : $"{path}&continuationToken={Uri.EscapeDataString(token)}", Caller.Partner, cancellationToken);
+                foreach (var entry in page.Entries)
                 {
-                    await writer.WriteLineAsync(entry.GetRawText());
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(entry, ContractJson.Options));
                     entries++;
                 }
 
                 pages++;
-                token = page.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+                token = page.ContinuationToken;
                 progress.Report(entries, $"{pages:N0} page(s)");
             }
             while (token is not null);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
@@ -20,14 +22,14 @@ internal static class PartnersCommand
         create.Runs(async (context, cancellationToken) =>
         {
             var r = context.Result;
-            var created = await context.Api.PostJsonAsync(
-                "api/ops/partners", new { partnerId = r.GetValue(partnerId), name = r.GetValue(name), callbackUrl = r.GetValue(callbackUrl) }, Caller.Ops, cancellationToken);
+            var created = await context.Api.PostAsync<CreatedPartner>(
+                "api/ops/partners", new CreatePartnerRequest(r.GetValue(partnerId)!, r.GetValue(name)!, r.GetValue(callbackUrl)?.ToString()), Caller.Ops, cancellationToken);
             await context.WriteAsync(created, c =>
             [
-                $"Partner {c.GetProperty("partnerId").GetString()} created. Hand these to the partner now; they are not shown again:",
-                $"  webhook secret: {c.GetProperty("webhookSecret").GetString()}   (signs its payment webhooks)",
-                $"  callback secret: {c.GetProperty("callbackSecret").GetString()}   (verifies our notifications to it)",
-                $"  API key:        {c.GetProperty("apiKey").GetString()}   (key id {c.GetProperty("keyId").GetString()})",
+                $"Partner {c.PartnerId} created. Hand these to the partner now; they are not shown again:",
+                $"  webhook secret: {c.WebhookSecret}   (signs its payment webhooks)",
+                $"  callback secret: {c.CallbackSecret}   (verifies our notifications to it)",
+                $"  API key:        {c.ApiKey}   (key id {c.KeyId})",
             ]);
         });
         partners.Subcommands.Add(create);
@@ -37,8 +39,8 @@ internal static class PartnersCommand
         addKey.Runs(async (context, cancellationToken) =>
         {
             var id = context.Result.GetValue(addKeyPartner)!;
-            var added = await context.Api.PostJsonAsync($"api/ops/partners/{Uri.EscapeDataString(id)}/api-keys", new { }, Caller.Ops, cancellationToken);
-            await context.WriteAsync(added, a => [$"API key for {id} (key id {a.GetProperty("keyId").GetString()}), shown this once:", $"  {a.GetProperty("apiKey").GetString()}"]);
+            var added = await context.Api.PostAsync<ApiKeyCreated>($"api/ops/partners/{Uri.EscapeDataString(id)}/api-keys", null, Caller.Ops, cancellationToken);
+            await context.WriteAsync(added, a => [$"API key for {id} (key id {a.KeyId}), shown this once:", $"  {a.ApiKey}"]);
         });
         partners.Subcommands.Add(addKey);
 
@@ -58,12 +60,12 @@ internal static class PartnersCommand
         credentials.Runs(async (context, cancellationToken) =>
         {
             var id = context.Result.GetValue(credentialsPartner)!;
-            var listed = await context.Api.GetAsync($"api/ops/partners/{Uri.EscapeDataString(id)}/credentials", Caller.Ops, cancellationToken);
+            var listed = await context.Api.GetAsync<PartnerCredentialList>($"api/ops/partners/{Uri.EscapeDataString(id)}/credentials", Caller.Ops, cancellationToken);
             await context.WriteAsync(listed, l =>
             [
                 $"Credentials of {id}:",
-                .. l.GetProperty("webhookSecrets").EnumerateArray().Select(s => Line("webhook secret", s, "secretId")),
-                .. l.GetProperty("apiKeys").EnumerateArray().Select(k => Line("API key", k, "keyId")),
+                .. l.WebhookSecrets.Select(s => Line("webhook secret", s.SecretId, s.CreatedAt, s.LastUsedAt, s.RetiresAt, s.Active)),
+                .. l.ApiKeys.Select(k => Line("API key", k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, k.Active)),
             ]);
         });
         partners.Subcommands.Add(credentials);
@@ -75,10 +77,10 @@ internal static class PartnersCommand
         retireSecret.Runs(async (context, cancellationToken) =>
         {
             var (id, secret) = (context.Result.GetValue(retireSecretPartner)!, context.Result.GetValue(secretId)!);
-            var retired = await context.Api.PostJsonAsync(
+            var retired = await context.Api.PostAsync<WebhookSecretRetired>(
                 $"api/ops/partners/{Uri.EscapeDataString(id)}/webhook-secrets/{Uri.EscapeDataString(secret)}/retire",
-                new { overlapMinutes = context.Result.GetValue(overlap) }, Caller.Ops, cancellationToken);
-            await context.WriteAsync(retired, r => [$"Webhook secret {secret} of {id} retires at {r.GetProperty("retiresAt").GetDateTimeOffset():u}."]);
+                new RetireRequest(context.Result.GetValue(overlap)), Caller.Ops, cancellationToken);
+            await context.WriteAsync(retired, r => [$"Webhook secret {secret} of {id} retires at {Time(r.RetiresAt)}."]);
         });
         partners.Subcommands.Add(retireSecret);
 
@@ -88,20 +90,19 @@ internal static class PartnersCommand
         retireKey.Runs(async (context, cancellationToken) =>
         {
             var (id, key) = (context.Result.GetValue(retireKeyPartner)!, context.Result.GetValue(retireKeyId)!);
-            var retired = await context.Api.PostJsonAsync(
+            var retired = await context.Api.PostAsync<ApiKeyRetired>(
                 $"api/ops/partners/{Uri.EscapeDataString(id)}/api-keys/{Uri.EscapeDataString(key)}/retire",
-                new { overlapMinutes = context.Result.GetValue(overlap) }, Caller.Ops, cancellationToken);
-            await context.WriteAsync(retired, r => [$"API key {key} of {id} retires at {r.GetProperty("retiresAt").GetDateTimeOffset():u}."]);
+                new RetireRequest(context.Result.GetValue(overlap)), Caller.Ops, cancellationToken);
+            await context.WriteAsync(retired, r => [$"API key {key} of {id} retires at {Time(r.RetiresAt)}."]);
         });
         partners.Subcommands.Add(retireKey);
         return partners;
     }
 
-    private static string Line(string kind, System.Text.Json.JsonElement credential, string idName) =>
-        $"  {kind} {credential.GetProperty(idName).GetString()}: created {Time(credential, "createdAt")}, last used {Time(credential, "lastUsedAt")}"
-        + (credential.GetProperty("retiresAt").ValueKind == System.Text.Json.JsonValueKind.Null ? "" : $", retires {Time(credential, "retiresAt")}")
-        + (credential.GetProperty("active").GetBoolean() ? "" : " (retired)");
+    private static string Line(string kind, string id, DateTimeOffset? createdAt, DateTimeOffset? lastUsedAt, DateTimeOffset? retiresAt, bool active) =>
+        $"  {kind} {id}: created {Time(createdAt)}, last used {Time(lastUsedAt)}"
+        + (retiresAt is null ? "" : $", retires {Time(retiresAt)}")
+        + (active ? "" : " (retired)");
 
-    private static string Time(System.Text.Json.JsonElement credential, string name) =>
-        credential.GetProperty(name) is { ValueKind: System.Text.Json.JsonValueKind.String } at ? at.GetDateTimeOffset().ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "-";
+    private static string Time(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "-";
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
@@ -17,16 +17,16 @@ internal static class PoisonCommand
         {
             if (context.Result.GetValue(queue) is not { } name)
             {
-                var queues = (await context.Api.GetAsync("api/ops/poison", Caller.Ops, cancellationToken)).GetProperty("queues");
+                var queues = (await context.Api.GetAsync<PoisonQueueList>("api/ops/poison", Caller.Ops, cancellationToken)).Queues;
                 await context.WriteAsync(queues, q => Table.Format(
                     ["POISON QUEUE", "ORIGINAL QUEUE", "MESSAGES"],
-                    q.EnumerateArray().Select(r => new[] { r.GetProperty("queue").GetString()!, r.GetProperty("originalQueue").GetString()!, r.GetProperty("approximateCount").GetInt32().ToString("N0") })));
+                    q.Select(r => new[] { r.Queue, r.OriginalQueue, r.ApproximateCount.ToString("N0") })));
                 return;
             }
 
-            var messages = (await context.Api.GetAsync($"api/ops/poison/{Uri.EscapeDataString(name)}/messages?limit={context.Result.GetValue(limit)}", Caller.Ops, cancellationToken))
-                .GetProperty("messages");
-            await context.WriteAsync(messages, m => m.EnumerateArray().SelectMany(Describe));
+            var messages = (await context.Api.GetAsync<PoisonMessageList>(
+                $"api/ops/poison/{Uri.EscapeDataString(name)}/messages?limit={context.Result.GetValue(limit)}", Caller.Ops, cancellationToken)).Messages;
+            await context.WriteAsync(messages, m => m.SelectMany(Describe));
         });
         poison.Subcommands.Add(list);
         poison.Subcommands.Add(ActionCommand("replay", "Send messages back to their original queue (each with its replay count raised; refused at the replay cap)."));
@@ -34,14 +34,14 @@ internal static class PoisonCommand
         return poison;
     }
 
-    private static IEnumerable<string> Describe(JsonElement message)
+    private static IEnumerable<string> Describe(PoisonMessage message)
     {
-        yield return $"{message.GetProperty("messageId").GetString()}  inserted {message.GetProperty("insertedAt")}  dequeued {message.GetProperty("dequeueCount")}  replayed {message.GetProperty("replayCount")}"
-            + (message.GetProperty("replayCapReached").GetBoolean() ? " (cap reached)" : "");
-        yield return $"  body:   {message.GetProperty("body").GetString()}";
-        if (message.GetProperty("failure") is { ValueKind: JsonValueKind.Object } failure)
+        yield return $"{message.MessageId}  inserted {message.InsertedAt:O}  dequeued {message.DequeueCount}  replayed {message.ReplayCount}"
+            + (message.ReplayCapReached ? " (cap reached)" : "");
+        yield return $"  body:   {message.Body}";
+        if (message.Failure is { } failure)
         {
-            yield return $"  failed: {failure.GetProperty("functionName").GetString()} after {failure.GetProperty("attempts")} attempt(s): {failure.GetProperty("reason").GetString()}";
+            yield return $"  failed: {failure.FunctionName} after {failure.Attempts} attempt(s): {failure.Reason}";
         }
     }
 
@@ -63,22 +63,19 @@ internal static class PoisonCommand
         command.Runs(async (context, cancellationToken) =>
         {
             var r = context.Result;
-            object filter = r.GetValue(all) ? new { all = true } : r.GetValue(orderId) is { } order ? new { orderId = order } : new { messageIds = r.GetValue(messageIds) };
-            var report = await context.Api.PostJsonAsync($"api/ops/poison/{Uri.EscapeDataString(r.GetValue(queue)!)}/{action}", filter, Caller.Ops, cancellationToken);
+            var filter = r.GetValue(all) ? PoisonFilter.Everything : r.GetValue(orderId) is { } order ? PoisonFilter.OfOrder(order) : PoisonFilter.Messages(r.GetValue(messageIds)!);
+            var report = await context.Api.PostAsync<PoisonActionReport>($"api/ops/poison/{Uri.EscapeDataString(r.GetValue(queue)!)}/{action}", filter, Caller.Ops, cancellationToken);
             await context.WriteAsync(report, Summary);
         });
         return command;
     }
 
-    private static IEnumerable<string> Summary(JsonElement report)
+    private static IEnumerable<string> Summary(PoisonActionReport report)
     {
-        var replayed = report.GetProperty("replayed").GetArrayLength();
-        var deleted = report.GetProperty("deleted").GetArrayLength();
-        var refused = report.GetProperty("notReplayed");
-        yield return $"Examined {report.GetProperty("examined")}: replayed {replayed}, deleted {deleted}, not replayed {refused.GetArrayLength()}.";
-        foreach (var problem in refused.EnumerateArray())
+        yield return $"Examined {report.Examined}: replayed {report.Replayed.Count}, deleted {report.Deleted.Count}, not replayed {report.NotReplayed.Count}.";
+        foreach (var problem in report.NotReplayed)
         {
-            yield return $"  {problem.GetProperty("messageId").GetString()}: {problem.GetProperty("reason").GetString()}";
+            yield return $"  {problem.MessageId}: {problem.Reason}";
         }
     }
 }

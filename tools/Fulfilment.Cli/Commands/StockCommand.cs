@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
@@ -14,34 +14,30 @@ internal static class StockCommand
         {
             if (context.Result.GetValue(sku) is { } one)
             {
-                var stock = await context.Api.GetAsync($"api/ops/skus/{Uri.EscapeDataString(one)}/stock", Caller.Ops, cancellationToken);
+                var stock = await context.Api.GetAsync<StockLevels>($"api/ops/skus/{Uri.EscapeDataString(one)}/stock", Caller.Ops, cancellationToken);
                 await context.WriteAsync(stock, s =>
                     [
-                        $"{one}: {s.GetProperty("available").GetInt32():N0} available, {s.GetProperty("reserved").GetInt32():N0} reserved, " +
-                        $"{s.GetProperty("sold").GetInt32():N0} sold, {s.GetProperty("void").GetInt32():N0} void ({s.GetProperty("expired").GetInt32():N0} expired)",
-                        $"  cost of keys sold {Number(s, "soldCost")}, sold margin {Number(s, "soldMargin")}, low-stock threshold {Number(s, "lowStockThreshold")}",
+                        $"{one}: {s.Available:N0} available, {s.Reserved:N0} reserved, {s.Sold:N0} sold, {s.Void:N0} void ({s.Expired:N0} expired)",
+                        $"  cost of keys sold {Number(s.SoldCost)}, sold margin {Number(s.SoldMargin)}, low-stock threshold {Number(s.LowStockThreshold)}",
                     ]);
                 return;
             }
 
-            var skus = (await context.Api.GetAsync("api/ops/skus", Caller.Ops, cancellationToken)).GetProperty("skus");
+            var skus = (await context.Api.GetAsync<SkuList>("api/ops/skus", Caller.Ops, cancellationToken)).Skus;
             await context.WriteAsync(skus, rows =>
                 Table.Format(
                     ["SKU", "KIND", "AVAILABLE", "RESERVED", "SOLD", "VOID", "PRICE", "COST", "MARGIN", "MARGIN %", "SOLD MARGIN"],
-                    rows.EnumerateArray().Select(r => new[]
+                    rows.Select(r => new[]
                     {
-                        r.GetProperty("sku").GetString()!, r.GetProperty("kind").GetString()!,
-                        Stock(r, "available"), Stock(r, "reserved"), Stock(r, "sold"), Stock(r, "void"),
-                        $"{Number(r, "unitPrice")} {r.GetProperty("currency").GetString()}", Number(r, "unitCost"), Number(r, "unitMargin"),
-                        Number(r, "marginPercent"), Number(r, "soldMargin"),
+                        r.Sku, r.Kind,
+                        Count(r.Stock?.Available), Count(r.Stock?.Reserved), Count(r.Stock?.Sold), Count(r.Stock?.Void),
+                        $"{Number(r.UnitPrice)} {r.Currency}", Number(r.UnitCost), Number(r.UnitMargin), Number(r.MarginPercent), Number(r.SoldMargin),
                     })));
         });
         return command;
     }
 
-    private static string Stock(JsonElement row, string name) =>
-        row.GetProperty("stock") is { ValueKind: JsonValueKind.Object } stock ? stock.GetProperty(name).GetInt32().ToString("N0") : "-";
+    private static string Count(int? count) => count?.ToString("N0") ?? "-";
 
-    private static string Number(JsonElement row, string name) =>
-        row.GetProperty(name) is { ValueKind: JsonValueKind.Number } value ? value.GetDecimal().ToString("0.##") : "-";
+    private static string Number(decimal? value) => value?.ToString("0.##") ?? "-";
 }

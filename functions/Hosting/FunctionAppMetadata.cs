@@ -4,27 +4,6 @@ using Fulfilment.Storage;
 
 namespace Fulfilment.Hosting;
 
-/// <summary>One binding from a function.json file.</summary>
-internal sealed record BindingDefinition(
-    string Type,
-    string Direction,
-    string Name,
-    string? QueueName = null,
-    string? Connection = null,
-    string? Route = null,
-    string[]? Methods = null,
-    string? Schedule = null);
-
-/// <summary>A function as the Functions host sees it: a folder named after it holding its function.json.</summary>
-internal sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefinition> Bindings)
-{
-    public BindingDefinition? QueueTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase));
-
-    public BindingDefinition? HttpTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase));
-
-    public BindingDefinition? TimerTrigger => Bindings.FirstOrDefault(b => b.Type.Equals("timerTrigger", StringComparison.OrdinalIgnoreCase));
-}
-
 /// <summary>What the app reads from host.json and the function folders: the single source of truth for triggers.</summary>
 internal sealed record FunctionAppMetadata(
     IReadOnlyList<FunctionDefinition> Functions,

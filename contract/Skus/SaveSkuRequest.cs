@@ -1,0 +1,19 @@
+namespace Fulfilment.Contract;
+
+/// <summary>
+/// <c>PUT /api/ops/skus/{sku}</c>: what the SKU is (<c>card-key</c>, <c>direct-top-up</c> or <c>redemption</c>), its price
+/// and cost per unit in a three-letter currency. Card keys only: <see cref="ShardCount"/> (partitions for new imports,
+/// 1-64), <see cref="LowStockThreshold"/>, <see cref="CaseSensitiveKeys"/> (fixed once keys are imported). Top-ups and
+/// redemptions only: <see cref="Suppliers"/> (in failover order) and <see cref="ProductCode"/>.
+/// </summary>
+public sealed record SaveSkuRequest(
+    string Name,
+    string Kind,
+    decimal UnitPrice,
+    string Currency,
+    decimal? UnitCost = null,
+    IReadOnlyList<string>? Suppliers = null,
+    string? ProductCode = null,
+    int? ShardCount = null,
+    int? LowStockThreshold = null,
+    bool? CaseSensitiveKeys = null);

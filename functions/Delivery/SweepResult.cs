@@ -1,0 +1,4 @@
+namespace Fulfilment.Delivery;
+
+/// <summary>What one sweep did.</summary>
+internal sealed record SweepResult(int Candidates, int Requeued, int GaveUp, int Cleared);

@@ -1,0 +1,22 @@
+using Fulfilment.Contract;
+using Fulfilment.Http;
+using Fulfilment.Orders;
+using Fulfilment.Payments;
+
+namespace Fulfilment.Functions.PaymentWebhook;
+
+/// <summary>The API's own answers: 201 a new order, 200 a duplicate, 409 or 422 a refusal, 401 unverified, 400 invalid, 413 too large.</summary>
+internal sealed class StandardWebhooksAnswers : IPaymentNotificationAnswers
+{
+    public IResult Accepted(Order order, bool duplicate) =>
+        Results.Json(new PaymentAccepted(order.OrderId, order.State, duplicate), statusCode: duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+
+    public IResult Refused(PaymentRefusal refusal) =>
+        ApiResults.Error(refusal.IsConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, refusal.Code, refusal.Message);
+
+    public IResult Rejected(NotificationRejection rejection) =>
+        ApiResults.Error(rejection.Unverified ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, rejection.Code, rejection.Message, rejection.Problems);
+
+    public IResult TooLarge(int maxBytes) =>
+        ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body must be at most {maxBytes} bytes.");
+}

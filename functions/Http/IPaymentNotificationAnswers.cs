@@ -1,0 +1,20 @@
+using Fulfilment.Orders;
+using Fulfilment.Payments;
+
+namespace Fulfilment.Http;
+
+/// <summary>How a payment notification's sender is answered, in the way that sender expects (its status codes and body).</summary>
+internal interface IPaymentNotificationAnswers
+{
+    /// <summary>The order is written and its fulfilment queued (or it was, by an earlier delivery: <paramref name="duplicate"/>).</summary>
+    IResult Accepted(Order order, bool duplicate);
+
+    /// <summary>Verified, but it makes no order: another order's content under its id, or an acceptance rule refused it.</summary>
+    IResult Refused(PaymentRefusal refusal);
+
+    /// <summary>Not verified, or not a valid paid order.</summary>
+    IResult Rejected(NotificationRejection rejection);
+
+    /// <summary>The body is larger than the format accepts.</summary>
+    IResult TooLarge(int maxBytes);
+}

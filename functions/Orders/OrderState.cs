@@ -1,0 +1,28 @@
+namespace Fulfilment.Orders;
+
+internal static class OrderState
+{
+    /// <summary>Written by the payment webhook; fulfilment is queued.</summary>
+    public const string Paid = "paid";
+
+    /// <summary>Not enough keys in stock; fulfilled, oldest first, when keys are imported.</summary>
+    public const string AwaitingStock = "awaiting-stock";
+
+    /// <summary>The order has everything it paid for.</summary>
+    public const string Delivered = "delivered";
+
+    /// <summary>Our client reference is stored; the supplier is being asked to credit (or may have been).</summary>
+    public const string Submitting = "submitting";
+
+    /// <summary>The outcome at the supplier is not known yet: we query it by our client reference, backing off.</summary>
+    public const string Reconciling = "reconciling";
+
+    /// <summary>A redemption the platform confirmed it did not make: it is submitted again after a back-off.</summary>
+    public const string RetryScheduled = "retry-scheduled";
+
+    /// <summary>Not fulfilled, for a stated reason; the buyer was not credited.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Still unknown after the reconciliation deadline: ops must look (an alert was raised).</summary>
+    public const string NeedsAttention = "needs-attention";
+}

@@ -1,0 +1,8 @@
+namespace Fulfilment.Orders;
+
+internal enum PlaceOutcome
+{
+    Created,
+    Duplicate,
+    Conflict,
+}

@@ -1,0 +1,12 @@
+namespace Fulfilment.Payments;
+
+/// <summary>The payment-notification formats: each is registered as itself and as one of the <see cref="IPaymentNotificationFormat"/>s.</summary>
+internal static class PaymentsRegistration
+{
+    public static IServiceCollection AddPayments(this IServiceCollection services)
+    {
+        services.AddSingleton<StandardWebhooksFormat>();
+        services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<StandardWebhooksFormat>());
+        return services;
+    }
+}

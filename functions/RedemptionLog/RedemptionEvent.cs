@@ -1,0 +1,11 @@
+namespace Fulfilment.RedemptionLog;
+
+/// <summary>What a redemption-log entry reports: the order's final outcome, by kind.</summary>
+internal static class RedemptionEvent
+{
+    public const string KeyDelivered = "key-delivered";
+    public const string TopUpCredited = "top-up-credited";
+    public const string RedemptionDone = "redemption-done";
+    public const string OrderFailed = "order-failed";
+    public const string NeedsAttention = "needs-attention";
+}
