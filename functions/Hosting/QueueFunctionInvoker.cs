@@ -29,6 +29,14 @@ internal sealed class QueueFunctionInvoker(
     public async Task<InvocationOutcome> InvokeAsync(QueueInvocation invocation, CancellationToken cancellationToken)
     {
         var function = byName[invocation.FunctionName];
+        if (queueMessages.IsLastAttempt(invocation))
+        {
+            // If this attempt never ends (the worker is killed, stopped or timed out), the trigger moves the message to
+            // its poison queue without running it again, and nothing here could say why: say it now. A failure of this
+            // attempt replaces the reason; success leaves the message deleted and the row unread.
+            await RecordFailureAsync(invocation, $"its last allowed attempt ({invocation.DequeueCount}) began and ended without an outcome: the worker stopped, was killed or timed out", FailureOutcome.Retried, cancellationToken);
+        }
+
         try
         {
             await RunWaitingOutOutagesAsync(function, invocation, cancellationToken);
@@ -112,14 +120,16 @@ internal sealed class QueueFunctionInvoker(
         }
     }
 
-    private async Task RecordFailureAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken)
+    private Task RecordFailureAsync(QueueInvocation invocation, string reason, CancellationToken cancellationToken) =>
+        // On its last attempt the trigger (Functions host or local) moves the message to the poison queue: recorded, and
+        // counted in fulfilment.queue.poisoned, here, the one place that sees it in both.
+        RecordFailureAsync(invocation, reason, queueMessages.IsLastAttempt(invocation) ? FailureOutcome.PoisonedAfterLastAttempt : FailureOutcome.Retried, cancellationToken);
+
+    private async Task RecordFailureAsync(QueueInvocation invocation, string reason, FailureOutcome outcome, CancellationToken cancellationToken)
     {
         try
         {
-            // On its last attempt the trigger (Functions host or local) moves the message to the poison queue: recorded, and
-            // counted in fulfilment.queue.poisoned, here, the one place that sees it in both.
-            await failures.RecordAsync(
-                invocation, reason, queueMessages.IsLastAttempt(invocation) ? FailureOutcome.PoisonedAfterLastAttempt : FailureOutcome.Retried, cancellationToken);
+            await failures.RecordAsync(invocation, reason, outcome, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -132,6 +132,16 @@ internal sealed class QueueListener(
 
     private async Task<InvocationOutcome> InvokeAsync(QueueMessage message, CancellationToken stoppingToken)
     {
+        if (message.DequeueCount > settings.MaxDequeueCount)
+        {
+            // Its last allowed attempt never ended (the app stopped or was killed mid-way): as the Functions host does, it
+            // goes to the poison queue without running again. That attempt recorded why when it began.
+            await MoveToPoisonAsync(message.Body.ToString());
+            logger.LogWarning("Message {MessageId} on {QueueName} was delivered {DequeueCount} times without an outcome and goes to the poison queue",
+                message.MessageId, queue.Name, message.DequeueCount);
+            return InvocationOutcome.Success;
+        }
+
         var text = queueMessages.TryDecode(message.Body.ToString());
         var invocation = new QueueInvocation(
             functionName, queue.Name, message.MessageId, text ?? message.Body.ToString(), message.DequeueCount, message.InsertedOn);

@@ -44,6 +44,44 @@ public sealed class QueueFailureLoggingTests(StorageFixture storage)
         Assert.Contains("something broke", (await failures.FindAsync(queue, "broken", default))?.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_last_attempt_that_never_ends_leaves_its_reason_for_the_poison_queue()
+    {
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var failures = new QueueFailureLog(storage.Tables, meters, TimeProvider.System);
+        await storage.Tables.GetTableClient(TableNames.QueueFailures).CreateIfNotExistsAsync();
+        var settings = new QueueExtensionSettings();
+        var messages = new QueueMessages(storage.Queues, settings, failures);
+        using var loggerFactory = LoggerFactory.Create(_ => { });
+        var invoker = new QueueFunctionInvoker([new FailingFunction()], messages, failures, loggerFactory.CreateLogger<QueueFunctionInvoker>());
+        var queue = "failures-" + Guid.NewGuid().ToString("N")[..8];
+
+        // An earlier attempt that hangs and is stopped leaves nothing: the message will be delivered again.
+        using (var stopped = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                invoker.InvokeAsync(new QueueInvocation(FailingFunction.FunctionName, queue, "m-1", "hang", 1, null), stopped.Token));
+        }
+
+        Assert.Null(await failures.FindAsync(queue, "hang", default));
+
+        // The last allowed attempt stopped the same way: the trigger will poison the message without running it again,
+        // and ops see why.
+        using (var stopped = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                invoker.InvokeAsync(new QueueInvocation(FailingFunction.FunctionName, queue, "m-1", "hang", settings.MaxDequeueCount, null), stopped.Token));
+        }
+
+        var recorded = await failures.FindAsync(queue, "hang", default);
+        Assert.Contains("ended without an outcome", recorded?.Reason, StringComparison.Ordinal);
+        Assert.Equal((long)settings.MaxDequeueCount, recorded!.Attempts);
+
+        // A last attempt that fails for a reason replaces it with that reason.
+        await invoker.InvokeAsync(new QueueInvocation(FailingFunction.FunctionName, queue, "m-2", "broken", settings.MaxDequeueCount, null), default);
+        Assert.Contains("something broke", (await failures.FindAsync(queue, "broken", default))?.Reason, StringComparison.Ordinal);
+    }
+
     private sealed class FailingFunction : IQueueFunction
     {
         public const string FunctionName = "FailingFunction";
@@ -53,6 +91,7 @@ public sealed class QueueFailureLoggingTests(StorageFixture storage)
         public Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken) => invocation.MessageText switch
         {
             "later" => throw new RetryLaterException("the order changed meanwhile"),
+            "hang" => Task.Delay(Timeout.Infinite, cancellationToken),
             _ => Throw(),
         };
 
