@@ -12,8 +12,11 @@ internal interface IPaymentNotificationAnswers
     /// <summary>Verified, but it makes no order: another order's content under its id, or an acceptance rule refused it.</summary>
     IResult Refused(PaymentRefusal refusal);
 
-    /// <summary>Not verified, or not a valid paid order.</summary>
-    IResult Rejected(NotificationRejection rejection);
+    /// <summary>Not verified: a missing or wrong signature, a stale timestamp, an unknown partner.</summary>
+    IResult Unverified(NotificationRejection rejection);
+
+    /// <summary>Verified, but not a valid paid order.</summary>
+    IResult Invalid(NotificationRejection rejection);
 
     /// <summary>The body is larger than the format accepts.</summary>
     IResult TooLarge(int maxBytes);

@@ -33,21 +33,22 @@ internal sealed class PaymentNotificationIntake(
         var partner = PartnerId.IsValid(partnerId) ? await partners.FindAsync(partnerId, cancellationToken) : null;
         var headers = context.Request.Headers;
         var reading = format.Read(partner, new NotificationRequest(name => headers[name].ToString(), body), clock.GetUtcNow());
-        if (reading.Rejection is { Unverified: true } unverified)
+        if (partner is null || reading.Credential is not { } credential)
         {
+            var unverified = reading.Rejection!; // a reading without a credential is a rejection
             if (rateLimit.ThrottleSource(context) is { } throttled)
             {
                 return throttled;
             }
 
             logger.LogWarning("A {Format} notification for partner {PartnerId} was rejected: {Code}", format.Route, partnerId, unverified.Code);
-            return answers.Rejected(unverified);
+            return answers.Unverified(unverified);
         }
 
-        await partners.NoteSecretUsedAsync(partner!, reading.Credential!, cancellationToken); // verified: the partner exists
+        await partners.NoteSecretUsedAsync(partner, credential, cancellationToken);
         if (reading.Rejection is { } invalid)
         {
-            return answers.Rejected(invalid);
+            return answers.Invalid(invalid);
         }
 
         var result = await acceptance.AcceptAsync(partnerId, reading.NotificationId!, reading.Notification!, cancellationToken);

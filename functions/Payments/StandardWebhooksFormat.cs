@@ -30,24 +30,24 @@ internal sealed class StandardWebhooksFormat(IOptions<WebhookOptions> options) :
             out var verifiedBy);
         if (failure != SignatureFailure.None || verifiedBy is null)
         {
-            return NotificationReading.Rejected(SignatureRejection(failure, tolerance));
+            return NotificationReading.Unverified(SignatureRejection(failure, tolerance));
         }
 
         var (notification, problems) = PaymentNotification.Parse(request.Body);
         return notification is null
-            ? NotificationReading.Rejected(new NotificationRejection("invalid_payload", "The payment notification is not valid.", Unverified: false, problems))
+            ? NotificationReading.Invalid(verifiedBy, new NotificationRejection("invalid_payload", "The payment notification is not valid.", problems))
             : NotificationReading.Verified(webhookId, notification, verifiedBy);
     }
 
     private static NotificationRejection SignatureRejection(SignatureFailure failure, int toleranceSeconds) => failure switch
     {
         SignatureFailure.MissingHeaders => new("missing_signature_headers",
-            "webhook-id, webhook-timestamp and webhook-signature headers are required.", Unverified: true),
+            "webhook-id, webhook-timestamp and webhook-signature headers are required."),
         SignatureFailure.InvalidTimestamp => new("invalid_timestamp",
-            "webhook-timestamp must be whole seconds since the Unix epoch.", Unverified: true),
+            "webhook-timestamp must be whole seconds since the Unix epoch."),
         SignatureFailure.StaleTimestamp => new("stale_timestamp",
-            $"webhook-timestamp is more than {toleranceSeconds} seconds away from now.", Unverified: true),
+            $"webhook-timestamp is more than {toleranceSeconds} seconds away from now."),
         _ => new("invalid_signature",
-            "No v1 signature in webhook-signature matches an active secret of this partner.", Unverified: true),
+            "No v1 signature in webhook-signature matches an active secret of this partner."),
     };
 }

@@ -49,15 +49,15 @@ public sealed class PaymentNotificationFormatTests
         var unknown = Format.Read(null, Signed("msg_1", Body, Secret), Now);
         var wrong = Format.Read(Shop, Signed("msg_1", Body, "whsec_" + Convert.ToBase64String(new byte[24])), Now);
         Assert.Equal(wrong.Rejection, unknown.Rejection);
-        Assert.Equal(("invalid_signature", true), (unknown.Rejection!.Code, unknown.Rejection.Unverified));
+        Assert.Equal(("invalid_signature", null), (unknown.Rejection!.Code, unknown.Credential));
     }
 
     [Fact]
-    public void A_verified_body_that_is_not_a_paid_order_is_rejected_as_invalid_with_its_problems()
+    public void A_verified_body_that_is_not_a_paid_order_is_rejected_as_invalid_with_its_problems_and_the_secret_that_verified_it()
     {
         var body = Encoding.UTF8.GetBytes("""{"type":"payment.succeeded","data":{"orderId":"A-1"}}""");
         var reading = Format.Read(Shop, Signed("msg_2", body, Secret), Now);
-        Assert.Equal(("invalid_payload", false), (reading.Rejection!.Code, reading.Rejection.Unverified));
+        Assert.Equal(("invalid_payload", Secret), (reading.Rejection!.Code, reading.Credential)); // the secret's use is still recorded
         Assert.NotEmpty(reading.Rejection.Problems!);
         Assert.Null(reading.Notification);
     }
@@ -66,7 +66,7 @@ public sealed class PaymentNotificationFormatTests
     public void A_stale_timestamp_is_rejected_before_the_body_is_read()
     {
         var reading = Format.Read(Shop, Signed("msg_3", [0xff, 0xfe], Secret, Now.AddMinutes(-6)), Now);
-        Assert.Equal(("stale_timestamp", true), (reading.Rejection!.Code, reading.Rejection.Unverified));
+        Assert.Equal(("stale_timestamp", null), (reading.Rejection!.Code, reading.Credential));
     }
 
     private static NotificationRequest Signed(string id, byte[] body, string secret, DateTimeOffset? at = null)

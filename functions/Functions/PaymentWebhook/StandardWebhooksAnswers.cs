@@ -14,8 +14,11 @@ internal sealed class StandardWebhooksAnswers : IPaymentNotificationAnswers
     public IResult Refused(PaymentRefusal refusal) =>
         ApiResults.Error(refusal.IsConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, refusal.Code, refusal.Message);
 
-    public IResult Rejected(NotificationRejection rejection) =>
-        ApiResults.Error(rejection.Unverified ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, rejection.Code, rejection.Message, rejection.Problems);
+    public IResult Unverified(NotificationRejection rejection) =>
+        ApiResults.Error(StatusCodes.Status401Unauthorized, rejection.Code, rejection.Message);
+
+    public IResult Invalid(NotificationRejection rejection) =>
+        ApiResults.Error(StatusCodes.Status400BadRequest, rejection.Code, rejection.Message, rejection.Problems);
 
     public IResult TooLarge(int maxBytes) =>
         ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"The body must be at most {maxBytes} bytes.");
