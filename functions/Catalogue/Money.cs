@@ -37,5 +37,14 @@ internal static class Money
         return amount.ToString("F" + MinorUnits(currency).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The amount in the currency's minor units (fen, cents): what WeChat Pay and Stripe write; throws rather than round.</summary>
+    public static long ToMinorUnits(decimal amount, string currency) =>
+        IsExact(amount, currency)
+            ? (long)(amount * Pow10(MinorUnits(currency)))
+            : throw new ArgumentException($"{amount.ToString(CultureInfo.InvariantCulture)} is not a whole number of {currency} minor units.", nameof(amount));
+
+    /// <summary>An amount given in the currency's minor units, as a decimal amount of the currency.</summary>
+    public static decimal FromMinorUnits(long minorUnits, string currency) => minorUnits / Pow10(MinorUnits(currency));
+
     private static decimal Pow10(int exponent) => exponent switch { 0 => 1m, 2 => 100m, 3 => 1000m, _ => 10000m };
 }

@@ -84,6 +84,13 @@ internal sealed class OrderFulfilment(
         using var span = OrderTracing.Start("fulfil order", request.PartnerId, request.OrderId, request.TraceParent);
         var order = await orders.GetAsync(request.PartnerId, request.OrderId, cancellationToken)
             ?? throw new PoisonMessageException($"order {request.OrderId} of partner {request.PartnerId} does not exist");
+        if (order.IsAwaitingPayment)
+        {
+            // Only a payment queues an order; a message for an unpaid one (replayed by hand, say) has nothing to do yet.
+            logger.LogWarning("Order {OrderId} of partner {PartnerId} is not paid yet ({State}): nothing to fulfil", order.OrderId, order.PartnerId, order.State);
+            return;
+        }
+
         var sku = await catalogue.FindAsync(order.Sku, cancellationToken)
             ?? throw new PoisonMessageException($"order {order.OrderId} refers to SKU {order.Sku}, which no longer exists");
 

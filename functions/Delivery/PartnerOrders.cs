@@ -40,6 +40,6 @@ internal sealed class PartnerOrders(OrderBook orders, SkuCatalogue catalogue, Ca
         var (reasonCode, reason) = PartnerReason.For(order);
         return PartnerOrderLookup.Found(new PartnerOrder(
             order.OrderId, order.Sku, order.Quantity, order.Amount, order.Currency, order.BuyerReference,
-            order.State, reasonCode, reason, order.PaidAt, order.DeliveredAt, keys));
+            order.State, reasonCode, reason, order.PaidAt, order.DeliveredAt, keys, order.PaymentReference, order.ExpiresAt));
     }
 }

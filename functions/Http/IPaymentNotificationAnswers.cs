@@ -9,6 +9,9 @@ internal interface IPaymentNotificationAnswers
     /// <summary>The order is written and its fulfilment queued (or it was, by an earlier delivery: <paramref name="duplicate"/>).</summary>
     IResult Accepted(Order order, bool duplicate);
 
+    /// <summary>Verified, and about nothing we act on (another event type, a payment not completed yet): acknowledged, so it is not sent again.</summary>
+    IResult Ignored(string what);
+
     /// <summary>Verified, but it makes no order: another order's content under its id, or an acceptance rule refused it.</summary>
     IResult Refused(PaymentRefusal refusal);
 

@@ -1,3 +1,4 @@
+using Fulfilment.Ops;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
 using Fulfilment.Payments;
@@ -10,7 +11,12 @@ namespace Fulfilment.Http;
 /// sender hears success only once the order is written and its fulfilment queued.
 /// </summary>
 internal sealed class PaymentNotificationIntake(
-    PartnerDirectory partners, PaymentAcceptance acceptance, PartnerRateLimit rateLimit, TimeProvider clock, ILogger<PaymentNotificationIntake> logger)
+    PartnerDirectory partners,
+    PaymentAcceptance acceptance,
+    OpsAlerts alerts,
+    PartnerRateLimit rateLimit,
+    TimeProvider clock,
+    ILogger<PaymentNotificationIntake> logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context, IPaymentNotificationFormat format, IPaymentNotificationAnswers answers)
     {
@@ -45,13 +51,27 @@ internal sealed class PaymentNotificationIntake(
             return answers.Unverified(unverified);
         }
 
-        await partners.NoteSecretUsedAsync(partner, credential, cancellationToken);
+        await partners.NoteCredentialUsedAsync(partner, credential, cancellationToken);
         if (reading.Rejection is { } invalid)
         {
             return answers.Invalid(invalid);
         }
 
-        var result = await acceptance.AcceptAsync(partnerId, reading.NotificationId!, reading.Notification!, cancellationToken);
+        if (reading.Ignored is { } ignored)
+        {
+            logger.LogInformation("A {Format} notification for partner {PartnerId} was acknowledged and needs nothing: {Ignored}", format.Route, partnerId, ignored);
+            return answers.Ignored(ignored);
+        }
+
+        var result = reading.Payment is { } payment
+            ? await acceptance.AcceptForReferenceAsync(partnerId, payment, cancellationToken)
+            : await acceptance.AcceptAsync(partnerId, reading.NotificationId!, reading.Notification!, cancellationToken);
+        if (result.OpsFlag is { } flag)
+        {
+            // Before the sender hears anything: a payment that paid for nothing is never left unseen.
+            await alerts.RaiseAsync("payment-needs-refund", partnerId, flag.OrderId, flag.Reason, cancellationToken);
+        }
+
         return result.Refusal is { } refusal ? answers.Refused(refusal) : answers.Accepted(result.Order!, result.Duplicate);
     }
 }

@@ -31,5 +31,6 @@ internal sealed class OrderTraceQuery(OrderBook orders)
     private static OpsOrder OpsView(Order o) => new(
         o.PartnerId, o.OrderId, o.Sku, o.SkuKind, o.Quantity, o.Amount, o.Currency, o.BuyerReference, AccountMask.Of(o.TargetAccount),
         o.State, o.StateReason, o.Keys.Select(k => k.KeyId).ToList(), o.PaidAt, o.DeliveredAt, o.FinalAt, o.Supplier, o.ClientReference,
-        o.SupplierReference, o.NotificationStatus, o.NotificationAttempts, o.NotificationError);
+        o.SupplierReference, o.NotificationStatus, o.NotificationAttempts, o.NotificationError,
+        o.OpenedAt, o.ExpiresAt, o.PaymentReference, o.PaymentProvider, o.PaymentId);
 }

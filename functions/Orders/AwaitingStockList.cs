@@ -85,5 +85,5 @@ internal sealed class AwaitingStockList(TableServiceClient tables, FulfilmentReq
         return released;
     }
 
-    private static string RowKey(Order order) => $"{order.PaidAt.UtcTicks:D19}|{order.Reference}";
+    private static string RowKey(Order order) => $"{order.PaidTime.UtcTicks:D19}|{order.Reference}";
 }

@@ -21,18 +21,18 @@ internal sealed class OpenOrders(TableServiceClient tables, ILogger<OpenOrders> 
 
     public Task AddAsync(Order order, CancellationToken cancellationToken) =>
         table.UpsertEntityAsync(
-            new TableEntity(Bucket(order.PartnerId, order.OrderId), RowKey(order.PaidAt, order.PartnerId, order.OrderId))
+            new TableEntity(Bucket(order.PartnerId, order.OrderId), RowKey(order.PaidTime, order.PartnerId, order.OrderId))
             {
                 ["PartnerId"] = order.PartnerId,
                 ["OrderId"] = order.OrderId,
-                ["PaidAt"] = order.PaidAt,
+                ["PaidAt"] = order.PaidTime,
             },
             TableUpdateMode.Replace,
             cancellationToken);
 
     /// <summary>Deleting a row that is not there succeeds (the SDK treats 404 on delete as done).</summary>
     public Task RemoveAsync(Order order, CancellationToken cancellationToken) =>
-        RemoveAsync(order.PartnerId, order.OrderId, order.PaidAt, cancellationToken);
+        RemoveAsync(order.PartnerId, order.OrderId, order.PaidTime, cancellationToken);
 
     /// <summary>
     /// Removes a final order's row within a second or so, in one transaction with the other rows of its partition
@@ -42,7 +42,7 @@ internal sealed class OpenOrders(TableServiceClient tables, ILogger<OpenOrders> 
     public void RemoveSoon(Order order)
     {
         var bucket = Bucket(order.PartnerId, order.OrderId);
-        var row = new TableEntity(bucket, RowKey(order.PaidAt, order.PartnerId, order.OrderId));
+        var row = new TableEntity(bucket, RowKey(order.PaidTime, order.PartnerId, order.OrderId));
         _ = removals.SubmitAsync(bucket, [new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)], CancellationToken.None)
             .ContinueWith(
                 removal =>

@@ -3,7 +3,10 @@ using Fulfilment.Inventory;
 
 namespace Fulfilment.Orders;
 
-/// <summary>A paid order of one SKU for one buyer.</summary>
+/// <summary>
+/// An order of one SKU for one buyer: paid when a payment notification wrote it, or opened by the partner before payment
+/// (<see cref="OrderState.Opened"/>, with the <see cref="PaymentReference"/> the provider is handed) and paid later.
+/// </summary>
 internal sealed record Order(
     string PartnerId,
     string OrderId,
@@ -14,17 +17,44 @@ internal sealed record Order(
     string Currency,
     string BuyerReference,
     string? TargetAccount,
-    string WebhookId,
+    string? WebhookId,
     string State,
     string? StateReason,
     IReadOnlyList<KeyRef> Keys,
-    DateTimeOffset PaidAt,
+    DateTimeOffset? PaidAt,
     DateTimeOffset? DeliveredAt,
     ETag ETag,
     DateTimeOffset? LeaseUntil = null)
 {
     /// <summary>An attempt that may give keys back holds the order this long at most.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long an order opened before payment waits for it by default (holds are released then; a later payment is still honoured).</summary>
+    public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>When the partner opened the order, before payment; null for an order a payment notification wrote.</summary>
+    public DateTimeOffset? OpenedAt { get; init; }
+
+    /// <summary>An opened order: until when it waits for payment.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>An opened order: the reference the partner hands the payment provider (<c>out_trade_no</c>, <c>client_reference_id</c>).</summary>
+    public string? PaymentReference { get; init; }
+
+    /// <summary>Who took the payment (<c>standard-webhooks</c>, <c>stripe</c>, <c>wechatpay</c>, <c>alipay</c>) and its id there; null until paid.</summary>
+    public string? PaymentProvider { get; init; }
+
+    /// <summary>The provider's id of the payment (a payment intent, a transaction): a second notice of it is a duplicate.</summary>
+    public string? PaymentId { get; init; }
+
+    /// <summary>When the order entered the order book: opened, or paid.</summary>
+    public DateTimeOffset PlacedAt => OpenedAt ?? PaidAt ?? throw new InvalidOperationException($"Order {OrderId} has neither an opening nor a payment time.");
+
+    /// <summary>The payment time of an order known to be paid.</summary>
+    public DateTimeOffset PaidTime => PaidAt ?? throw new InvalidOperationException($"Order {OrderId} is not paid.");
+
+    /// <summary>Waiting for payment: opened, holding stock, or past its payment window.</summary>
+    public bool IsAwaitingPayment => State is OrderState.Opened;
 
     /// <summary>True while an attempt holds the order exclusively (see <c>CardKeyDelivery</c>).</summary>
     public bool IsLeasedAt(DateTimeOffset now) => LeaseUntil > now;
@@ -77,6 +107,10 @@ internal sealed record Order(
 
     /// <summary>Names the order across partners: the reference stored on the keys reserved for it.</summary>
     public string Reference => $"{PartnerId}|{OrderId}";
+
+    /// <summary>True when both ask for the same goods for the same buyer (opening it again, not a conflict).</summary>
+    public bool SameRequestAs(Order other) =>
+        Sku == other.Sku && Quantity == other.Quantity && BuyerReference == other.BuyerReference && TargetAccount == other.TargetAccount;
 
     /// <summary>True when both describe the same purchase (a duplicate, not a conflict).</summary>
     public bool SamePurchaseAs(Order other) =>

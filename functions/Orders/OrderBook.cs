@@ -20,14 +20,18 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
     private const string AfterNotifications = "notification}";
     private readonly TableClient table = tables.GetTableClient(TableNames.Orders);
 
-    /// <summary>Writes a new paid order; an existing order with the same id is a duplicate or, if it differs, a conflict.</summary>
+    /// <summary>Writes a new order (paid, or opened before payment); an existing order with the same id is a duplicate or, if it is another purchase, a conflict.</summary>
     public async Task<(PlaceOutcome Outcome, Order Order)> PlaceAsync(Order order, CancellationToken cancellationToken)
     {
         try
         {
-            order = order with { StateChanges = [new OrderStateChange(order.PaidAt, order.State, order.StateReason)] };
+            order = order with { StateChanges = [new OrderStateChange(order.PlacedAt, order.State, order.StateReason)] };
             var response = await table.AddEntityAsync(ToEntity(order), cancellationToken);
-            metrics.Accepted(order);
+            if (order.PaidAt is not null)
+            {
+                metrics.Accepted(order);
+            }
+
             return (PlaceOutcome.Created, order with { ETag = response.Headers.ETag ?? default });
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -147,6 +151,11 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
         ["StateReason"] = o.StateReason,
         ["Keys"] = string.Join(',', o.Keys),
         ["PaidAt"] = o.PaidAt,
+        ["OpenedAt"] = o.OpenedAt,
+        ["ExpiresAt"] = o.ExpiresAt,
+        ["PaymentReference"] = o.PaymentReference,
+        ["PaymentProvider"] = o.PaymentProvider,
+        ["PaymentId"] = o.PaymentId,
         ["DeliveredAt"] = o.DeliveredAt,
         ["LeaseUntil"] = o.LeaseUntil,
     };
@@ -168,12 +177,17 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
             e.GetString("State"),
             e.GetString("StateReason"),
             string.IsNullOrEmpty(keys) ? [] : keys.Split(',').Select(KeyRef.Parse).ToList(),
-            e.GetDateTimeOffset("PaidAt") ?? default,
+            e.GetDateTimeOffset("PaidAt"),
             e.GetDateTimeOffset("DeliveredAt"),
             e.ETag,
             e.GetDateTimeOffset("LeaseUntil"))
         {
             FinalAt = e.GetDateTimeOffset("FinalAt"),
+            OpenedAt = e.GetDateTimeOffset("OpenedAt"),
+            ExpiresAt = e.GetDateTimeOffset("ExpiresAt"),
+            PaymentReference = e.GetString("PaymentReference"),
+            PaymentProvider = e.GetString("PaymentProvider"),
+            PaymentId = e.GetString("PaymentId"),
             FailureCode = e.GetString("FailureCode"),
             ClaimStartedAt = e.GetDateTimeOffset("ClaimStartedAt"),
             NotificationStatus = e.GetString("NotificationStatus"),

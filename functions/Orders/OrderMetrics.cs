@@ -27,6 +27,11 @@ internal sealed class OrderMetrics
     /// <summary>The order was just written in a new state: counted if it is final.</summary>
     public void Changed(Order order)
     {
+        if (order.State == OrderState.Paid && order.OpenedAt is not null)
+        {
+            Accepted(order); // an order opened before payment is accepted when it is paid
+        }
+
         if (!order.IsTerminal)
         {
             return;
@@ -35,7 +40,7 @@ internal sealed class OrderMetrics
         finished.Add(1, new KeyValuePair<string, object?>("order.state", order.State), new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
         if (order.State == OrderState.Delivered && order.DeliveredAt is { } deliveredAt)
         {
-            toDelivered.Record((deliveredAt - order.PaidAt).TotalMilliseconds, new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
+            toDelivered.Record((deliveredAt - order.PaidTime).TotalMilliseconds, new KeyValuePair<string, object?>("sku.kind", order.SkuKind));
         }
     }
 }

@@ -2,7 +2,10 @@ namespace Fulfilment.Orders;
 
 internal static class OrderState
 {
-    /// <summary>Written by the payment webhook; fulfilment is queued.</summary>
+    /// <summary>Opened by the partner before payment: it waits for the payment provider's notification.</summary>
+    public const string Opened = "opened";
+
+    /// <summary>Written by the payment webhook (or an opened order paid); fulfilment is queued.</summary>
     public const string Paid = "paid";
 
     /// <summary>Not enough keys in stock; fulfilled, oldest first, when keys are imported.</summary>

@@ -12,6 +12,8 @@ internal static class OrdersRegistration
         services.AddSingleton<OrderBook>();
         services.AddSingleton<OpenOrders>();
         services.AddSingleton<PaymentAcceptance>();
+        services.AddSingleton<PaymentReferences>();
+        services.AddSingleton<OrderOpening>();
         services.AddSingleton<IOrderAcceptanceRule, CatalogueRule>(); // the acceptance rules, in the order they run
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();

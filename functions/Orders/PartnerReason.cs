@@ -6,6 +6,7 @@ namespace Fulfilment.Orders;
 /// </summary>
 internal static class PartnerReason
 {
+    public const string AwaitingPayment = "awaiting_payment";
     public const string AwaitingStock = "awaiting_stock";
     public const string InProgress = "in_progress";
     public const string UnderReview = "under_review";
@@ -15,6 +16,7 @@ internal static class PartnerReason
 
     private static readonly Dictionary<string, string> Messages = new()
     {
+        [AwaitingPayment] = "Waiting for the buyer's payment: the order is fulfilled when its payment provider tells us it is paid.",
         [AwaitingStock] = "Waiting for stock: the order is fulfilled, oldest first, as soon as keys arrive.",
         [InProgress] = "Fulfilment is in progress.",
         [UnderReview] = "The outcome is being confirmed by our operations team; the buyer may not be charged twice.",
@@ -30,6 +32,7 @@ internal static class PartnerReason
         {
             OrderState.Delivered => null,
             OrderState.AwaitingStock => AwaitingStock,
+            OrderState.Opened => AwaitingPayment,
             OrderState.NeedsAttention => UnderReview,
             OrderState.Failed => order.FailureCode is { } failure && Messages.ContainsKey(failure) ? failure : NotFulfilled,
             _ => InProgress,

@@ -16,6 +16,9 @@ internal sealed record PaymentAcceptanceResult
 
     public PaymentRefusal? Refusal { get; }
 
+    /// <summary>What ops must look at, and on which order (a payment that does not match its order, an order paid twice); null when nothing.</summary>
+    public (string OrderId, string Reason)? OpsFlag { get; init; }
+
     public static PaymentAcceptanceResult Accepted(Order order, bool duplicate) => new(order, duplicate, null);
 
     public static PaymentAcceptanceResult Refused(PaymentRefusal refusal) => new(null, false, refusal);

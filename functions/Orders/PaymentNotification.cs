@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Text.Unicode;
 using Fulfilment.Catalogue;
+using Fulfilment.Serialization;
 
 namespace Fulfilment.Orders;
 
@@ -16,39 +16,20 @@ internal sealed partial record PaymentNotification(
     string OrderId, string Sku, int Quantity, decimal Amount, string Currency, string BuyerReference, string? TargetAccount)
 {
     public const string PaymentSucceeded = "payment.succeeded";
-    public const int MaxQuantity = 50;
-    public const int MaxReferenceLength = 128;
-
-    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     /// <summary>Parses and validates the shape; returns the problems found, or none and the notification.</summary>
     public static (PaymentNotification? Notification, IReadOnlyList<string> Problems) Parse(ReadOnlySpan<byte> body)
     {
-        if (!Utf8.IsValid(body))
+        if (!StrictJson.TryReadObject(body, out var document, out var unreadable))
         {
-            return (null, ["body is not valid UTF-8"]);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), Strict);
-        }
-        catch (JsonException e)
-        {
-            return (null, [$"body is not valid JSON ({e.Message.Split(" Path:")[0]})"]);
+            return (null, [unreadable!]);
         }
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (null, ["body must be a JSON object"]);
-            }
-
+            var root = document!.RootElement;
             var problems = new List<string>();
-            var type = Text(root, "", "type", problems, required: true);
+            var type = StrictJson.Text(root, "", "type", problems, required: true);
             if (type is not null && type != PaymentSucceeded)
             {
                 problems.Add($"type must be \"{PaymentSucceeded}\"");
@@ -60,26 +41,8 @@ internal sealed partial record PaymentNotification(
                 return (null, problems);
             }
 
-            var orderId = Text(data, "data.", "orderId", problems, required: true);
-            if (orderId is not null && !Orders.OrderId.IsValid(orderId))
-            {
-                problems.Add($"data.orderId must be 1-{Orders.OrderId.MaxLength} characters of letters, digits and . _ : - (not only dots)");
-            }
-
-            var sku = Text(data, "data.", "sku", problems, required: true);
-            if (sku is not null && !SkuId.IsValid(sku))
-            {
-                problems.Add("data.sku must be a SKU id");
-            }
-
-            var quantity = 0;
-            if (!data.TryGetProperty("quantity", out var q) || q.ValueKind != JsonValueKind.Number || !q.TryGetInt32(out quantity)
-                || quantity < 1 || quantity > MaxQuantity)
-            {
-                problems.Add($"data.quantity must be a whole number from 1 to {MaxQuantity}");
-            }
-
-            var currency = Text(data, "data.", "currency", problems, required: true);
+            var request = OrderRequest.Read(data, "data.", problems);
+            var currency = StrictJson.Text(data, "data.", "currency", problems, required: true);
             if (currency is not null && !CurrencyCode.IsValid(currency))
             {
                 problems.Add("data.currency must be a three-letter ISO 4217 code");
@@ -87,66 +50,10 @@ internal sealed partial record PaymentNotification(
             }
 
             var amount = ReadAmount(data, currency, problems);
-            var buyer = Text(data, "data.", "buyerReference", problems, required: true);
-            if (buyer is not null && (string.IsNullOrWhiteSpace(buyer) || buyer.Length > MaxReferenceLength))
-            {
-                problems.Add($"data.buyerReference must be 1-{MaxReferenceLength} characters");
-            }
-
-            var target = Text(data, "data.", "targetAccount", problems, required: false);
-            if (target is not null && (target.Length is 0 || target.Length > MaxReferenceLength))
-            {
-                problems.Add($"data.targetAccount, when present, must be 1-{MaxReferenceLength} characters");
-            }
-
             return problems.Count > 0
                 ? (null, problems)
-                : (new PaymentNotification(orderId!, sku!, quantity, amount, currency!, buyer!, target), problems);
+                : (new PaymentNotification(request!.OrderId, request.Sku, request.Quantity, amount, currency!, request.BuyerReference, request.TargetAccount), problems);
         }
-    }
-
-    /// <summary>
-    /// A string property: absent (a problem if required), or a string of valid Unicode without control characters.
-    /// A value of another type is a problem, never read as absent.
-    /// </summary>
-    private static string? Text(JsonElement parent, string parentPath, string name, List<string> problems, bool required)
-    {
-        var path = parentPath + name;
-        if (!parent.TryGetProperty(name, out var value) || (!required && value.ValueKind == JsonValueKind.Null))
-        {
-            if (required)
-            {
-                problems.Add($"{path} is required");
-            }
-
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            problems.Add($"{path} must be a string, not {value.ValueKind.ToString().ToLowerInvariant()}");
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = value.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped lone surrogate (\ud800): not a Unicode string at all.
-            problems.Add($"{path} is not valid Unicode");
-            return null;
-        }
-
-        if (text.Any(char.IsControl))
-        {
-            problems.Add($"{path} must not contain control characters");
-            return null;
-        }
-
-        return text;
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Fulfilment.Partners;
 
 /// <summary>
-/// Partners in Table Storage. Webhook secrets are stored sealed under the KEK; API keys only as hashes.
+/// Partners in Table Storage. Webhook secrets and payment-provider credentials are stored sealed under the KEK; API keys only as hashes.
 /// Lookups are cached briefly per instance (a new secret or key takes effect within <see cref="CacheLifetime"/>).
 /// </summary>
 internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryptionKeys keks, IMemoryCache cache, TimeProvider clock) : IKekWrappedRows
@@ -109,12 +109,17 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         return RetireOutcome.Retired;
     }
 
-    /// <summary>Notes that a webhook secret verified a webhook, at most every few minutes (a lost race just skips it).</summary>
-    public async Task NoteSecretUsedAsync(Partner partner, string secretValue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Notes that a credential (a webhook secret or a payment-provider credential, by id) verified a notification, at
+    /// most every few minutes (a lost race just skips it).
+    /// </summary>
+    public async Task NoteCredentialUsedAsync(Partner partner, string credentialId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (partner.Secrets.FirstOrDefault(s => s.Value == secretValue) is not { } used || now - used.LastUsedAt < LastUsedGranularity
-            || !TakeTurnToNote(used.Id, now))
+        var lastUsed = partner.Secrets.FirstOrDefault(s => s.Id == credentialId)?.LastUsedAt
+            ?? partner.ProviderCredentials.FirstOrDefault(c => c.Id == credentialId)?.LastUsedAt;
+        if (!partner.Secrets.Any(s => s.Id == credentialId) && !partner.ProviderCredentials.Any(c => c.Id == credentialId)
+            || now - lastUsed < LastUsedGranularity || !TakeTurnToNote(credentialId, now))
         {
             return;
         }
@@ -126,15 +131,53 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
         }
 
         var stored = await FromEntityAsync(entity.Value!, cancellationToken);
-        var secrets = stored.Secrets.Select(s => s.Value == secretValue ? s with { LastUsedAt = now } : s).ToList();
+        stored = stored with { Secrets = [.. stored.Secrets.Select(s => s.Id == credentialId ? s with { LastUsedAt = now } : s)] };
+        stored = stored with { ProviderCredentials = [.. stored.ProviderCredentials.Select(c => c.Id == credentialId ? c with { LastUsedAt = now } : c)] };
         try
         {
-            await partners.UpdateEntityAsync(await ToEntityAsync(stored with { Secrets = secrets }, cancellationToken), entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            await partners.UpdateEntityAsync(await ToEntityAsync(stored, cancellationToken), entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
             cache.Remove(("partner", partner.Id));
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
         }
+    }
+
+    /// <summary>Adds an active credential for a payment provider (rotation: the others stay valid until retired); false if there is no such partner.</summary>
+    public async Task<bool> AddProviderCredentialAsync(string id, ProviderCredential credential, CancellationToken cancellationToken)
+    {
+        var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
+        if (!entity.HasValue)
+        {
+            return false;
+        }
+
+        var partner = await FromEntityAsync(entity.Value!, cancellationToken);
+        var updated = partner with { ProviderCredentials = [.. partner.ProviderCredentials, credential] };
+        await partners.UpdateEntityAsync(await ToEntityAsync(updated, cancellationToken), entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+        cache.Remove(("partner", id));
+        return true;
+    }
+
+    /// <summary>
+    /// Retires a payment-provider credential after <paramref name="overlap"/>: then it verifies nothing. Unlike the last
+    /// webhook secret, the last credential for a provider may go: the partner then simply takes no notifications from it.
+    /// </summary>
+    public async Task<bool> RetireProviderCredentialAsync(string id, string credentialId, TimeSpan overlap, CancellationToken cancellationToken)
+    {
+        var entity = await partners.GetEntityIfExistsAsync<TableEntity>(id, PartnerRow, cancellationToken: cancellationToken);
+        var partner = entity.HasValue ? await FromEntityAsync(entity.Value!, cancellationToken) : null;
+        var now = clock.GetUtcNow();
+        if (partner is null || !partner.ProviderCredentials.Any(c => c.Id == credentialId && c.IsActiveAt(now)))
+        {
+            return false;
+        }
+
+        var credentials = partner.ProviderCredentials.Select(c => c.Id == credentialId ? c with { RetiresAt = now + overlap } : c).ToList();
+        await partners.UpdateEntityAsync(
+            await ToEntityAsync(partner with { ProviderCredentials = credentials }, cancellationToken), entity.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+        cache.Remove(("partner", id));
+        return true;
     }
 
     /// <summary>A credential's last use is written at most this often.</summary>
@@ -143,8 +186,8 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> lastNoted = new();
 
     /// <summary>
-    /// True for one caller per secret per <see cref="LastUsedGranularity"/> on this instance: a burst of webhooks signed
-    /// with a secret whose cached last use is stale writes it once, not once per webhook. (One entry per secret.)
+    /// True for one caller per credential per <see cref="LastUsedGranularity"/> on this instance: a burst of notifications
+    /// verified by a credential whose cached last use is stale writes it once, not once per notification. (One entry per credential.)
     /// </summary>
     private bool TakeTurnToNote(string secretId, DateTimeOffset now)
     {
@@ -242,6 +285,8 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
             ["Name"] = partner.Name,
             ["CallbackUrl"] = partner.CallbackUrl?.ToString(),
             ["SealedWebhookSecrets"] = Aead.Seal(kek.Key, secrets, AssociatedData(partner.Id)),
+            ["SealedProviderCredentials"] = partner.ProviderCredentials.Count == 0 ? null
+                : Aead.Seal(kek.Key, JsonSerializer.SerializeToUtf8Bytes(partner.ProviderCredentials, AppJson.Options), ProviderCredentialsData(partner.Id)),
             ["KekVersion"] = kek.Version,
         };
     }
@@ -250,9 +295,13 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     {
         var kek = await keks.GetVersionAsync(entity.GetString("KekVersion"), cancellationToken);
         var secrets = Aead.Open(kek.Key, entity.GetBinary("SealedWebhookSecrets"), AssociatedData(entity.PartitionKey));
+        var credentials = entity.GetBinary("SealedProviderCredentials") is { } sealedCredentials
+            ? JsonSerializer.Deserialize<List<ProviderCredential>>(Aead.Open(kek.Key, sealedCredentials, ProviderCredentialsData(entity.PartitionKey)), AppJson.Options)!
+            : [];
         return new Partner(entity.PartitionKey, entity.GetString("Name"), ReadSecrets(secrets))
         {
             CallbackUrl = entity.GetString("CallbackUrl") is { Length: > 0 } url ? new Uri(url) : null,
+            ProviderCredentials = credentials,
         };
     }
 
@@ -273,12 +322,21 @@ internal sealed class PartnerDirectory(TableServiceClient tables, IKeyEncryption
     {
         var kek = await keks.GetVersionAsync(row.GetString("KekVersion"), cancellationToken);
         var secrets = Aead.Open(kek.Key, row.GetBinary("SealedWebhookSecrets"), AssociatedData(row.PartitionKey));
-        return await KekWrappedRows.ReplaceIfUnchangedAsync(partners, row, new TableEntity(row.PartitionKey, row.RowKey)
+        var rewrapped = new TableEntity(row.PartitionKey, row.RowKey)
         {
             ["SealedWebhookSecrets"] = Aead.Seal(current.Key, secrets, AssociatedData(row.PartitionKey)),
             ["KekVersion"] = current.Version,
-        }, cancellationToken);
+        };
+        if (row.GetBinary("SealedProviderCredentials") is { } sealedCredentials)
+        {
+            var credentials = Aead.Open(kek.Key, sealedCredentials, ProviderCredentialsData(row.PartitionKey));
+            rewrapped["SealedProviderCredentials"] = Aead.Seal(current.Key, credentials, ProviderCredentialsData(row.PartitionKey));
+        }
+
+        return await KekWrappedRows.ReplaceIfUnchangedAsync(partners, row, rewrapped, cancellationToken);
     }
 
     private static string AssociatedData(string partnerId) => $"webhook-secrets|v1|{partnerId}";
+
+    private static string ProviderCredentialsData(string partnerId) => $"provider-credentials|v1|{partnerId}";
 }

@@ -7,6 +7,8 @@ internal static class PaymentsRegistration
     {
         services.AddSingleton<StandardWebhooksFormat>();
         services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<StandardWebhooksFormat>());
+        services.AddSingleton<StripeFormat>();
+        services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<StripeFormat>());
         return services;
     }
 }

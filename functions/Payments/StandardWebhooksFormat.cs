@@ -28,15 +28,15 @@ internal sealed class StandardWebhooksFormat(IOptions<WebhookOptions> options) :
             now,
             TimeSpan.FromSeconds(tolerance),
             out var verifiedBy);
-        if (failure != SignatureFailure.None || verifiedBy is null)
+        if (failure != SignatureFailure.None || verifiedBy is null || partner?.Secrets.FirstOrDefault(s => s.Value == verifiedBy) is not { } secret)
         {
             return NotificationReading.Unverified(SignatureRejection(failure, tolerance));
         }
 
         var (notification, problems) = PaymentNotification.Parse(request.Body);
         return notification is null
-            ? NotificationReading.Invalid(verifiedBy, new NotificationRejection("invalid_payload", "The payment notification is not valid.", problems))
-            : NotificationReading.Verified(webhookId, notification, verifiedBy);
+            ? NotificationReading.Invalid(secret.Id, new NotificationRejection("invalid_payload", "The payment notification is not valid.", problems))
+            : NotificationReading.Verified(webhookId, notification, secret.Id);
     }
 
     private static NotificationRejection SignatureRejection(SignatureFailure failure, int toleranceSeconds) => failure switch

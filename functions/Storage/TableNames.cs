@@ -14,7 +14,8 @@ internal static class TableNames
     public const string DataKeys = "DataKeys";
     public const string QueueFailures = "QueueFailures";
     public const string RedemptionLog = "RedemptionLog";
+    public const string PaymentReferences = "PaymentReferences";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog];
+        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences];
 }

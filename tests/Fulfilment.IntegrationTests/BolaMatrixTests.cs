@@ -16,7 +16,10 @@ namespace Fulfilment.IntegrationTests;
 public sealed class BolaMatrixTests(StorageFixture storage)
 {
     private static readonly string[] CoveredPartnerRoutes =
-        ["partners/{partnerId}/orders/{orderId}", "partners/{partnerId}/redemptions", "partners/{partnerId}/redemptions/export", "webhooks/{partnerId}/payments"];
+    [
+        "partners/{partnerId}/orders", "partners/{partnerId}/orders/{orderId}", "partners/{partnerId}/redemptions", "partners/{partnerId}/redemptions/export",
+        "webhooks/{partnerId}/payments", "webhooks/{partnerId}/stripe",
+    ];
 
     [Fact]
     public async Task Every_partner_endpoint_refuses_another_partners_ids_orders_tokens_keys_and_secrets()
@@ -85,6 +88,28 @@ public sealed class BolaMatrixTests(StorageFixture storage)
         var forged = await scenario.Webhooks.SendAsync(b.PartnerId, a.WebhookSecret, new PaymentData("forged-1", sku, 1, 10m, "CNY", "mallory"));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Null(await scenario.GetOrderAsync(b, "forged-1"));
+
+        // Opening an order under B: only B's key may.
+        var opening = $$"""{"orderId":"opened-by-a","sku":"{{sku}}","quantity":1,"buyerReference":"mallory"}""";
+        foreach (var (client, expected) in new[] { (asA, HttpStatusCode.NotFound), (asOps, HttpStatusCode.Unauthorized), (anonymous, HttpStatusCode.Unauthorized) })
+        {
+            using var response = await client.PostAsync($"api/partners/{b.PartnerId}/orders", new StringContent(opening, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(expected, response.StatusCode);
+        }
+
+        Assert.Null(await scenario.GetOrderAsync(b, "opened-by-a"));
+
+        // Stripe: A's endpoint secret on B's route verifies nothing; A's valid signature naming B's opened order pays nothing.
+        var stripeOfA = StripeEventSender.NewEndpointSecret();
+        await scenario.Ops.AddPaymentCredentialAsync(a.PartnerId, new PaymentCredentialRequest("stripe", EndpointSecret: stripeOfA));
+        await scenario.Ops.AddPaymentCredentialAsync(b.PartnerId, new PaymentCredentialRequest("stripe", EndpointSecret: StripeEventSender.NewEndpointSecret()));
+        var openedOfB = (await scenario.OpenOrderAsync(b, new OpenOrderRequest("b-opened", sku, 1, "buyer-b-only"))).Order!;
+        var payingB = StripeEventSender.CheckoutSessionEvent(StripeEventSender.NewId("evt"), StripeEventSender.NewId("pi"), openedOfB.PaymentReference, 1000, "cny");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Stripe.SendAsync(b.PartnerId, stripeOfA, payingB)).StatusCode);
+        using var misdirected = await scenario.Stripe.SendAsync(a.PartnerId, stripeOfA, payingB);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, misdirected.StatusCode);
+        Assert.DoesNotContain("buyer-b-only", await misdirected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("opened", (await scenario.GetOrderAsync(b, "b-opened"))!.State);
     }
 
     private static async Task<string> TokenAsync(HttpClient client, string partnerId)

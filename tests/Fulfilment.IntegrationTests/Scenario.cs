@@ -25,6 +25,7 @@ public sealed class Scenario : IAsyncDisposable
         Http = App.CreateClient();
         Ops = new OpsClient(App.CreateClient(LocalApp.OpsKey));
         Webhooks = new PaymentWebhookSender(Http);
+        Stripe = new StripeEventSender(Http);
     }
 
     public LocalApp App => apps[0];
@@ -40,6 +41,8 @@ public sealed class Scenario : IAsyncDisposable
     public OpsClient Ops { get; }
 
     public PaymentWebhookSender Webhooks { get; }
+
+    public StripeEventSender Stripe { get; }
 
     /// <summary>Starts <paramref name="instances"/> app instances sharing storage and queue (scale-out), or with the trigger host off.</summary>
     public static async Task<Scenario> StartAsync(
@@ -95,6 +98,18 @@ public sealed class Scenario : IAsyncDisposable
     public async Task<HttpResponseMessage> PayAsync(CreatedPartner partner, string sku, string orderId, int quantity = 1, decimal unitPrice = 10m, string? webhookId = null) =>
         await Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret,
             new PaymentData(orderId, sku, quantity, unitPrice * quantity, "CNY", "buyer-" + orderId), webhookId);
+
+    /// <summary>Opens an order before payment with the partner's API key: the status and, on 200/201, the opened order (read strictly, as the contract says).</summary>
+    public async Task<(HttpStatusCode Status, OpenedOrder? Order, string Body)> OpenOrderAsync(CreatedPartner partner, string json)
+    {
+        using var client = App.CreateClient(partner.ApiKey);
+        var response = await client.PostAsync($"api/partners/{partner.PartnerId}/orders", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, response.IsSuccessStatusCode ? JsonSerializer.Deserialize<OpenedOrder>(body, ContractJson.Strict) : null, body);
+    }
+
+    public Task<(HttpStatusCode Status, OpenedOrder? Order, string Body)> OpenOrderAsync(CreatedPartner partner, OpenOrderRequest request) =>
+        OpenOrderAsync(partner, JsonSerializer.Serialize(request, ContractJson.Options));
 
     /// <summary>The order as its partner sees it (keys included once delivered).</summary>
     public async Task<PartnerOrder?> GetOrderAsync(CreatedPartner partner, string orderId, string? apiKey = null)

@@ -55,6 +55,10 @@ public sealed class ContractDocumentTests
             {
                 used.Add(RefName(reference));
             }
+            else if (schema.TryGetProperty("oneOf", out var choices) && choices.EnumerateArray().All(c => c.TryGetProperty("$ref", out _)))
+            {
+                used.UnionWith(References(choices)); // one of several named answers
+            }
             else if (IsObject(schema))
             {
                 inline.Add(where);

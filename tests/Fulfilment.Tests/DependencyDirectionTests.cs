@@ -29,7 +29,7 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
     [
         ("Functions", "Hosting"), ("Functions", "Http"), ("Hosting", "Http"),
         ("Delivery", "Notifications"), ("Delivery", "RedemptionLog"), ("Delivery", "Ops"), ("Notifications", "Ops"),
-        ("Payments", "Orders"), ("Payments", "Partners"), ("Payments", "Webhooks"),
+        ("Payments", "Orders"), ("Payments", "Partners"), ("Payments", "Webhooks"), ("Payments", "Catalogue"),
         ("Inventory", "Catalogue"), ("Inventory", "Crypto"), ("Orders", "Catalogue"), ("Orders", "Inventory"), ("Partners", "Crypto"), ("Suppliers", "Catalogue"),
     ];
 

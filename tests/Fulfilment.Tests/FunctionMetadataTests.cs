@@ -22,9 +22,11 @@ public sealed class FunctionMetadataTests
         var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
 
         Assert.Equal(
-            ["AddPartnerApiKey", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetStock", "ImportKeys",
-             "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListSkus", "NotifyPartner", "PaymentWebhook", "PurgePoisonMessages",
-             "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "SweepStalledOrders", "VoidKey", "VoidKeyBatch"],
+            ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace",
+             "GetPartnerOrder", "GetStock", "ImportKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
+             "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
+             "RetirePaymentCredential", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "StripeWebhook", "SweepStalledOrders",
+             "VoidKey", "VoidKeyBatch"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);

@@ -59,13 +59,21 @@ public sealed class PaymentDataContractTests
     {
         using var reader = new StreamReader(GetOpenApiDocumentFunction.OpenDocument());
         using var document = System.Text.Json.JsonDocument.Parse(reader.ReadToEnd());
-        var data = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("PaymentData").GetProperty("properties");
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        foreach (var opening in new[] { "PaymentData", "OpenOrderRequest" })
+        {
+            var fields = schemas.GetProperty(opening).GetProperty("properties");
+            Assert.Equal(Fulfilment.Orders.OrderId.Pattern, fields.GetProperty("orderId").GetProperty("pattern").GetString());
+            Assert.Equal(Fulfilment.Orders.OrderRequest.MaxQuantity, fields.GetProperty("quantity").GetProperty("maximum").GetInt32());
+        }
+
+        var data = schemas.GetProperty("PaymentData").GetProperty("properties");
         var orderId = data.GetProperty("orderId");
         var quantity = data.GetProperty("quantity");
 
         Assert.Equal(Fulfilment.Orders.OrderId.MaxLength, orderId.GetProperty("maxLength").GetInt32());
         Assert.Equal(Fulfilment.Orders.OrderId.Pattern, orderId.GetProperty("pattern").GetString());
-        Assert.Equal(Fulfilment.Orders.PaymentNotification.MaxQuantity, quantity.GetProperty("maximum").GetInt32());
+        Assert.Equal(Fulfilment.Orders.OrderRequest.MaxQuantity, quantity.GetProperty("maximum").GetInt32());
 
         // The documented pattern, applied as a reader of the document would, agrees with the code on hard cases.
         var documented = new System.Text.RegularExpressions.Regex(orderId.GetProperty("pattern").GetString()!);

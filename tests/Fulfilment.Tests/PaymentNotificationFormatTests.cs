@@ -36,11 +36,11 @@ public sealed class PaymentNotificationFormatTests
     }
 
     [Fact]
-    public void A_signed_body_is_read_into_its_paid_order_with_the_secret_that_verified_it()
+    public void A_signed_body_is_read_into_its_paid_order_with_the_id_of_the_secret_that_verified_it()
     {
         var reading = Format.Read(Shop, Signed("msg_1", Body, Secret), Now);
         Assert.Null(reading.Rejection);
-        Assert.Equal(("msg_1", "A-1", Secret), (reading.NotificationId, reading.Notification!.OrderId, reading.Credential));
+        Assert.Equal(("msg_1", "A-1", "s1"), (reading.NotificationId, reading.Notification!.OrderId, reading.Credential)); // the id of the secret, never its value
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class PaymentNotificationFormatTests
     {
         var body = Encoding.UTF8.GetBytes("""{"type":"payment.succeeded","data":{"orderId":"A-1"}}""");
         var reading = Format.Read(Shop, Signed("msg_2", body, Secret), Now);
-        Assert.Equal(("invalid_payload", Secret), (reading.Rejection!.Code, reading.Credential)); // the secret's use is still recorded
+        Assert.Equal(("invalid_payload", "s1"), (reading.Rejection!.Code, reading.Credential)); // the secret's use is still recorded
         Assert.NotEmpty(reading.Rejection.Problems!);
         Assert.Null(reading.Notification);
     }

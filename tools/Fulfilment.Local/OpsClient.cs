@@ -67,6 +67,16 @@ public sealed class OpsClient(HttpClient http)
     public async Task<PoisonActionReport> PurgePoisonAsync(string poisonQueue, PoisonFilter filter, CancellationToken cancellationToken = default) =>
         await ReadAsync<PoisonActionReport>(await PostAsync($"api/ops/poison/{poisonQueue}/purge", filter, cancellationToken), cancellationToken);
 
+    public async Task<PaymentCredentialSummary> AddPaymentCredentialAsync(string partnerId, PaymentCredentialRequest credential, CancellationToken cancellationToken = default) =>
+        await ReadAsync<PaymentCredentialSummary>(await PostAsync($"api/ops/partners/{partnerId}/payment-credentials", credential, cancellationToken), cancellationToken);
+
+    public async Task<PaymentCredentialRetired> RetirePaymentCredentialAsync(string partnerId, string credentialId, int overlapMinutes, CancellationToken cancellationToken = default) =>
+        await ReadAsync<PaymentCredentialRetired>(
+            await PostAsync($"api/ops/partners/{partnerId}/payment-credentials/{credentialId}/retire", new RetireRequest(overlapMinutes), cancellationToken), cancellationToken);
+
+    public async Task<PartnerCredentialList> ListCredentialsAsync(string partnerId, CancellationToken cancellationToken = default) =>
+        await ReadAsync<PartnerCredentialList>(await http.GetAsync($"api/ops/partners/{partnerId}/credentials", cancellationToken), cancellationToken);
+
     /// <summary>Reads a successful answer as <typeparamref name="T"/>, strictly; any other answer is thrown with its body.</summary>
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken = default)
     {

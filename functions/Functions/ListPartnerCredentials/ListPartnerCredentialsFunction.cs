@@ -5,7 +5,7 @@ using Fulfilment.Partners;
 
 namespace Fulfilment.Functions.ListPartnerCredentials;
 
-/// <summary>GET /api/ops/partners/{partnerId}/credentials — the partner's webhook secrets and API keys: ids, created, last used, retirement. Never the secrets.</summary>
+/// <summary>GET /api/ops/partners/{partnerId}/credentials — the partner's webhook secrets, API keys and payment-provider credentials: ids, created, last used, retirement. Never the secrets.</summary>
 internal sealed class ListPartnerCredentialsFunction(PartnerDirectory partners, TimeProvider clock) : IHttpFunction
 {
     public string Name => "ListPartnerCredentials";
@@ -24,6 +24,7 @@ internal sealed class ListPartnerCredentialsFunction(PartnerDirectory partners, 
         return Results.Json(new PartnerCredentialList(
             partnerId,
             [.. partner.Secrets.Select(s => new WebhookSecretSummary(s.Id, s.CreatedAt, s.LastUsedAt, s.RetiresAt, s.IsActiveAt(now)))],
-            [.. apiKeys.Select(k => new ApiKeySummary(k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, k.RetiresAt is not { } at || at > now))]));
+            [.. apiKeys.Select(k => new ApiKeySummary(k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, k.RetiresAt is not { } at || at > now))],
+            [.. partner.ProviderCredentials.Select(c => AddPaymentCredential.AddPaymentCredentialFunction.Summary(c, now))]));
     }
 }

@@ -11,6 +11,9 @@ internal sealed class StandardWebhooksAnswers : IPaymentNotificationAnswers
     public IResult Accepted(Order order, bool duplicate) =>
         Results.Json(new PaymentAccepted(order.OrderId, order.State, duplicate), statusCode: duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created);
 
+    /// <summary>Never asked: the Standard Webhooks format reads every verified notification as a payment or as invalid.</summary>
+    public IResult Ignored(string what) => throw new InvalidOperationException($"A Standard Webhooks notification is never ignored ({what}).");
+
     public IResult Refused(PaymentRefusal refusal) =>
         ApiResults.Error(refusal.IsConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, refusal.Code, refusal.Message);
 

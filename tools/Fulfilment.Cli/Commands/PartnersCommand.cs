@@ -4,7 +4,7 @@ using Fulfilment.Contract;
 
 namespace Fulfilment.Cli.Commands;
 
-/// <summary><c>fulfil partners create|add-key|revoke-key|credentials|retire-secret|retire-key</c>.</summary>
+/// <summary><c>fulfil partners create|add-key|revoke-key|credentials|retire-secret|retire-key|add-payment-credential|retire-payment-credential</c>.</summary>
 internal static class PartnersCommand
 {
     public static Command Build()
@@ -56,7 +56,7 @@ internal static class PartnersCommand
         partners.Subcommands.Add(revoke);
 
         var credentialsPartner = new Argument<string>("partnerId");
-        var credentials = new Command("credentials", "List a partner's webhook secrets and API keys: ids, created, last used, retirement (never the secrets).") { credentialsPartner };
+        var credentials = new Command("credentials", "List a partner's webhook secrets, API keys and payment-provider credentials: ids, created, last used, retirement (never the secrets).") { credentialsPartner };
         credentials.Runs(async (context, cancellationToken) =>
         {
             var id = context.Result.GetValue(credentialsPartner)!;
@@ -66,6 +66,7 @@ internal static class PartnersCommand
                 $"Credentials of {id}:",
                 .. l.WebhookSecrets.Select(s => Line("webhook secret", s.SecretId, s.CreatedAt, s.LastUsedAt, s.RetiresAt, s.Active)),
                 .. l.ApiKeys.Select(k => Line("API key", k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, k.Active)),
+                .. l.PaymentCredentials.Select(c => Line($"{c.Provider} credential", c.CredentialId + Identifiers(c), c.CreatedAt, c.LastUsedAt, c.RetiresAt, c.Active)),
             ]);
         });
         partners.Subcommands.Add(credentials);
@@ -96,8 +97,63 @@ internal static class PartnersCommand
             await context.WriteAsync(retired, r => [$"API key {key} of {id} retires at {Time(r.RetiresAt)}."]);
         });
         partners.Subcommands.Add(retireKey);
+        partners.Subcommands.Add(AddPaymentCredential());
+        partners.Subcommands.Add(RetirePaymentCredential(overlap));
         return partners;
     }
+
+    private static Command AddPaymentCredential()
+    {
+        var partnerId = new Argument<string>("partnerId");
+        var provider = new Argument<string>("provider") { Description = "stripe, wechatpay or alipay." };
+        provider.AcceptOnlyFromAmong("stripe", "wechatpay", "alipay");
+        var endpointSecret = new Option<string?>("--endpoint-secret") { Description = "Stripe: the webhook endpoint's signing secret (whsec_…)." };
+        var merchantId = new Option<string?>("--merchant-id") { Description = "WeChat Pay: the merchant id (mchid)." };
+        var apiV3Key = new Option<string?>("--api-v3-key") { Description = "WeChat Pay: the 32-character APIv3 key." };
+        var serial = new Option<string?>("--public-key-serial") { Description = "WeChat Pay: the serial of the public key (PUB_KEY_ID_…) or platform certificate." };
+        var publicKeyFile = new Option<FileInfo?>("--public-key-file") { Description = "WeChat Pay: the WeChat Pay public key or platform certificate (PEM); Alipay: the Alipay public key (PEM or bare base64)." };
+        var appId = new Option<string?>("--app-id") { Description = "Alipay: the application id." };
+        var sellerId = new Option<string?>("--seller-id") { Description = "Alipay: the seller id (2088…)." };
+        var add = new Command("add-payment-credential",
+            "Add a credential for a payment provider's notifications (the partner's others stay valid: rotation). Stored sealed; never shown again.")
+        {
+            partnerId, provider, endpointSecret, merchantId, apiV3Key, serial, publicKeyFile, appId, sellerId,
+        };
+        add.Runs(async (context, cancellationToken) =>
+        {
+            var r = context.Result;
+            var id = r.GetValue(partnerId)!;
+            var keyFile = r.GetValue(publicKeyFile);
+            var publicKey = keyFile is null ? null : await File.ReadAllTextAsync(keyFile.FullName, cancellationToken);
+            var added = await context.Api.PostAsync<PaymentCredentialSummary>(
+                $"api/ops/partners/{Uri.EscapeDataString(id)}/payment-credentials",
+                new PaymentCredentialRequest(r.GetValue(provider)!, r.GetValue(endpointSecret), r.GetValue(merchantId), r.GetValue(apiV3Key), r.GetValue(serial), publicKey, r.GetValue(appId), r.GetValue(sellerId)),
+                Caller.Ops, cancellationToken);
+            await context.WriteAsync(added, c => [$"{c.Provider} credential {c.CredentialId}{Identifiers(c)} added for {id}."]);
+        });
+        return add;
+    }
+
+    private static Command RetirePaymentCredential(Option<int?> overlap)
+    {
+        var partnerId = new Argument<string>("partnerId");
+        var credentialId = new Argument<string>("credentialId") { Description = "As listed by `fulfil partners credentials`." };
+        var retire = new Command("retire-payment-credential", "Retire a payment-provider credential after an overlap: then it verifies no notification.") { partnerId, credentialId, overlap };
+        retire.Runs(async (context, cancellationToken) =>
+        {
+            var (id, credential) = (context.Result.GetValue(partnerId)!, context.Result.GetValue(credentialId)!);
+            var retired = await context.Api.PostAsync<PaymentCredentialRetired>(
+                $"api/ops/partners/{Uri.EscapeDataString(id)}/payment-credentials/{Uri.EscapeDataString(credential)}/retire",
+                new RetireRequest(context.Result.GetValue(overlap)), Caller.Ops, cancellationToken);
+            await context.WriteAsync(retired, r => [$"Payment credential {credential} of {id} retires at {Time(r.RetiresAt)}."]);
+        });
+        return retire;
+    }
+
+    /// <summary>What names a payment credential besides its id: never a secret.</summary>
+    private static string Identifiers(PaymentCredentialSummary c) =>
+        string.Concat(new[] { ("merchant", c.MerchantId), ("serial", c.PublicKeySerial), ("app", c.AppId), ("seller", c.SellerId) }
+            .Where(x => x.Item2 is not null).Select(x => $" {x.Item1} {x.Item2}"));
 
     private static string Line(string kind, string id, DateTimeOffset? createdAt, DateTimeOffset? lastUsedAt, DateTimeOffset? retiresAt, bool active) =>
         $"  {kind} {id}: created {Time(createdAt)}, last used {Time(lastUsedAt)}"
