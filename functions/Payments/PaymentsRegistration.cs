@@ -9,6 +9,8 @@ internal static class PaymentsRegistration
         services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<StandardWebhooksFormat>());
         services.AddSingleton<StripeFormat>();
         services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<StripeFormat>());
+        services.AddSingleton<WeChatPayFormat>();
+        services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<WeChatPayFormat>());
         return services;
     }
 }

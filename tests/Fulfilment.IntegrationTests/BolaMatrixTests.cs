@@ -18,7 +18,7 @@ public sealed class BolaMatrixTests(StorageFixture storage)
     private static readonly string[] CoveredPartnerRoutes =
     [
         "partners/{partnerId}/orders", "partners/{partnerId}/orders/{orderId}", "partners/{partnerId}/redemptions", "partners/{partnerId}/redemptions/export",
-        "webhooks/{partnerId}/payments", "webhooks/{partnerId}/stripe",
+        "webhooks/{partnerId}/payments", "webhooks/{partnerId}/stripe", "webhooks/{partnerId}/wechatpay",
     ];
 
     [Fact]
@@ -109,6 +109,16 @@ public sealed class BolaMatrixTests(StorageFixture storage)
         using var misdirected = await scenario.Stripe.SendAsync(a.PartnerId, stripeOfA, payingB);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, misdirected.StatusCode);
         Assert.DoesNotContain("buyer-b-only", await misdirected.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("opened", (await scenario.GetOrderAsync(b, "b-opened"))!.State);
+
+        // WeChat Pay: A's platform key on B's route is an unknown serial; A's valid notification naming B's order pays nothing.
+        using var wechatOfA = new WeChatPayPlatform();
+        await scenario.Ops.AddPaymentCredentialAsync(a.PartnerId, new PaymentCredentialRequest(
+            "wechatpay", MerchantId: wechatOfA.MerchantId, ApiV3Key: wechatOfA.ApiV3Key, PublicKeySerial: wechatOfA.Serial, PublicKey: wechatOfA.PublicKeyPem));
+        var wechatPayingB = wechatOfA.Notification(wechatOfA.Transaction(openedOfB.PaymentReference!, 1000));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await WeChatPayPlatform.SendAsync(scenario.Http, b.PartnerId, wechatPayingB, wechatOfA.Headers(wechatPayingB))).StatusCode);
+        using var wechatMisdirected = await WeChatPayPlatform.SendAsync(scenario.Http, a.PartnerId, wechatPayingB, wechatOfA.Headers(wechatPayingB));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wechatMisdirected.StatusCode);
         Assert.Equal("opened", (await scenario.GetOrderAsync(b, "b-opened"))!.State);
     }
 

@@ -26,7 +26,7 @@ public sealed class FunctionMetadataTests
              "GetPartnerOrder", "GetStock", "ImportKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
              "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
              "RetirePaymentCredential", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "StripeWebhook", "SweepStalledOrders",
-             "VoidKey", "VoidKeyBatch"],
+             "VoidKey", "VoidKeyBatch", "WeChatPayWebhook"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");
         Assert.Equal("%OrderFulfilmentQueue%", fulfil.QueueTrigger!.QueueName);
