@@ -11,6 +11,8 @@ internal static class PaymentsRegistration
         services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<StripeFormat>());
         services.AddSingleton<WeChatPayFormat>();
         services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<WeChatPayFormat>());
+        services.AddSingleton<AlipayFormat>();
+        services.AddSingleton<IPaymentNotificationFormat>(sp => sp.GetRequiredService<AlipayFormat>());
         return services;
     }
 }

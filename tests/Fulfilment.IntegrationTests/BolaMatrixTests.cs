@@ -18,7 +18,7 @@ public sealed class BolaMatrixTests(StorageFixture storage)
     private static readonly string[] CoveredPartnerRoutes =
     [
         "partners/{partnerId}/orders", "partners/{partnerId}/orders/{orderId}", "partners/{partnerId}/redemptions", "partners/{partnerId}/redemptions/export",
-        "webhooks/{partnerId}/payments", "webhooks/{partnerId}/stripe", "webhooks/{partnerId}/wechatpay",
+        "webhooks/{partnerId}/payments", "webhooks/{partnerId}/stripe", "webhooks/{partnerId}/wechatpay", "webhooks/{partnerId}/alipay",
     ];
 
     [Fact]
@@ -119,6 +119,14 @@ public sealed class BolaMatrixTests(StorageFixture storage)
         Assert.Equal(HttpStatusCode.Unauthorized, (await WeChatPayPlatform.SendAsync(scenario.Http, b.PartnerId, wechatPayingB, wechatOfA.Headers(wechatPayingB))).StatusCode);
         using var wechatMisdirected = await WeChatPayPlatform.SendAsync(scenario.Http, a.PartnerId, wechatPayingB, wechatOfA.Headers(wechatPayingB));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wechatMisdirected.StatusCode);
+        Assert.Equal("opened", (await scenario.GetOrderAsync(b, "b-opened"))!.State);
+
+        // Alipay: A's Alipay key on B's route verifies nothing; A's valid notification naming B's order pays nothing.
+        using var alipayOfA = new AlipayPlatform();
+        await scenario.Ops.AddPaymentCredentialAsync(a.PartnerId, new PaymentCredentialRequest("alipay", AppId: alipayOfA.AppId, SellerId: alipayOfA.SellerId, PublicKey: alipayOfA.PublicKey));
+        var alipayPayingB = alipayOfA.Form(alipayOfA.TradeNotification(openedOfB.PaymentReference!, 10m));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AlipayPlatform.SendAsync(scenario.Http, b.PartnerId, alipayPayingB)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await AlipayPlatform.SendAsync(scenario.Http, a.PartnerId, alipayPayingB)).StatusCode);
         Assert.Equal("opened", (await scenario.GetOrderAsync(b, "b-opened"))!.State);
     }
 

@@ -111,6 +111,16 @@ public sealed class Scenario : IAsyncDisposable
     public Task<(HttpStatusCode Status, OpenedOrder? Order, string Body)> OpenOrderAsync(CreatedPartner partner, OpenOrderRequest request) =>
         OpenOrderAsync(partner, JsonSerializer.Serialize(request, ContractJson.Options));
 
+    /// <summary>Asserts that each order is still opened and unpaid, as ops read it.</summary>
+    public async Task AssertStillOpenedAsync(params (CreatedPartner Partner, string OrderId)[] orders)
+    {
+        foreach (var (partner, orderId) in orders)
+        {
+            var trace = await Ops.GetOrderTraceAsync(partner.PartnerId, orderId);
+            Assert.Equal(("opened", null, null), (trace.Order.State, trace.Order.PaidAt, trace.Order.PaymentId));
+        }
+    }
+
     /// <summary>The order as its partner sees it (keys included once delivered).</summary>
     public async Task<PartnerOrder?> GetOrderAsync(CreatedPartner partner, string orderId, string? apiKey = null)
     {

@@ -83,11 +83,7 @@ public sealed class StripePaymentTests(StorageFixture storage)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{name}: {(int)response.StatusCode} {body}");
         Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
-        foreach (var (owner, order) in new[] { (partner, "m-1"), (other, "t-1") })
-        {
-            var trace = await scenario.Ops.GetOrderTraceAsync(owner.PartnerId, order);
-            Assert.Equal(("opened", null, null), (trace.Order.State, trace.Order.PaidAt, trace.Order.PaymentId));
-        }
+        await scenario.AssertStillOpenedAsync((partner, "m-1"), (other, "t-1"));
 
         await scenario.WaitForStockAsync(sku, (2, 0, 0));
         if (name.EndsWith("mismatch", StringComparison.Ordinal))

@@ -86,11 +86,7 @@ public sealed class WeChatPayPaymentTests(StorageFixture storage)
         var failure = JsonSerializer.Deserialize<WeChatPayFailure>(answer, ContractJson.Strict)!;
         Assert.Equal("FAIL", failure.Code);
         Assert.StartsWith(code + ":", failure.Message, StringComparison.Ordinal);
-        foreach (var (owner, order) in new[] { (partner, "m-1"), (other, "t-1") })
-        {
-            var trace = await scenario.Ops.GetOrderTraceAsync(owner.PartnerId, order);
-            Assert.Equal(("opened", null, null), (trace.Order.State, trace.Order.PaidAt, trace.Order.PaymentId));
-        }
+        await scenario.AssertStillOpenedAsync((partner, "m-1"), (other, "t-1"));
 
         await scenario.WaitForStockAsync(sku, (2, 0, 0));
         if (name.EndsWith("mismatch", StringComparison.Ordinal) && name != "other-merchant")

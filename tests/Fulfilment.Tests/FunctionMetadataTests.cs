@@ -22,7 +22,7 @@ public sealed class FunctionMetadataTests
         var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
 
         Assert.Equal(
-            ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace",
+            ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "AlipayWebhook", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace",
              "GetPartnerOrder", "GetStock", "ImportKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
              "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
              "RetirePaymentCredential", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "StripeWebhook", "SweepStalledOrders",
