@@ -3,7 +3,8 @@ namespace Fulfilment.Contract;
 /// <summary>
 /// <c>PUT /api/ops/skus/{sku}</c>: what the SKU is (<c>card-key</c>, <c>direct-top-up</c> or <c>redemption</c>), its price
 /// and cost per unit in a three-letter currency. Card keys only: <see cref="ShardCount"/> (partitions for new imports,
-/// 1-64), <see cref="LowStockThreshold"/>, <see cref="CaseSensitiveKeys"/> (fixed once keys are imported). Top-ups and
+/// 1-64), <see cref="LowStockThreshold"/>, <see cref="CaseSensitiveKeys"/> (fixed once keys are imported),
+/// <see cref="HoldStock"/> (orders opened before payment hold their keys until their payment window ends). Top-ups and
 /// redemptions only: <see cref="Suppliers"/> (in failover order) and <see cref="ProductCode"/>.
 /// </summary>
 public sealed record SaveSkuRequest(
@@ -16,4 +17,5 @@ public sealed record SaveSkuRequest(
     string? ProductCode = null,
     int? ShardCount = null,
     int? LowStockThreshold = null,
-    bool? CaseSensitiveKeys = null);
+    bool? CaseSensitiveKeys = null,
+    bool? HoldStock = null);

@@ -24,6 +24,12 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
     /// <summary>Card keys: when the keys available fall to this many, one alert is raised (until stock rises above it again).</summary>
     public int? LowStockThreshold { get; init; }
 
+    /// <summary>
+    /// Card keys: whether an order opened before payment holds its keys (reserved for it) until its payment window ends,
+    /// so the buyer who is paying is not sold out meanwhile. Off by default.
+    /// </summary>
+    public bool HoldStock { get; init; }
+
     /// <summary>Card keys: whether two keys that differ only in case are two keys (fixed once keys are imported).</summary>
     public bool CaseSensitiveKeys { get; init; } = true;
 }

@@ -74,6 +74,7 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["ProductCode"] = saved.ProductCode,
                 ["UnitCost"] = saved.UnitCost?.ToString(CultureInfo.InvariantCulture),
                 ["CaseSensitiveKeys"] = saved.CaseSensitiveKeys,
+                ["HoldStock"] = saved.HoldStock,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -96,5 +97,6 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
             .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
         LowStockThreshold = e.GetInt32("LowStockThreshold"),
         CaseSensitiveKeys = e.GetBoolean("CaseSensitiveKeys") ?? true,
+        HoldStock = e.GetBoolean("HoldStock") ?? false,
     };
 }

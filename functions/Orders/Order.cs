@@ -29,9 +29,6 @@ internal sealed record Order(
     /// <summary>An attempt that may give keys back holds the order this long at most.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long an order opened before payment waits for it by default (holds are released then; a later payment is still honoured).</summary>
-    public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(15);
-
     /// <summary>When the partner opened the order, before payment; null for an order a payment notification wrote.</summary>
     public DateTimeOffset? OpenedAt { get; init; }
 
@@ -54,7 +51,7 @@ internal sealed record Order(
     public DateTimeOffset PaidTime => PaidAt ?? throw new InvalidOperationException($"Order {OrderId} is not paid.");
 
     /// <summary>Waiting for payment: opened, holding stock, or past its payment window.</summary>
-    public bool IsAwaitingPayment => State is OrderState.Opened;
+    public bool IsAwaitingPayment => State is OrderState.Opened or OrderState.Held or OrderState.Expired;
 
     /// <summary>True while an attempt holds the order exclusively (see <c>CardKeyDelivery</c>).</summary>
     public bool IsLeasedAt(DateTimeOffset now) => LeaseUntil > now;

@@ -1,5 +1,6 @@
 using Azure;
 using Fulfilment.Catalogue;
+using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Orders;
 
@@ -8,10 +9,18 @@ namespace Fulfilment.Orders;
 /// reference to hand its payment provider and until when the order waits for payment. The order passes the same
 /// acceptance rules a paid notification does (the catalogue's first), so an order that could never be fulfilled is
 /// refused before the buyer pays. Opening it again with the same request answers the same order; another request under
-/// the same order id is a conflict.
+/// the same order id is a conflict. For a SKU that holds stock, the order's keys are held until its window ends
+/// (<see cref="StockHolds"/>).
 /// </summary>
 internal sealed class OrderOpening(
-    SkuCatalogue catalogue, OrderBook orders, PaymentReferences references, IEnumerable<IOrderAcceptanceRule> rules, TimeProvider clock, ILogger<OrderOpening> logger)
+    SkuCatalogue catalogue,
+    OrderBook orders,
+    PaymentReferences references,
+    StockHolds holds,
+    IEnumerable<IOrderAcceptanceRule> rules,
+    IOptions<OrderOpeningOptions> options,
+    TimeProvider clock,
+    ILogger<OrderOpening> logger)
 {
     private readonly IOrderAcceptanceRule[] rules = [.. rules];
 
@@ -36,20 +45,22 @@ internal sealed class OrderOpening(
         // The reference first: an order is never written that its provider's notification could not find.
         await references.AddAsync(partnerId, request.OrderId, cancellationToken);
         var now = clock.GetUtcNow();
+        var holding = sku.HoldStock && sku.Kind == SkuKind.CardKey;
         var candidate = new Order(
             partnerId, request.OrderId, sku.Id, sku.Kind, request.Quantity, purchase.Amount, purchase.Currency, request.BuyerReference,
             request.TargetAccount, null, OrderState.Opened, null, [], null, null, ETag.All)
         {
             OpenedAt = now,
-            ExpiresAt = now + Order.DefaultPaymentWindow,
+            ExpiresAt = now + TimeSpan.FromSeconds(options.Value.PaymentWindowSeconds),
             PaymentReference = PaymentReferences.For(partnerId, request.OrderId),
+            ClaimStartedAt = holding ? now : null, // reservations may exist from here on: fulfilment looks for them
         };
         var (outcome, order) = await orders.PlaceAsync(candidate, cancellationToken);
         if (outcome == PlaceOutcome.Created)
         {
             logger.LogInformation("Order {OrderId} of partner {PartnerId} opened: {Quantity} x {Sku} for {Amount} {Currency}, awaiting payment until {ExpiresAt}",
                 order.OrderId, partnerId, order.Quantity, order.Sku, order.Amount, order.Currency, order.ExpiresAt);
-            return OrderOpeningResult.Opened(order, existing: false);
+            return OrderOpeningResult.Opened(holding ? await holds.HoldAsync(order, sku, cancellationToken) : order, existing: false);
         }
 
         if (!order.SameRequestAs(candidate))

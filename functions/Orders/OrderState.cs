@@ -5,6 +5,12 @@ internal static class OrderState
     /// <summary>Opened by the partner before payment: it waits for the payment provider's notification.</summary>
     public const string Opened = "opened";
 
+    /// <summary>Opened, and its card keys are held (reserved for it) until its payment window ends.</summary>
+    public const string Held = "held";
+
+    /// <summary>Opened, its payment window over and any held keys back in stock; a payment is still honoured.</summary>
+    public const string Expired = "expired";
+
     /// <summary>Written by the payment webhook (or an opened order paid); fulfilment is queued.</summary>
     public const string Paid = "paid";
 

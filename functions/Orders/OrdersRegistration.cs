@@ -14,6 +14,9 @@ internal static class OrdersRegistration
         services.AddSingleton<PaymentAcceptance>();
         services.AddSingleton<PaymentReferences>();
         services.AddSingleton<OrderOpening>();
+        services.AddSettings<OrderOpeningOptions>("OrderOpening");
+        services.AddSingleton<PaymentHolds>();
+        services.AddSingleton<StockHolds>();
         services.AddSingleton<IOrderAcceptanceRule, CatalogueRule>(); // the acceptance rules, in the order they run
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();

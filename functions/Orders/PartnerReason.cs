@@ -32,7 +32,7 @@ internal static class PartnerReason
         {
             OrderState.Delivered => null,
             OrderState.AwaitingStock => AwaitingStock,
-            OrderState.Opened => AwaitingPayment,
+            OrderState.Opened or OrderState.Held or OrderState.Expired => AwaitingPayment,
             OrderState.NeedsAttention => UnderReview,
             OrderState.Failed => order.FailureCode is { } failure && Messages.ContainsKey(failure) ? failure : NotFulfilled,
             _ => InProgress,

@@ -16,6 +16,7 @@ internal sealed class PaymentAcceptance(
     SkuCatalogue catalogue,
     OrderBook orders,
     PaymentReferences references,
+    PaymentHolds holds,
     OpenOrders openOrders,
     FulfilmentRequests fulfilment,
     IEnumerable<IOrderAcceptanceRule> rules,
@@ -168,6 +169,7 @@ internal sealed class PaymentAcceptance(
             logger.LogInformation("Order {OrderId} of partner {PartnerId} paid by {Provider} payment {PaymentId} (notification {NotificationId})",
                 written.OrderId, written.PartnerId, payment.Provider, payment.PaymentId, payment.NotificationId);
             await fulfilment.RequestAsync(written.PartnerId, written.OrderId, cancellationToken);
+            await holds.RemoveAsync(written, cancellationToken); // its held keys are its fulfilment's now (the timer would remove it too)
             return PaymentAcceptanceResult.Accepted(written, duplicate: false);
         }
     }

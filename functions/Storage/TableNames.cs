@@ -15,7 +15,8 @@ internal static class TableNames
     public const string QueueFailures = "QueueFailures";
     public const string RedemptionLog = "RedemptionLog";
     public const string PaymentReferences = "PaymentReferences";
+    public const string PaymentHolds = "PaymentHolds";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences];
+        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds];
 }

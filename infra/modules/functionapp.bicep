@@ -74,6 +74,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'SupplierDelivery__ReconcileDeadlineMinutes', value: '60' }
         { name: 'SupplierDelivery__RedemptionMaxAttempts', value: '5' }
         { name: 'OrderSweep__QuietSeconds', value: '30' }
+        { name: 'OrderOpening__PaymentWindowSeconds', value: '900' }
+        { name: 'OrderOpening__MaxHeldOrdersPerBuyer', value: '3' }
         { name: 'Egress__AllowPrivateNetworks', value: 'false' }
         { name: 'OrderSweep__DeadlineGraceMinutes', value: '10' }
       ]

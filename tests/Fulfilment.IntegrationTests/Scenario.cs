@@ -65,6 +65,7 @@ public sealed class Scenario : IAsyncDisposable
         settings.TryAdd("OpsAlertsQueue", queue + "-alerts");
         // Scenarios share one storage account: a sweep would queue other scenarios' orders on this one's queue.
         settings.TryAdd("AzureWebJobs.SweepStalledOrders.Disabled", "true");
+        settings.TryAdd("AzureWebJobs.ReleaseExpiredHolds.Disabled", "true"); // likewise, other scenarios' holds
         settings.TryAdd("PartnerApi:RequestsPerSecond", "100000"); // tests poll hard; one test sets its own limit
         settings.TryAdd("PartnerApi:SourceRequestsPerSecond", "100000");
         var apps = new List<LocalApp>();

@@ -24,7 +24,7 @@ public sealed class FunctionMetadataTests
         Assert.Equal(
             ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "AlipayWebhook", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace",
              "GetPartnerOrder", "GetStock", "ImportKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
-             "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
+             "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReleaseExpiredHolds", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
              "RetirePaymentCredential", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "StripeWebhook", "SweepStalledOrders",
              "VoidKey", "VoidKeyBatch", "WeChatPayWebhook"],
             metadata.Functions.Select(f => f.Name));

@@ -43,9 +43,9 @@ internal sealed class SaveSkuFunction(
 
         if (body.ShardCount is < 1 or > 64) problems.Add("shardCount must be 1-64");
         if (body.LowStockThreshold is < 0) problems.Add("lowStockThreshold must not be negative");
-        if (body.Kind != SkuKind.CardKey && (body.ShardCount is not null || body.LowStockThreshold is not null || body.CaseSensitiveKeys is not null))
+        if (body.Kind != SkuKind.CardKey && (body.ShardCount is not null || body.LowStockThreshold is not null || body.CaseSensitiveKeys is not null || body.HoldStock is not null))
         {
-            problems.Add("shardCount, lowStockThreshold and caseSensitiveKeys are for card keys only");
+            problems.Add("shardCount, lowStockThreshold, caseSensitiveKeys and holdStock are for card keys only");
         }
 
         IReadOnlyList<string> supplierNames = body.Suppliers ?? [];
@@ -76,13 +76,14 @@ internal sealed class SaveSkuFunction(
                 ProductCode = body.ProductCode,
                 UnitCost = body.UnitCost,
                 LowStockThreshold = body.LowStockThreshold,
+                HoldStock = body.HoldStock ?? false,
             },
             body.ShardCount,
             context.RequestAborted,
             body.CaseSensitiveKeys);
         return Results.Json(new Contract.Sku(
             sku.Id, sku.Name, sku.Kind, sku.UnitPrice, sku.Currency, sku.ShardCount, sku.Suppliers, sku.ProductCode, sku.UnitCost, sku.UnitMargin,
-            sku.PastShardCounts, sku.ShardSlots, sku.LowStockThreshold, sku.CaseSensitiveKeys));
+            sku.PastShardCounts, sku.ShardSlots, sku.LowStockThreshold, sku.CaseSensitiveKeys, sku.HoldStock));
     }
 
     private async Task<bool> HasKeysAsync(Catalogue.Sku sku, CancellationToken cancellationToken)
