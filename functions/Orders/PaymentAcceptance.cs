@@ -151,7 +151,7 @@ internal sealed class PaymentAcceptance(
             var paid = order with
             {
                 State = OrderState.Paid,
-                StateReason = $"paid: {payment.Provider} payment {payment.PaymentId}",
+                StateReason = $"by {payment.Provider} payment {payment.PaymentId}",
                 PaidAt = clock.GetUtcNow(),
                 WebhookId = payment.NotificationId,
                 PaymentProvider = payment.Provider,

@@ -53,13 +53,15 @@ public sealed class KeyVaultKekTests(StorageFixture storage)
         var settings = new Dictionary<string, string?> { ["KeyVault:Uri"] = vault.Uri.ToString(), ["DevKek:Key"] = "", ["OrderFulfilmentQueue"] = queue };
         Contract.CreatedPartner partner;
         string sku = "sku-" + Guid.NewGuid().ToString("N")[..10];
+        var stripeSecret = Local.StripeEventSender.NewEndpointSecret();
         await using (var before = await Local.LocalApp.StartAsync(storage.ConnectionString, settings, replaceServices: services => services.AddSingleton(SecretClientTrusting(vault))))
         {
             var ops = new Local.OpsClient(before.CreateClient(Local.LocalApp.OpsKey));
             partner = await ops.CreatePartnerAsync("p-" + Guid.NewGuid().ToString("N")[..10], "Rotating shop");
             await ops.SaveSkuAsync(sku, "Card", "card-key", 10m, "CNY");
             await ops.ImportKeysAsync(sku, ["ROTATED-KEY-1"]);
-            await ops.ImportKeysAsync(sku, ["ROTATED-KEY-2"]);
+            await ops.ImportKeysAsync(sku, ["ROTATED-KEY-2", "ROTATED-KEY-3"]);
+            await ops.AddPaymentCredentialAsync(partner.PartnerId, new Contract.PaymentCredentialRequest("stripe", EndpointSecret: stripeSecret));
         }
 
         var current = vault.AddVersion("card-key-kek", RandomNumberGenerator.GetBytes(32));
@@ -98,8 +100,18 @@ public sealed class KeyVaultKekTests(StorageFixture storage)
         await Scenario.EventuallyAsync(async () =>
         {
             var order = await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/orders/o1");
-            return order.Contains("ROTATED-KEY-1", StringComparison.Ordinal) && order.Contains("ROTATED-KEY-2", StringComparison.Ordinal);
+            return order.Contains("\"delivered\"", StringComparison.Ordinal) && order.Split("ROTATED-KEY-").Length == 3;
         }, "order delivered with keys sealed before the rotation");
+
+        // The payment-provider credentials sealed with the partner's secrets were re-wrapped too: Stripe still verifies.
+        var opened = await Local.OpsClient.ReadAsync<Contract.OpenedOrder>(await asPartner.PostAsJsonAsync(
+            $"api/partners/{partner.PartnerId}/orders", new Contract.OpenOrderRequest("o2", sku, 1, "b")));
+        var paid = await new Local.StripeEventSender(http).SendAsync(partner.PartnerId, stripeSecret, Local.StripeEventSender.CheckoutSessionEvent(
+            "evt_rotated", "pi_rotated", opened.PaymentReference, opened.AmountInMinorUnits, opened.Currency));
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        await Scenario.EventuallyAsync(async () =>
+            (await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/orders/o2")).Contains("ROTATED-KEY-", StringComparison.Ordinal),
+            "the Stripe-paid order delivered after the old KEK version was disabled");
     }
 
     private static SecretClient SecretClientTrusting(KeyVaultStandIn vault)

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 
 // Runs the product locally: Azurite (data kept in .azurite/), the supplier simulator on http://127.0.0.1:7080,
 // the app with its local trigger host on http://127.0.0.1:7071, demo data, then a paid card-key order from webhook
-// to delivered key and a direct top-up whose supplier answer is lost. Stays up until Ctrl+C unless --no-wait.
+// to delivered key, orders opened before payment and paid by Stripe's and WeChat Pay's own notifications (signed with
+// demo credentials), and a direct top-up whose supplier answer is lost. Stays up until Ctrl+C unless --no-wait.
 var noWait = args.Contains("--no-wait");
 var root = RepositoryRoot.Find();
 using var stopping = new CancellationTokenSource();
@@ -63,6 +64,46 @@ if (!await ShowWhenDeliveredAsync(partnerClient, partner.PartnerId, orderId, clo
 stock = await ops.GetStockAsync("steam-wallet-50");
 Console.WriteLine($"   stock now: {stock.Available} available, {stock.Reserved} reserved, {stock.Sold} sold");
 
+Step("The shop's payment providers tell us directly: demo-shop's Stripe endpoint secret and WeChat Pay keys, set by ops");
+var stripeSecret = StripeEventSender.NewEndpointSecret();
+using var wechatPay = new WeChatPayPlatform();
+await ops.AddPaymentCredentialAsync(partner.PartnerId, new PaymentCredentialRequest("stripe", EndpointSecret: stripeSecret));
+await ops.AddPaymentCredentialAsync(partner.PartnerId, new PaymentCredentialRequest(
+    "wechatpay", MerchantId: wechatPay.MerchantId, ApiV3Key: wechatPay.ApiV3Key, PublicKeySerial: wechatPay.Serial, PublicKey: wechatPay.PublicKeyPem));
+Console.WriteLine($"   a Stripe endpoint secret, and WeChat Pay merchant {wechatPay.MerchantId}'s APIv3 key and public key {wechatPay.Serial} (stored sealed, never shown again)");
+
+var stripeOrder = $"stripe-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+Step($"The shop opens order {stripeOrder} before the buyer pays with Stripe Checkout");
+var openedForStripe = await OpenOrderAsync(partnerClient, partner.PartnerId, stripeOrder);
+clock.Restart();
+Step($"Stripe's checkout.session.completed names client_reference_id {openedForStripe.PaymentReference}, signed with the endpoint secret");
+var stripeSent = await new StripeEventSender(http).SendAsync(partner.PartnerId, stripeSecret, StripeEventSender.CheckoutSessionEvent(
+    StripeEventSender.NewId("evt"), StripeEventSender.NewId("pi"), openedForStripe.PaymentReference, openedForStripe.AmountInMinorUnits, openedForStripe.Currency));
+Console.WriteLine($"   {(int)stripeSent.StatusCode} {stripeSent.StatusCode}: {await stripeSent.Content.ReadAsStringAsync()}");
+if (!stripeSent.IsSuccessStatusCode || !await ShowWhenDeliveredAsync(partnerClient, partner.PartnerId, stripeOrder, clock))
+{
+    return 1;
+}
+
+var wechatOrder = $"wechatpay-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+Step($"The shop opens order {wechatOrder}, and the buyer pays it with WeChat Pay (out_trade_no = the payment reference)");
+var openedForWeChat = await OpenOrderAsync(partnerClient, partner.PartnerId, wechatOrder);
+clock.Restart();
+Step("WeChat Pay's TRANSACTION.SUCCESS notification: resource sealed with AEAD_AES_256_GCM under the APIv3 key, signed SHA256withRSA");
+var notification = wechatPay.Notification(wechatPay.Transaction(openedForWeChat.PaymentReference!, openedForWeChat.AmountInMinorUnits, openedForWeChat.Currency));
+var wechatSent = await WeChatPayPlatform.SendAsync(http, partner.PartnerId, notification, wechatPay.Headers(notification));
+Console.WriteLine($"   {(int)wechatSent.StatusCode} {wechatSent.StatusCode} (what WeChat Pay expects on success)");
+if (!wechatSent.IsSuccessStatusCode || !await ShowWhenDeliveredAsync(partnerClient, partner.PartnerId, wechatOrder, clock))
+{
+    return 1;
+}
+
+Console.WriteLine("   the order's story, as ops see it (fulfil orders trace):");
+foreach (var step in (await ops.GetOrderTraceAsync(partner.PartnerId, wechatOrder)).Trace)
+{
+    Console.WriteLine($"     {step.At:HH:mm:ss.fff}  {step.Summary}");
+}
+
 Step("A direct top-up (直充) of 30 CNY to 13800000000; the supplier credits it but its answer is lost on the way");
 await ops.SaveSkuAsync("mobile-cny-30", "Mobile top-up 30 CNY", "direct-top-up", 30m, "CNY", ["sim"], "mobile-cny-30");
 supplier.Faults = new SupplierFaults { TimeoutAfterAccepting = 1 };
@@ -114,6 +155,15 @@ catch (OperationCanceledException)
 return 0;
 
 static void Step(string text) => Console.WriteLine($"\n== {text}");
+
+// Opens a 1 x steam-wallet-50 order before payment, as the partner's shop does, and shows what to charge.
+static async Task<OpenedOrder> OpenOrderAsync(HttpClient partnerClient, string partnerId, string orderId)
+{
+    var response = await partnerClient.PostAsJsonAsync($"api/partners/{partnerId}/orders", new OpenOrderRequest(orderId, "steam-wallet-50", 1, "buyer-42"), ContractJson.Options);
+    var opened = await OpsClient.ReadAsync<OpenedOrder>(response);
+    Console.WriteLine($"   {(int)response.StatusCode}: charge {opened.Amount} {opened.Currency}, payment reference {opened.PaymentReference}, pay by {opened.ExpiresAt:u}");
+    return opened;
+}
 
 static async Task<bool> ShowWhenDeliveredAsync(HttpClient partnerClient, string partnerId, string orderId, Stopwatch clock)
 {
