@@ -33,7 +33,16 @@ internal sealed class CardKeyDelivery(
 {
     public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
-        if (order.State == OrderState.Delivered)
+        if (order.State == OrderState.Cancelled)
+        {
+            // Refunded or disputed before delivery: no key can be bound to it any more; give back what an attempt reserved.
+            await inventory.SettleAsync(sku, order.Reference, [], cancellationToken);
+            await awaiting.RemoveIfPresentAsync(order, cancellationToken);
+            await outcomes.PublishAsync(order, cancellationToken);
+            return;
+        }
+
+        if (order.State is OrderState.Delivered or OrderState.Refunded or OrderState.Disputed)
         {
             // Another message for a delivered order (redelivered, replayed from poison, or queued again by a duplicate
             // webhook or the sweep): finish what a crashed attempt may have left.

@@ -16,6 +16,7 @@ internal static class DeliveryRegistration
         services.AddSingleton<StalledOrderSweep>();
         services.AddSingleton<PartnerOrders>();
         services.AddSingleton<StockArrival>();
+        services.AddSingleton<PaymentReversals>();
         return services;
     }
 }

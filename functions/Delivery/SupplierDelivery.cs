@@ -69,6 +69,13 @@ internal sealed class SupplierDelivery(
 
     private async Task SubmitAsync(Order order, Sku sku, string supplier, bool newReference, CancellationToken cancellationToken)
     {
+        if (newReference && order.ReversalKind is not null)
+        {
+            // The buyer has the money back: a new credit would be a gift. A call in flight was reconciled before this.
+            await ChangeAsync(order with { State = OrderState.Cancelled, StateReason = $"payment {order.ReversalKind} recorded: never submitted again" }, cancellationToken);
+            return;
+        }
+
         var count = newReference ? order.SubmitCount + 1 : order.SubmitCount;
         var reference = newReference ? $"{order.PartnerId}:{order.OrderId}:{count}" : order.ClientReference!;
         var submitting = await ChangeAsync(

@@ -1,3 +1,4 @@
+using Fulfilment.Delivery;
 using Fulfilment.Ops;
 using Fulfilment.Orders;
 using Fulfilment.Partners;
@@ -13,6 +14,7 @@ namespace Fulfilment.Http;
 internal sealed class PaymentNotificationIntake(
     PartnerDirectory partners,
     PaymentAcceptance acceptance,
+    PaymentReversals reversals,
     OpsAlerts alerts,
     PartnerRateLimit rateLimit,
     TimeProvider clock,
@@ -63,9 +65,12 @@ internal sealed class PaymentNotificationIntake(
             return answers.Ignored(ignored);
         }
 
-        var result = reading.Payment is { } payment
-            ? await acceptance.AcceptForReferenceAsync(partnerId, payment, cancellationToken)
-            : await acceptance.AcceptAsync(partnerId, reading.NotificationId!, reading.Notification!, cancellationToken);
+        var result = reading switch
+        {
+            { Payment: { } payment } => await acceptance.AcceptForReferenceAsync(partnerId, payment, cancellationToken),
+            { Reversal: { } reversal } => await reversals.ReverseAsync(partnerId, reversal, cancellationToken),
+            _ => await acceptance.AcceptAsync(partnerId, reading.NotificationId!, reading.Notification!, cancellationToken),
+        };
         if (result.OpsFlag is { } flag)
         {
             // Before the sender hears anything: a payment that paid for nothing is never left unseen.

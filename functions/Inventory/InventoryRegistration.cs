@@ -15,6 +15,7 @@ internal static class InventoryRegistration
         services.AddSingleton<CardKeyInventory>();
         services.AddSingleton<StockGauge>();
         services.AddSingleton<KeyImport>();
+        services.AddSingleton<CompromisedKeys>();
         return services;
     }
 }

@@ -43,14 +43,15 @@ internal sealed class NotificationSender(
             return;
         }
 
-        // What is signed is the order as stored, never what a message claims: a stale message (the order moved on) or a
-        // forged one (an invocation claiming "delivered" for an order that is not) sends nothing.
-        if (!order.IsTerminal || order.State != request.State)
+        // What is signed is the order as stored, never what a message claims: a forged message (an invocation claiming
+        // "delivered" for an order that never was) sends nothing. A final state the order has moved on from (delivered,
+        // then refunded, then disputed) is still told: the partner hears each one.
+        if (!order.IsTerminal || (order.State != request.State && !WasFinal(order, request.State)))
         {
             throw new PoisonMessageException($"the message says order {order.OrderId} is {request.State}, but it is {order.State}: nothing sent");
         }
 
-        var error = await PostAsync(partner, order, order.State, cancellationToken);
+        var error = await PostAsync(partner, order, request.State, cancellationToken);
         if (error is null)
         {
             await orders.RecordNotificationAsync(order.PartnerId, order.OrderId, request.State, "sent", request.Attempt, null, cancellationToken);
@@ -80,7 +81,7 @@ internal sealed class NotificationSender(
         var (reasonCode, reason) = PartnerReason.For(order);
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
-            type = "order." + state,
+            type = EventTypeOf(order, state),
             timestamp = clock.GetUtcNow(),
             data = new
             {
@@ -119,4 +120,14 @@ internal sealed class NotificationSender(
             return e.GetType().Name + ": " + e.Message;
         }
     }
+
+    /// <summary>
+    /// <c>order.</c> and the state; an order cancelled because its payment came back is <c>order.refunded</c> or
+    /// <c>order.disputed</c>, like a delivered one (its state, <c>cancelled</c>, says nothing was delivered).
+    /// </summary>
+    private static string EventTypeOf(Order order, string state) =>
+        state == OrderState.Cancelled ? (order.ReversalKind == ReversalKind.Dispute ? "order.disputed" : "order.refunded") : "order." + state;
+
+    private static bool WasFinal(Order order, string state) =>
+        (order with { State = state }).IsTerminal && order.StateChanges.Any(change => change.State == state);
 }

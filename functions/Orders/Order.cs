@@ -92,7 +92,20 @@ internal sealed record Order(
     public DateTimeOffset? FinalAt { get; init; }
 
     /// <summary>States the partner is told about.</summary>
-    public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention;
+    public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention
+        or OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed;
+
+    /// <summary>How much of the payment the provider has given back so far (refunds, or a dispute's amount).</summary>
+    public decimal RefundedAmount { get; init; }
+
+    /// <summary>The units the refunds cover: the whole order once the refund is full or disputed.</summary>
+    public int RefundedQuantity { get; init; }
+
+    /// <summary><c>refund</c> or <c>dispute</c>, once the payment was reversed at all; null until then.</summary>
+    public string? ReversalKind { get; init; }
+
+    /// <summary>The provider's ids of the reversals recorded (a second notice of one is a duplicate).</summary>
+    public IReadOnlyList<string> Reversals { get; init; } = [];
 
     /// <summary>Every state the order entered, oldest first (the newest <see cref="MaxStateChanges"/>); kept by <see cref="OrderBook"/>.</summary>
     public IReadOnlyList<OrderStateChange> StateChanges { get; init; } = [];

@@ -32,6 +32,15 @@ internal static class OrderState
     /// <summary>Not fulfilled, for a stated reason; the buyer was not credited.</summary>
     public const string Failed = "failed";
 
+    /// <summary>Refunded or disputed before it was delivered: nothing was, or will be, delivered.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>Delivered, then refunded in full; its card keys are flagged compromised.</summary>
+    public const string Refunded = "refunded";
+
+    /// <summary>Delivered, then disputed by the buyer (a chargeback); its card keys are flagged compromised.</summary>
+    public const string Disputed = "disputed";
+
     /// <summary>Still unknown after the reconciliation deadline: ops must look (an alert was raised).</summary>
     public const string NeedsAttention = "needs-attention";
 }

@@ -13,6 +13,8 @@ internal static class PartnerReason
     public const string AccountRejected = "account_rejected";
     public const string NotFulfillable = "not_fulfillable";
     public const string NotFulfilled = "not_fulfilled";
+    public const string PaymentRefunded = "payment_refunded";
+    public const string PaymentDisputed = "payment_disputed";
 
     private static readonly Dictionary<string, string> Messages = new()
     {
@@ -23,6 +25,8 @@ internal static class PartnerReason
         [AccountRejected] = "The target account was refused: it does not exist or cannot receive this product. Nothing was credited.",
         [NotFulfillable] = "This product cannot be fulfilled at the moment. Nothing was credited.",
         [NotFulfilled] = "The order could not be fulfilled. Nothing was credited.",
+        [PaymentRefunded] = "The payment was refunded.",
+        [PaymentDisputed] = "The buyer disputed the payment.",
     };
 
     /// <summary>The order's code and message, or (null, null) once delivered.</summary>
@@ -31,6 +35,7 @@ internal static class PartnerReason
         var code = order.State switch
         {
             OrderState.Delivered => null,
+            OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed => order.ReversalKind == ReversalKind.Dispute ? PaymentDisputed : PaymentRefunded,
             OrderState.AwaitingStock => AwaitingStock,
             OrderState.Opened or OrderState.Held or OrderState.Expired => AwaitingPayment,
             OrderState.NeedsAttention => UnderReview,

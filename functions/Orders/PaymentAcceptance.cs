@@ -158,6 +158,7 @@ internal sealed class PaymentAcceptance(
                 PaymentId = payment.PaymentId,
             };
             await openOrders.AddAsync(paid, cancellationToken);
+            await references.AddPaymentAsync(paid.PartnerId, paid.OrderId, payment.Provider, payment.PaymentId, cancellationToken);
             if (await orders.TryChangeAsync(paid, cancellationToken) is not { } written)
             {
                 await openOrders.RemoveAsync(paid, cancellationToken); // another notice changed it first: its own row stands

@@ -32,6 +32,24 @@ internal sealed class PaymentReferences(TableServiceClient tables)
             TableUpdateMode.Replace,
             cancellationToken);
 
+    /// <summary>Records which order a provider's payment paid, so that its refunds and disputes (which may name only the payment) find it.</summary>
+    public Task AddPaymentAsync(string partnerId, string orderId, string provider, string paymentId, CancellationToken cancellationToken) =>
+        table.UpsertEntityAsync(
+            new TableEntity(PaymentKey(provider, paymentId), Row) { ["PartnerId"] = partnerId, ["OrderId"] = orderId },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    /// <summary>The order of <paramref name="partnerId"/> that the provider's payment paid; null when none (or another partner's).</summary>
+    public async Task<string?> FindOrderByPaymentAsync(string partnerId, string provider, string paymentId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(PaymentKey(provider, paymentId), Row, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetString("PartnerId") == partnerId ? row.Value.GetString("OrderId") : null;
+    }
+
+    /// <summary>Payment ids are the provider's text: hashed into a key that is always valid and never a reference.</summary>
+    private static string PaymentKey(string provider, string paymentId) =>
+        "p" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"provider-payment|v1|{provider}|{paymentId}")))[..(Length - 1)];
+
     /// <summary>The order of <paramref name="partnerId"/> paid under <paramref name="reference"/>; null when there is none, or it is another partner's.</summary>
     public async Task<string?> FindOrderAsync(string partnerId, string reference, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace Fulfilment.Payments;
 /// public keys, of every other non-empty parameter (without <c>sign</c> and <c>sign_type</c>) sorted by name and joined
 /// as <c>name=value&amp;…</c> with the values decoded, in the notification's <c>charset</c>. Then <c>app_id</c> and
 /// <c>seller_id</c> must be the credential's; <c>TRADE_SUCCESS</c> and <c>TRADE_FINISHED</c> pay the order named by
-/// <c>out_trade_no</c> with <c>total_amount</c> yuan; the payment's id is Alipay's <c>trade_no</c>.
+/// <c>out_trade_no</c> with <c>total_amount</c> yuan; the payment's id is Alipay's <c>trade_no</c>. A notification with
+/// <c>refund_fee</c> reverses that much of the payment (everything refunded so far).
 /// </summary>
 internal sealed partial class AlipayFormat : IPaymentNotificationFormat
 {
@@ -91,8 +92,7 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
         var (status, tradeNo, notifyId) = (Field("trade_status"), Field("trade_no"), Field("notify_id"));
         if (Field("refund_fee").Length > 0 || Field("gmt_refund").Length > 0)
         {
-            // Not acknowledged until refunds reach orders: Alipay keeps retrying them (for about a day) meanwhile.
-            return NotificationReading.Invalid(credential.Id, new("unsupported_event", "Refund notifications are not taken yet."));
+            return ReadRefund(f, credential);
         }
 
         if (status is not ("TRADE_SUCCESS" or "TRADE_FINISHED"))
@@ -118,6 +118,35 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
 
         return NotificationReading.Paid(
             new ProviderPayment(PaymentProvider.Alipay, notifyId, tradeNo, amount, Currency) { Reference = Field("out_trade_no") }, credential.Id);
+    }
+
+    /// <summary>A refund as Alipay reports it: <c>refund_fee</c> is everything refunded of the trade so far.</summary>
+    private static NotificationReading ReadRefund(Dictionary<string, string> f, ProviderCredential credential)
+    {
+        string Field(string name) => f.GetValueOrDefault(name, "");
+        var problems = new List<string>();
+        if (Field("notify_id").Length == 0) problems.Add("notify_id is required");
+        if (Field("trade_no").Length == 0) problems.Add("trade_no is required");
+        if (Field("out_trade_no").Length == 0) problems.Add("out_trade_no is required");
+        if (!AmountPattern().IsMatch(Field("refund_fee"))
+            || !decimal.TryParse(Field("refund_fee"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var refunded) || refunded <= 0)
+        {
+            problems.Add("refund_fee must be a positive amount in yuan with at most two decimals");
+            refunded = 0;
+        }
+
+        if (problems.Count > 0)
+        {
+            return NotificationReading.Invalid(credential.Id, new("invalid_payload", "The Alipay refund notification is not valid.", problems));
+        }
+
+        return NotificationReading.Reversed(
+            new PaymentReversal(PaymentProvider.Alipay, Field("notify_id"), ReversalKind.Refund, $"{Field("trade_no")}:refund:{Field("refund_fee")}", refunded, Cumulative: true, Currency)
+            {
+                Reference = Field("out_trade_no"),
+                PaymentId = Field("trade_no"),
+            },
+            credential.Id);
     }
 
     /// <summary>

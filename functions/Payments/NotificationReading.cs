@@ -5,7 +5,7 @@ namespace Fulfilment.Payments;
 /// <summary>
 /// What reading a notification gave, once verified: a paid order in full (<see cref="Notification"/>, the
 /// Standard Webhooks format), a provider's payment of an opened order named by its payment reference
-/// (<see cref="Payment"/>), an event we take no action on (<see cref="Ignored"/>: acknowledged, so the provider stops
+/// (<see cref="Payment"/>), a refund or dispute of a payment (<see cref="Reversal"/>), an event we take no action on (<see cref="Ignored"/>: acknowledged, so the provider stops
 /// sending it), or a notification that is not valid (<see cref="Rejection"/>). Or, not verified, only the rejection.
 /// <see cref="Credential"/> is set exactly when it was verified.
 /// </summary>
@@ -20,6 +20,9 @@ internal sealed record NotificationReading
 
     public ProviderPayment? Payment { get; private init; }
 
+    /// <summary>A refund or dispute of a payment: the money went back to the buyer.</summary>
+    public PaymentReversal? Reversal { get; private init; }
+
     /// <summary>Verified, but about nothing we act on (another event type, a session not paid yet): what it was.</summary>
     public string? Ignored { get; private init; }
 
@@ -33,6 +36,9 @@ internal sealed record NotificationReading
 
     public static NotificationReading Paid(ProviderPayment payment, string credential) =>
         new(credential, null) { NotificationId = payment.NotificationId, Payment = payment };
+
+    public static NotificationReading Reversed(PaymentReversal reversal, string credential) =>
+        new(credential, null) { NotificationId = reversal.NotificationId, Reversal = reversal };
 
     public static NotificationReading Ignoring(string what, string credential) => new(credential, null) { Ignored = what };
 

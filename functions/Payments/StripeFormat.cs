@@ -18,6 +18,8 @@ namespace Fulfilment.Payments;
 /// <c>metadata.payment_reference</c>), with the session's payment intent as the payment's id;</item>
 /// <item><c>payment_intent.succeeded</c> pays the order named by <c>metadata.payment_reference</c>: the same payment as its
 /// session's, so the two give one order;</item>
+/// <item><c>charge.refunded</c> (everything refunded so far) and <c>charge.dispute.created</c> reverse the payment of their
+/// payment intent;</item>
 /// <item>a session not paid yet, a payment intent without our reference, and other event types are acknowledged and ignored.</item>
 /// </list>
 /// </summary>
@@ -129,12 +131,40 @@ internal sealed class StripeFormat : IPaymentNotificationFormat
                 return Payment(stripeEvent, credential, intentReference, intent.Id, intent.AmountReceived, intent.Currency);
             case EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded or EventTypes.PaymentIntentSucceeded:
                 return NotificationReading.Invalid(credential, new("invalid_payload", $"The {stripeEvent.Type} event carries no {ObjectOf(stripeEvent.Type)}."));
+            case EventTypes.ChargeRefunded when stripeEvent.Data?.Object is Charge charge:
+                return Reversal(stripeEvent, credential, ReversalKind.Refund, $"{charge.Id}:refunded:{charge.AmountRefunded}", charge.PaymentIntentId,
+                    charge.AmountRefunded, charge.Currency, charge.Metadata?.GetValueOrDefault(ReferenceMetadataKey));
+            case EventTypes.ChargeDisputeCreated when stripeEvent.Data?.Object is Dispute dispute:
+                return Reversal(stripeEvent, credential, ReversalKind.Dispute, dispute.Id, dispute.PaymentIntentId, dispute.Amount, dispute.Currency, null);
             case EventTypes.ChargeRefunded or EventTypes.ChargeDisputeCreated:
-                // Not acknowledged until refunds reach orders: Stripe keeps retrying them meanwhile, so none is lost.
-                return NotificationReading.Invalid(credential, new("unsupported_event", $"{stripeEvent.Type} events are not taken yet."));
+                return NotificationReading.Invalid(credential, new("invalid_payload", $"The {stripeEvent.Type} event carries no {(stripeEvent.Type == EventTypes.ChargeRefunded ? "charge" : "dispute")}."));
             default:
                 return NotificationReading.Ignoring($"{stripeEvent.Type} {stripeEvent.Id} is not an event we act on", credential);
         }
+    }
+
+    /// <summary>A refund (Stripe's <c>amount_refunded</c>: everything refunded so far) or a dispute of the payment intent.</summary>
+    private static NotificationReading Reversal(
+        Event stripeEvent, string credential, string kind, string? reversalId, string? paymentIntent, long amount, string? currency, string? reference)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(paymentIntent) && string.IsNullOrEmpty(reference)) problems.Add("the payment is named by neither payment_intent nor metadata.payment_reference");
+        if (string.IsNullOrEmpty(reversalId) || string.IsNullOrEmpty(stripeEvent.Id)) problems.Add("the event or its object has no id");
+        if (amount <= 0) problems.Add("the amount must be a positive number of minor units");
+        var code = currency?.ToUpperInvariant();
+        if (code is null || !CurrencyCode.IsValid(code)) problems.Add("the currency must be a three-letter ISO 4217 code");
+        if (problems.Count > 0)
+        {
+            return NotificationReading.Invalid(credential, new("invalid_payload", $"The Stripe {kind} cannot be matched to a payment.", problems));
+        }
+
+        return NotificationReading.Reversed(
+            new PaymentReversal(PaymentProvider.Stripe, stripeEvent.Id, kind, reversalId!, Money.FromMinorUnits(amount, code!), Cumulative: true, code!)
+            {
+                PaymentId = string.IsNullOrEmpty(paymentIntent) ? null : paymentIntent,
+                Reference = reference,
+            },
+            credential);
     }
 
     private static string ObjectOf(string type) => type.StartsWith("checkout.", StringComparison.Ordinal) ? "checkout session" : "payment intent";

@@ -17,7 +17,7 @@ namespace Fulfilment.Payments;
 /// <c>resource</c> is opened with AEAD_AES_256_GCM under the APIv3 key, its nonce and associated data. A
 /// <c>TRANSACTION.SUCCESS</c> whose transaction is <c>trade_state</c> SUCCESS, of the credential's merchant, pays the order
 /// named by <c>out_trade_no</c> with <c>amount.total</c> fen (minor units) in <c>amount.currency</c>; the payment's id is
-/// WeChat Pay's <c>transaction_id</c>.
+/// WeChat Pay's <c>transaction_id</c>. A <c>REFUND.SUCCESS</c> reverses <c>amount.refund</c> fen of that order's payment.
 /// </summary>
 internal sealed class WeChatPayFormat : IPaymentNotificationFormat
 {
@@ -107,13 +107,7 @@ internal sealed class WeChatPayFormat : IPaymentNotificationFormat
                 return NotificationReading.Invalid(credential, Invalid(problems));
             }
 
-            if (eventType!.StartsWith("REFUND.", StringComparison.Ordinal))
-            {
-                // Not acknowledged until refunds reach orders: WeChat Pay keeps retrying them (for a day) meanwhile.
-                return NotificationReading.Invalid(credential, new("unsupported_event", $"{eventType} notifications are not taken yet."));
-            }
-
-            if (eventType != "TRANSACTION.SUCCESS")
+            if (eventType is not ("TRANSACTION.SUCCESS" or "REFUND.SUCCESS"))
             {
                 return NotificationReading.Ignoring($"{eventType} {id} is not a notification we act on", credential);
             }
@@ -138,7 +132,7 @@ internal sealed class WeChatPayFormat : IPaymentNotificationFormat
             {
                 if (Open(candidate.ApiV3Key, ciphertext!, resourceNonce!, associatedData) is { } plaintext)
                 {
-                    return ReadTransaction(id!, plaintext, candidate);
+                    return eventType == "REFUND.SUCCESS" ? ReadRefund(id!, plaintext, candidate) : ReadTransaction(id!, plaintext, candidate);
                 }
             }
 
@@ -219,6 +213,56 @@ internal sealed class WeChatPayFormat : IPaymentNotificationFormat
 
             return NotificationReading.Paid(
                 new ProviderPayment(PaymentProvider.WeChatPay, notificationId, transactionId!, Money.FromMinorUnits(total, currency!), currency!) { Reference = reference! },
+                credential.Id);
+        }
+    }
+
+    /// <summary>A refund that succeeded: <c>amount.refund</c> fen of the transaction <c>out_trade_no</c> names, this refund's alone.</summary>
+    private static NotificationReading ReadRefund(string notificationId, byte[] plaintext, ProviderCredential credential)
+    {
+        if (!StrictJson.TryReadObject(plaintext, out var document, out var unreadable))
+        {
+            return NotificationReading.Invalid(credential.Id, Invalid([$"the refund: {unreadable}"]));
+        }
+
+        using (document)
+        {
+            var refund = document!.RootElement;
+            var problems = new List<string>();
+            var merchant = StrictJson.Text(refund, "refund.", "mchid", problems, required: true);
+            var reference = StrictJson.Text(refund, "refund.", "out_trade_no", problems, required: true);
+            var transactionId = StrictJson.Text(refund, "refund.", "transaction_id", problems, required: true);
+            var refundId = StrictJson.Text(refund, "refund.", "refund_id", problems, required: true);
+            var status = StrictJson.Text(refund, "refund.", "refund_status", problems, required: true);
+            long fen = 0;
+            if (!refund.TryGetProperty("amount", out var amount) || amount.ValueKind != JsonValueKind.Object
+                || !amount.TryGetProperty("refund", out var r) || r.ValueKind != JsonValueKind.Number || !r.TryGetInt64(out fen) || fen <= 0)
+            {
+                problems.Add("refund.amount.refund must be a positive whole number of fen");
+            }
+
+            if (problems.Count > 0)
+            {
+                return NotificationReading.Invalid(credential.Id, Invalid(problems));
+            }
+
+            if (merchant != credential.MerchantId)
+            {
+                return NotificationReading.Invalid(credential.Id, new("merchant_mismatch", "The refund is not of the merchant this partner registered."));
+            }
+
+            if (status != "SUCCESS")
+            {
+                return NotificationReading.Ignoring($"refund {refundId} is {status}: no money went back", credential.Id);
+            }
+
+            // WeChat Pay refunds are in the transaction's currency; its refund notification names none, so CNY, as its amounts are fen.
+            return NotificationReading.Reversed(
+                new PaymentReversal(PaymentProvider.WeChatPay, notificationId, ReversalKind.Refund, refundId!, Money.FromMinorUnits(fen, "CNY"), Cumulative: false, "CNY")
+                {
+                    Reference = reference,
+                    PaymentId = transactionId,
+                },
                 credential.Id);
         }
     }

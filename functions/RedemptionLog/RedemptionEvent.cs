@@ -8,4 +8,7 @@ internal static class RedemptionEvent
     public const string RedemptionDone = "redemption-done";
     public const string OrderFailed = "order-failed";
     public const string NeedsAttention = "needs-attention";
+    public const string OrderCancelled = "order-cancelled";
+    public const string OrderRefunded = "order-refunded";
+    public const string OrderDisputed = "order-disputed";
 }

@@ -83,6 +83,9 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
             _ => RedemptionEvent.RedemptionDone,
         },
         OrderState.Failed => RedemptionEvent.OrderFailed,
+        OrderState.Cancelled => RedemptionEvent.OrderCancelled,
+        OrderState.Refunded => RedemptionEvent.OrderRefunded,
+        OrderState.Disputed => RedemptionEvent.OrderDisputed,
         _ => RedemptionEvent.NeedsAttention,
     };
 }

@@ -16,7 +16,8 @@ internal static class TableNames
     public const string RedemptionLog = "RedemptionLog";
     public const string PaymentReferences = "PaymentReferences";
     public const string PaymentHolds = "PaymentHolds";
+    public const string CompromisedKeys = "CompromisedKeys";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds];
+        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds, CompromisedKeys];
 }

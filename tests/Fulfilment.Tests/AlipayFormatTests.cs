@@ -149,7 +149,6 @@ public sealed class AlipayFormatTests : IDisposable
         { "total_amount", "10.001", "invalid_payload" },
         { "total_amount", "-1", "invalid_payload" },
         { "trade_no", "", "invalid_payload" },
-        { "refund_fee", "10.00", "unsupported_event" },
     };
 
     [Theory]
@@ -162,6 +161,20 @@ public sealed class AlipayFormatTests : IDisposable
         var reading = format.Read(Shop(), Form(fields), Now);
 
         Assert.Equal((code, "pcr_ali", null), (reading.Rejection?.Code, reading.Credential, reading.Payment));
+    }
+
+    [Fact]
+    public void A_refund_notification_reverses_everything_refunded_of_the_trade_so_far()
+    {
+        var fields = Documented();
+        fields["refund_fee"] = "4.00";
+        fields["gmt_refund"] = "2015-06-12 10:00:00.123";
+        fields["out_biz_no"] = "refund-1";
+
+        var r = format.Read(Shop(), Form(fields), Now).Reversal!;
+
+        Assert.Equal(("refund", "2015061121001004400068549373:refund:4.00", 4.00m, true, Reference, "2015061121001004400068549373"),
+            (r.Kind, r.ReversalId, r.Amount, r.Cumulative, r.Reference, r.PaymentId));
     }
 
     public void Dispose() => alipayKey.Dispose();

@@ -23,7 +23,7 @@ public sealed class FunctionMetadataTests
 
         Assert.Equal(
             ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "AlipayWebhook", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace",
-             "GetPartnerOrder", "GetStock", "ImportKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
+             "GetPartnerOrder", "GetStock", "ImportKeys", "ListCompromisedKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
              "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReleaseExpiredHolds", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
              "RetirePaymentCredential", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "StripeWebhook", "SweepStalledOrders",
              "VoidKey", "VoidKeyBatch", "WeChatPayWebhook"],

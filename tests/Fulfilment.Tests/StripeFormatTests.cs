@@ -177,8 +177,22 @@ public sealed class StripeFormatTests
         { SessionEvent(reference: null), "invalid_payload" },
         { SessionEvent(amount: 0), "invalid_payload" },
         { SessionEvent(currency: "xx"), "invalid_payload" },
-        { SessionEvent(type: "charge.refunded"), "unsupported_event" },
+        { SessionEvent(type: "charge.refunded"), "invalid_payload" }, // a refund event around a session: no charge
     };
+
+    [Fact]
+    public void A_refund_reverses_everything_refunded_so_far_and_a_dispute_its_amount_of_the_payment_intent()
+    {
+        var refund = Format.Read(Shop, Signed(Event("evt_3R", "charge.refunded",
+            "{\"id\":\"ch_3QxA\",\"object\":\"charge\",\"amount\":2500,\"amount_refunded\":1000,\"currency\":\"cny\",\"payment_intent\":\"pi_3QxA\",\"refunded\":false,\"metadata\":{}}")), Now);
+        var dispute = Format.Read(Shop, Signed(Event("evt_4D", "charge.dispute.created",
+            "{\"id\":\"dp_1QxA\",\"object\":\"dispute\",\"amount\":2500,\"charge\":\"ch_3QxA\",\"currency\":\"cny\",\"payment_intent\":\"pi_3QxA\",\"reason\":\"fraudulent\",\"status\":\"needs_response\"}")), Now);
+
+        var r = refund.Reversal!;
+        Assert.Equal(("refund", "ch_3QxA:refunded:1000", 10.00m, true, "CNY", "pi_3QxA", "evt_3R"), (r.Kind, r.ReversalId, r.Amount, r.Cumulative, r.Currency, r.PaymentId, r.NotificationId));
+        var d = dispute.Reversal!;
+        Assert.Equal(("dispute", "dp_1QxA", 25.00m, "pi_3QxA"), (d.Kind, d.ReversalId, d.Amount, d.PaymentId));
+    }
 
     [Theory]
     [MemberData(nameof(Invalid))]

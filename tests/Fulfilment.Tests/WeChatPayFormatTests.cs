@@ -148,7 +148,6 @@ public sealed class WeChatPayFormatTests : IDisposable
         { "other-merchant", "merchant_mismatch" },
         { "not-json", "invalid_payload" },
         { "no-amount", "invalid_payload" },
-        { "refund", "unsupported_event" },
     };
 
     [Theory]
@@ -170,6 +169,26 @@ public sealed class WeChatPayFormatTests : IDisposable
         var reading = format.Read(Shop(), Signed(body), Now);
 
         Assert.Equal((code, "pcr_wx", null), (reading.Rejection?.Code, reading.Credential, reading.Payment));
+    }
+
+    /// <summary>The decrypted refund of WeChat Pay's refund-notification documentation, with our merchant and reference.</summary>
+    private const string DocumentedRefund =
+        "{\"mchid\":\"1230000109\",\"transaction_id\":\"1008450740201411110005820873\",\"out_trade_no\":\"f0123456789abcdef0123456789abcde\"," +
+        "\"refund_id\":\"50200207182018070300011301001\",\"out_refund_no\":\"7752501201407033233368018\",\"refund_status\":\"SUCCESS\"," +
+        "\"success_time\":\"2018-06-08T10:34:56+08:00\",\"user_received_account\":\"招商银行信用卡0403\"," +
+        "\"amount\":{\"total\":999,\"refund\":999,\"payer_total\":999,\"payer_refund\":999}}";
+
+    [Fact]
+    public void The_documented_refund_notification_reverses_this_refunds_amount_of_the_order()
+    {
+        var reading = format.Read(Shop(), Signed(Envelope(DocumentedRefund, eventType: "REFUND.SUCCESS")), Now);
+
+        var r = reading.Reversal!;
+        Assert.Equal(("refund", "50200207182018070300011301001", 9.99m, false, Reference, "1008450740201411110005820873"),
+            (r.Kind, r.ReversalId, r.Amount, r.Cumulative, r.Reference, r.PaymentId));
+        var abnormal = format.Read(Shop(), Signed(Envelope(DocumentedRefund.Replace("\"refund_status\":\"SUCCESS\"", "\"refund_status\":\"ABNORMAL\""), eventType: "REFUND.SUCCESS")), Now);
+        Assert.Equal((null, null), (abnormal.Reversal, abnormal.Rejection));
+        Assert.Null(format.Read(Shop(), Signed(Envelope(DocumentedRefund, eventType: "REFUND.ABNORMAL")), Now).Reversal);
     }
 
     [Theory]

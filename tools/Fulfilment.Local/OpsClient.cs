@@ -74,6 +74,9 @@ public sealed class OpsClient(HttpClient http)
         await ReadAsync<PaymentCredentialRetired>(
             await PostAsync($"api/ops/partners/{partnerId}/payment-credentials/{credentialId}/retire", new RetireRequest(overlapMinutes), cancellationToken), cancellationToken);
 
+    public async Task<CompromisedKeyList> ListCompromisedKeysAsync(string sku, CancellationToken cancellationToken = default) =>
+        await ReadAsync<CompromisedKeyList>(await http.GetAsync($"api/ops/skus/{sku}/keys/compromised", cancellationToken), cancellationToken);
+
     public async Task<PartnerCredentialList> ListCredentialsAsync(string partnerId, CancellationToken cancellationToken = default) =>
         await ReadAsync<PartnerCredentialList>(await http.GetAsync($"api/ops/partners/{partnerId}/credentials", cancellationToken), cancellationToken);
 

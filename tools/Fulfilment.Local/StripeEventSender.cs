@@ -45,6 +45,34 @@ public sealed class StripeEventSender(HttpClient http)
             ["status"] = "succeeded",
         });
 
+    /// <summary>A <c>charge.refunded</c> event: <paramref name="amountRefunded"/> is everything refunded of the charge so far.</summary>
+    public static string ChargeRefundedEvent(string eventId, string charge, string paymentIntent, long amount, long amountRefunded, string currency) =>
+        Event(eventId, "charge.refunded", new JsonObject
+        {
+            ["id"] = charge,
+            ["object"] = "charge",
+            ["amount"] = amount,
+            ["amount_refunded"] = amountRefunded,
+            ["currency"] = currency.ToLowerInvariant(),
+            ["payment_intent"] = paymentIntent,
+            ["refunded"] = amountRefunded >= amount,
+            ["metadata"] = new JsonObject(),
+        });
+
+    /// <summary>A <c>charge.dispute.created</c> event for the payment intent's charge.</summary>
+    public static string DisputeCreatedEvent(string eventId, string dispute, string charge, string paymentIntent, long amount, string currency) =>
+        Event(eventId, "charge.dispute.created", new JsonObject
+        {
+            ["id"] = dispute,
+            ["object"] = "dispute",
+            ["amount"] = amount,
+            ["charge"] = charge,
+            ["currency"] = currency.ToLowerInvariant(),
+            ["payment_intent"] = paymentIntent,
+            ["reason"] = "fraudulent",
+            ["status"] = "needs_response",
+        });
+
     public static string Event(string eventId, string type, JsonObject dataObject) =>
         new JsonObject
         {

@@ -7,7 +7,8 @@ namespace Fulfilment.Cli.Commands;
 
 /// <summary>
 /// <c>fulfil keys import &lt;sku&gt; &lt;file&gt;</c>: uploads card keys in requests with a progress bar, all into one import
-/// batch; <c>fulfil keys batches|void|void-batch</c>: batches with their keys by state, and taking unsold keys out of stock.
+/// batch; <c>fulfil keys batches|void|void-batch</c>: batches with their keys by state, and taking unsold keys out of stock;
+/// <c>fulfil keys compromised</c>: sold keys whose sale was refunded or disputed, to void at the issuer.
 /// </summary>
 internal static class KeysCommand
 {
@@ -42,7 +43,7 @@ internal static class KeysCommand
             var batchQuery = new ImportBatch(r.GetValue(supplier), r.GetValue(unitCost), r.GetValue(currency), r.GetValue(expiresAt)).ToQuery();
             return ImportAsync(context, r.GetValue(sku)!, r.GetValue(file)!, r.GetValue(batchSize), batchQuery, interactive, cancellationToken);
         });
-        return new Command("keys", "Card keys.") { import, BuildBatches(), BuildVoid(), BuildVoidBatch() };
+        return new Command("keys", "Card keys.") { import, BuildBatches(), BuildVoid(), BuildVoidBatch(), BuildCompromised() };
     }
 
     private static Command BuildBatches()
@@ -171,4 +172,18 @@ internal static class KeysCommand
     private sealed record UploadTotals(string Sku, string? BatchId, long Received, long Imported, IReadOnlyList<Rejection> Rejected, int OrdersReleased);
 
     private sealed record Rejection(long Line, string Reason);
+
+    private static Command BuildCompromised()
+    {
+        var sku = new Argument<string>("sku") { Description = "The card-key SKU." };
+        var command = new Command("compromised", "Sold keys whose sale was refunded or disputed (the buyer keeps the key): void them at the issuer.") { sku };
+        command.Runs(async (context, cancellationToken) =>
+        {
+            var list = await context.Api.GetAsync<CompromisedKeyList>($"api/ops/skus/{Uri.EscapeDataString(context.Result.GetValue(sku)!)}/keys/compromised", Caller.Ops, cancellationToken);
+            await context.WriteAsync(list.Keys, rows => Table.Format(
+                ["KEY ID", "PARTNER", "ORDER", "REASON", "FLAGGED AT"],
+                rows.Select(k => new[] { k.KeyId, k.PartnerId, k.OrderId, k.Reason, k.FlaggedAt.ToString("u", CultureInfo.InvariantCulture) })));
+        });
+        return command;
+    }
 }
