@@ -130,6 +130,43 @@ public sealed class CommandLineTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Payment_credentials_are_set_listed_and_retired_and_compromised_keys_listed_from_the_command_line()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var fulfil = new Fulfil(scenario.App.BaseAddress);
+        var partner = await scenario.NewPartnerAsync();
+        var secret = StripeEventSender.NewEndpointSecret();
+        using var alipay = new AlipayPlatform();
+        var keyFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyFile, alipay.PublicKey);
+
+        var stripe = await fulfil.JsonAsync("partners", "add-payment-credential", partner.PartnerId, "stripe", "--endpoint-secret", secret);
+        var ali = await fulfil.RunAsync("partners", "add-payment-credential", partner.PartnerId, "alipay", "--app-id", alipay.AppId, "--seller-id", alipay.SellerId, "--public-key-file", keyFile);
+        var refused = await fulfil.RunAsync("partners", "add-payment-credential", partner.PartnerId, "stripe", "--endpoint-secret", "sk_live_nope");
+        var listed = await fulfil.RunAsync("partners", "credentials", partner.PartnerId);
+
+        Assert.True(ali.ExitCode == 0, ali.Error);
+        Assert.Contains($"app {alipay.AppId} seller {alipay.SellerId}", ali.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Refused, refused.ExitCode);
+        Assert.Contains("stripe credential " + stripe.GetProperty("credentialId").GetString(), listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, listed.Output + stripe.ToString(), StringComparison.Ordinal);
+        var retired = await fulfil.RunAsync("partners", "retire-payment-credential", partner.PartnerId, stripe.GetProperty("credentialId").GetString()!, "--overlap-minutes", "0");
+        Assert.True(retired.ExitCode == 0, retired.Error);
+
+        // A delivered order refunded by Stripe (with a new secret): its key shows as compromised.
+        var next = StripeEventSender.NewEndpointSecret();
+        await fulfil.RunAsync("partners", "add-payment-credential", partner.PartnerId, "stripe", "--endpoint-secret", next);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+        var opened = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("cli-1", sku, 1, "b"))).Order!;
+        await scenario.Stripe.SendAsync(partner.PartnerId, next, StripeEventSender.CheckoutSessionEvent("evt_cli_1", "pi_cli_1", opened.PaymentReference, 1000, "cny"));
+        var keyId = (await scenario.WaitForStateAsync(partner, "cli-1", "delivered")).Keys.Single().KeyId;
+        await scenario.Stripe.SendAsync(partner.PartnerId, next, StripeEventSender.ChargeRefundedEvent("evt_cli_2", "ch_cli_1", "pi_cli_1", 1000, 1000, "cny"));
+        var compromised = await fulfil.RunAsync("keys", "compromised", sku);
+        Assert.Contains(keyId, compromised.Output, StringComparison.Ordinal);
+        Assert.Contains("cli-1", compromised.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_built_tool_runs_as_its_own_process_with_settings_from_the_environment()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);

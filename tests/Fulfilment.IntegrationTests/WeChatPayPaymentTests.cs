@@ -37,6 +37,34 @@ public sealed class WeChatPayPaymentTests(StorageFixture storage)
         Assert.DoesNotContain(wechat.ApiV3Key, string.Join("\n", scenario.Logs.Lines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Refunds_of_a_delivered_order_add_up_to_the_refunded_quantity_and_flag_as_many_keys()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        using var wechat = new WeChatPayPlatform();
+        var partner = await NewWeChatPayPartnerAsync(scenario, wechat);
+        var sku = await scenario.NewCardKeySkuAsync(unitPrice: 10m, keys: Scenario.NewCardKeys(3));
+        var opened = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("wr-1", sku, 3, "buyer-1"))).Order!;
+        var transaction = wechat.Transaction(opened.PaymentReference!, opened.AmountInMinorUnits);
+        var paid = wechat.Notification(transaction);
+        Assert.Equal(HttpStatusCode.NoContent, (await WeChatPayPlatform.SendAsync(scenario.Http, partner.PartnerId, paid, wechat.Headers(paid))).StatusCode);
+        await scenario.WaitForStateAsync(partner, "wr-1", "delivered");
+
+        // Two refunds of 10.00 each (WeChat Pay tells each refund's own amount), the first one told twice.
+        var transactionId = transaction["transaction_id"]!.GetValue<string>();
+        var first = wechat.Notification(wechat.Refund(opened.PaymentReference!, transactionId, 1000, 3000, "refund-a"), "REFUND.SUCCESS", "refund");
+        var second = wechat.Notification(wechat.Refund(opened.PaymentReference!, transactionId, 1000, 3000, "refund-b"), "REFUND.SUCCESS", "refund");
+        foreach (var body in new[] { first, first, second })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await WeChatPayPlatform.SendAsync(scenario.Http, partner.PartnerId, body, wechat.Headers(body))).StatusCode);
+        }
+
+        var trace = await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "wr-1");
+        Assert.Equal("refunded", trace.Order.State);
+        Assert.Equal(2, (await scenario.Ops.ListCompromisedKeysAsync(sku)).Keys.Count); // 20.00 of 30.00: two of three units
+        await scenario.WaitForStockAsync(sku, (0, 0, 3));
+    }
+
     public static TheoryData<string, HttpStatusCode, string> Refusals() => new()
     {
         { "bad-signature", HttpStatusCode.Unauthorized, "invalid_signature" },

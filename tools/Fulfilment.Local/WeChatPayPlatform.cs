@@ -48,6 +48,20 @@ public sealed class WeChatPayPlatform : IDisposable
         ["amount"] = new JsonObject { ["total"] = totalFen, ["payer_total"] = totalFen, ["currency"] = currency, ["payer_currency"] = currency },
     };
 
+    /// <summary>A successful refund as a refund notification carries it, shaped as in WeChat Pay's documentation.</summary>
+    public JsonObject Refund(string outTradeNo, string transactionId, long refundFen, long totalFen, string? refundId = null) => new()
+    {
+        ["mchid"] = MerchantId,
+        ["transaction_id"] = transactionId,
+        ["out_trade_no"] = outTradeNo,
+        ["refund_id"] = refundId ?? "50300" + RandomDigits(24),
+        ["out_refund_no"] = "refund-" + RandomDigits(10),
+        ["refund_status"] = "SUCCESS",
+        ["success_time"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+        ["user_received_account"] = "招商银行信用卡0403",
+        ["amount"] = new JsonObject { ["total"] = totalFen, ["refund"] = refundFen, ["payer_total"] = totalFen, ["payer_refund"] = refundFen },
+    };
+
     /// <summary>The notification body: the envelope around the resource sealed under <paramref name="apiV3Key"/> (the platform's by default).</summary>
     public string Notification(JsonObject resource, string eventType = "TRANSACTION.SUCCESS", string originalType = "transaction", string? id = null, string? apiV3Key = null)
     {
