@@ -73,8 +73,8 @@ internal sealed class PaymentNotificationIntake(
         };
         if (result.OpsFlag is { } flag)
         {
-            // Before the sender hears anything: a payment that paid for nothing is never left unseen.
-            await alerts.RaiseAsync("payment-needs-refund", partnerId, flag.OrderId, flag.Reason, cancellationToken);
+            // Before the sender hears anything: money that paid for nothing, or came back after a credit, is never left unseen.
+            await alerts.RaiseAsync(reading.Reversal is null ? "payment-needs-refund" : "payment-reversed", partnerId, flag.OrderId, flag.Reason, cancellationToken);
         }
 
         return result.Refusal is { } refusal ? answers.Refused(refusal) : answers.Accepted(result.Order!, result.Duplicate);
