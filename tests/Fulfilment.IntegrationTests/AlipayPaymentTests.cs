@@ -39,6 +39,32 @@ public sealed class AlipayPaymentTests(StorageFixture storage)
         Assert.Equal(("alipay", trade["trade_no"]), (trace.Order.PaymentProvider, trace.Order.PaymentId));
     }
 
+    [Fact]
+    public async Task A_full_refund_of_a_delivered_order_marks_it_refunded_and_its_keys_compromised()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        using var alipay = new AlipayPlatform();
+        var partner = await NewAlipayPartnerAsync(scenario, alipay);
+        var sku = await scenario.NewCardKeySkuAsync(unitPrice: 10m, keys: Scenario.NewCardKeys(2));
+        var opened = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("ar-1", sku, 2, "buyer-1"))).Order!;
+        var trade = alipay.TradeNotification(opened.PaymentReference!, opened.Amount);
+        Assert.Equal("success", await (await AlipayPlatform.SendAsync(scenario.Http, partner.PartnerId, alipay.Form(trade))).Content.ReadAsStringAsync());
+        var delivered = await scenario.WaitForStateAsync(partner, "ar-1", "delivered");
+
+        // Alipay tells a full refund as TRADE_CLOSED with refund_fee: everything refunded of the trade so far.
+        var refund = alipay.Form(new Dictionary<string, string>(trade)
+        {
+            ["trade_status"] = "TRADE_CLOSED", ["refund_fee"] = "20.00", ["gmt_refund"] = "2026-11-24 10:00:00.000", ["out_biz_no"] = "refund-1", ["notify_id"] = "refund-notify-1",
+        });
+        foreach (var _ in new[] { 1, 2 })
+        {
+            Assert.Equal("success", await (await AlipayPlatform.SendAsync(scenario.Http, partner.PartnerId, refund)).Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(("refunded", "payment_refunded"), ((await scenario.GetOrderAsync(partner, "ar-1"))!.State, (await scenario.GetOrderAsync(partner, "ar-1"))!.ReasonCode));
+        Assert.Equal(delivered.Keys.Select(k => k.KeyId).Order(), (await scenario.Ops.ListCompromisedKeysAsync(sku)).Keys.Select(k => k.KeyId).Order());
+    }
+
     public static TheoryData<string, HttpStatusCode, string> Refusals() => new()
     {
         { "bad-signature", HttpStatusCode.Unauthorized, "invalid_signature" },
