@@ -97,7 +97,8 @@ internal sealed class PaymentReversals(
             OrderState.Delivered => (final with { State = kind == ReversalKind.Dispute ? OrderState.Disputed : OrderState.Refunded },
                 $"{what}; the {order.SkuKind} was already credited at {order.Supplier}: recover it there if you can"),
             OrderState.Failed => (final with { State = OrderState.Cancelled }, null),
-            OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed => (recorded with { State = kind == ReversalKind.Dispute && order.State == OrderState.Refunded ? OrderState.Disputed : order.State }, null),
+            OrderState.Refunded when kind == ReversalKind.Dispute => (final with { State = OrderState.Disputed }, null), // a new final state: its own log entry and callback
+            OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed => (recorded, null),
             OrderState.NeedsAttention => (recorded, $"{what} while its outcome at the supplier is unknown: reconcile it, and recover the credit if it went through"),
             _ when inFlight => (recorded, $"{what} while its supplier call is in flight: it is reconciled first and never submitted again; recover the credit if it went through"),
             _ when !full => (recorded, $"{what}: a partial refund before delivery; the order is still fulfilled in full"),
