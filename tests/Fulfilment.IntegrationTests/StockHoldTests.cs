@@ -48,12 +48,13 @@ public sealed class StockHoldTests(StorageFixture storage, Xunit.Abstractions.IT
         Assert.Equal("held", (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("late-1", sku, 1, "buyer-1"))).Order!.State);
         await scenario.WaitForStockAsync(sku, (0, 1, 0));
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        Assert.Equal(1, await scenario.Service<StockHolds>().ReleaseEndedAsync(DateTimeOffset.UtcNow, default));
+        // The release as it runs once the window is over (it gives back what ended before the time it is given).
+        var afterTheWindow = DateTimeOffset.UtcNow.AddSeconds(2);
+        Assert.Equal(1, await scenario.Service<StockHolds>().ReleaseEndedAsync(afterTheWindow, default));
 
         await scenario.WaitForStockAsync(sku, (1, 0, 0));
         Assert.Equal(("expired", "awaiting_payment"), ((await scenario.GetOrderAsync(partner, "late-1"))!.State, (await scenario.GetOrderAsync(partner, "late-1"))!.ReasonCode));
-        Assert.Equal(0, await scenario.Service<StockHolds>().ReleaseEndedAsync(DateTimeOffset.UtcNow, default)); // nothing left to give back
+        Assert.Equal(0, await scenario.Service<StockHolds>().ReleaseEndedAsync(afterTheWindow, default)); // nothing left to give back
 
         (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData("late-1", sku, 1, 10m, "CNY", "buyer-1"))).EnsureSuccessStatusCode();
         await scenario.WaitForStateAsync(partner, "late-1", "delivered");
@@ -94,10 +95,10 @@ public sealed class StockHoldTests(StorageFixture storage, Xunit.Abstractions.IT
         }
 
         await scenario.WaitForStockAsync(sku, (4, 2 * orders, 0));
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
 
-        // Both instances give back what they find while every order is paid.
-        var releases = scenario.Apps.Select(app => Task.Run(() => app.Services.GetRequiredService<StockHolds>().ReleaseEndedAsync(DateTimeOffset.UtcNow, default))).ToList();
+        // Both instances give back what they find, as they would once the window is over, while every order is paid.
+        var afterTheWindow = DateTimeOffset.UtcNow.AddSeconds(2);
+        var releases = scenario.Apps.Select(app => Task.Run(() => app.Services.GetRequiredService<StockHolds>().ReleaseEndedAsync(afterTheWindow, default))).ToList();
         var payments = Enumerable.Range(0, orders).Select(i => scenario.Webhooks.SendAsync(
             partner.PartnerId, partner.WebhookSecret, new PaymentData($"race-{i}", sku, 2, 20m, "CNY", $"buyer-{i}"))).ToList();
         await Task.WhenAll(releases);
