@@ -23,7 +23,7 @@ internal sealed class PaymentReferences(TableServiceClient tables)
 
     /// <summary>True for text shaped like a reference (so anything else is not even looked up).</summary>
     public static bool IsWellFormed(string? reference) =>
-        reference is { Length: Length } && reference[0] == 'f' && reference.Skip(1).All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
+        reference is { Length: Length } && reference[0] == 'f' && reference.Skip(1).All(char.IsAsciiHexDigitLower);
 
     /// <summary>Records the order's reference (idempotent: it is derived from the order).</summary>
     public Task AddAsync(string partnerId, string orderId, CancellationToken cancellationToken) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Web;
@@ -47,7 +46,7 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
         }
 
         var signed = SignedContent(fields, EncodingOf(fields));
-        var credential = partner?.ActiveCredentials(PaymentProvider.Alipay, now).FirstOrDefault(c => Verifies(c.PublicKeyPem, signed, sign));
+        var credential = partner?.ActiveCredentials(PaymentProvider.Alipay, now).FirstOrDefault(c => RsaSignature.Verifies(c.PublicKeyPem, signed, sign));
         if (credential is null)
         {
             return NotificationReading.Unverified(new("invalid_signature", "sign does not verify with an active Alipay public key of this partner."));
@@ -62,19 +61,6 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
             .Where(f => f.Key is not ("sign" or "sign_type") && f.Value.Length > 0)
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => $"{f.Key}={f.Value}")));
-
-    private static bool Verifies(string? publicKeyPem, byte[] signed, string sign)
-    {
-        var signature = new byte[sign.Length];
-        if (publicKeyPem is null || !Convert.TryFromBase64String(sign, signature, out var length))
-        {
-            return false;
-        }
-
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(publicKeyPem);
-        return rsa.VerifyData(signed, signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-    }
 
     private static NotificationReading ReadVerified(Dictionary<string, string> f, ProviderCredential credential)
     {

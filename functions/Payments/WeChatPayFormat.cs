@@ -64,27 +64,14 @@ internal sealed class WeChatPayFormat : IPaymentNotificationFormat
             return NotificationReading.Unverified(new("unknown_serial", $"No active WeChat Pay public key of this partner has the serial {SerialHeader} names."));
         }
 
-        var signed = Concat(Encoding.UTF8.GetBytes($"{timestamp}\n{nonce}\n"), request.Body, "\n"u8.ToArray());
-        var verifying = candidates.Where(c => Verifies(c.PublicKeyPem, signed, signature)).ToList();
+        byte[] signed = [.. Encoding.UTF8.GetBytes($"{timestamp}\n{nonce}\n"), .. request.Body, (byte)'\n'];
+        var verifying = candidates.Where(c => RsaSignature.Verifies(c.PublicKeyPem, signed, signature)).ToList();
         if (verifying.Count == 0)
         {
             return NotificationReading.Unverified(new("invalid_signature", $"{SignatureHeader} does not verify with the WeChat Pay public key of that serial."));
         }
 
         return ReadVerified(request.Body, verifying);
-    }
-
-    private static bool Verifies(string? publicKeyPem, byte[] signed, string signature)
-    {
-        var bytes = new byte[signature.Length];
-        if (publicKeyPem is null || !Convert.TryFromBase64String(signature, bytes, out var length))
-        {
-            return false;
-        }
-
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(publicKeyPem);
-        return rsa.VerifyData(signed, bytes.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 
     /// <summary>The signed body: its envelope, then its resource opened with the APIv3 key of one of the verifying credentials.</summary>
@@ -268,17 +255,4 @@ internal sealed class WeChatPayFormat : IPaymentNotificationFormat
     }
 
     private static NotificationRejection Invalid(IReadOnlyList<string> problems) => new("invalid_payload", "The WeChat Pay notification is not valid.", problems);
-
-    private static byte[] Concat(params byte[][] parts)
-    {
-        var all = new byte[parts.Sum(p => p.Length)];
-        var at = 0;
-        foreach (var part in parts)
-        {
-            part.CopyTo(all, at);
-            at += part.Length;
-        }
-
-        return all;
-    }
 }
