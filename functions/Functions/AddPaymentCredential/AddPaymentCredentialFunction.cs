@@ -37,10 +37,6 @@ internal sealed class AddPaymentCredentialFunction(PartnerDirectory partners, Ti
         }
 
         logger.LogInformation("Partner {PartnerId}: {Provider} credential {CredentialId} added", partnerId, credential.Provider, credential.Id);
-        return Results.Json(Summary(credential, now), statusCode: StatusCodes.Status201Created);
+        return Results.Json(PaymentCredentialSummaries.Of(credential, now), statusCode: StatusCodes.Status201Created);
     }
-
-    /// <summary>The credential as ops see it: never a secret or key.</summary>
-    public static PaymentCredentialSummary Summary(ProviderCredential c, DateTimeOffset now) =>
-        new(c.Id, c.Provider, c.CreatedAt, c.LastUsedAt, c.RetiresAt, c.IsActiveAt(now), c.MerchantId, c.PublicKeySerial, c.AppId, c.SellerId);
 }

@@ -25,6 +25,6 @@ internal sealed class ListPartnerCredentialsFunction(PartnerDirectory partners, 
             partnerId,
             [.. partner.Secrets.Select(s => new WebhookSecretSummary(s.Id, s.CreatedAt, s.LastUsedAt, s.RetiresAt, s.IsActiveAt(now)))],
             [.. apiKeys.Select(k => new ApiKeySummary(k.KeyId, k.CreatedAt, k.LastUsedAt, k.RetiresAt, k.RetiresAt is not { } at || at > now))],
-            [.. partner.ProviderCredentials.Select(c => AddPaymentCredential.AddPaymentCredentialFunction.Summary(c, now))]));
+            [.. partner.ProviderCredentials.Select(c => PaymentCredentialSummaries.Of(c, now))]));
     }
 }
