@@ -86,17 +86,7 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
             return NotificationReading.Ignoring($"trade {tradeNo} is {status}, not paid", credential.Id);
         }
 
-        var problems = new List<string>();
-        if (notifyId.Length == 0) problems.Add("notify_id is required");
-        if (tradeNo.Length == 0) problems.Add("trade_no is required");
-        if (Field("out_trade_no").Length == 0) problems.Add("out_trade_no is required");
-        if (!AmountPattern().IsMatch(Field("total_amount"))
-            || !decimal.TryParse(Field("total_amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
-        {
-            problems.Add("total_amount must be a positive amount in yuan with at most two decimals");
-            amount = 0;
-        }
-
+        var problems = TradeProblems(f, "total_amount", out var amount);
         if (problems.Count > 0)
         {
             return NotificationReading.Invalid(credential.Id, new("invalid_payload", "The Alipay notification is not valid.", problems));
@@ -110,17 +100,7 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
     private static NotificationReading ReadRefund(Dictionary<string, string> f, ProviderCredential credential)
     {
         string Field(string name) => f.GetValueOrDefault(name, "");
-        var problems = new List<string>();
-        if (Field("notify_id").Length == 0) problems.Add("notify_id is required");
-        if (Field("trade_no").Length == 0) problems.Add("trade_no is required");
-        if (Field("out_trade_no").Length == 0) problems.Add("out_trade_no is required");
-        if (!AmountPattern().IsMatch(Field("refund_fee"))
-            || !decimal.TryParse(Field("refund_fee"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var refunded) || refunded <= 0)
-        {
-            problems.Add("refund_fee must be a positive amount in yuan with at most two decimals");
-            refunded = 0;
-        }
-
+        var problems = TradeProblems(f, "refund_fee", out var refunded);
         if (problems.Count > 0)
         {
             return NotificationReading.Invalid(credential.Id, new("invalid_payload", "The Alipay refund notification is not valid.", problems));
@@ -133,6 +113,20 @@ internal sealed partial class AlipayFormat : IPaymentNotificationFormat
                 PaymentId = Field("trade_no"),
             },
             credential.Id);
+    }
+
+    /// <summary>What a trade's notification lacks (its ids), and its amount field as a positive amount in yuan (0 with a problem if it is not one).</summary>
+    private static List<string> TradeProblems(Dictionary<string, string> f, string amountField, out decimal amount)
+    {
+        var problems = new[] { "notify_id", "trade_no", "out_trade_no" }.Where(name => f.GetValueOrDefault(name, "").Length == 0).Select(name => $"{name} is required").ToList();
+        var text = f.GetValueOrDefault(amountField, "");
+        if (!AmountPattern().IsMatch(text) || !decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount) || amount <= 0)
+        {
+            problems.Add($"{amountField} must be a positive amount in yuan with at most two decimals");
+            amount = 0;
+        }
+
+        return problems;
     }
 
     /// <summary>

@@ -150,16 +150,14 @@ internal sealed class StripeFormat : IPaymentNotificationFormat
         var problems = new List<string>();
         if (string.IsNullOrEmpty(paymentIntent) && string.IsNullOrEmpty(reference)) problems.Add("the payment is named by neither payment_intent nor metadata.payment_reference");
         if (string.IsNullOrEmpty(reversalId) || string.IsNullOrEmpty(stripeEvent.Id)) problems.Add("the event or its object has no id");
-        if (amount <= 0) problems.Add("the amount must be a positive number of minor units");
-        var code = currency?.ToUpperInvariant();
-        if (code is null || !CurrencyCode.IsValid(code)) problems.Add("the currency must be a three-letter ISO 4217 code");
+        var (money, code) = ReadMoney(amount, currency, problems);
         if (problems.Count > 0)
         {
             return NotificationReading.Invalid(credential, new("invalid_payload", $"The Stripe {kind} cannot be matched to a payment.", problems));
         }
 
         return NotificationReading.Reversed(
-            new PaymentReversal(PaymentProvider.Stripe, stripeEvent.Id, kind, reversalId!, Money.FromMinorUnits(amount, code!), Cumulative: true, code!)
+            new PaymentReversal(PaymentProvider.Stripe, stripeEvent.Id, kind, reversalId!, money, Cumulative: true, code)
             {
                 PaymentId = string.IsNullOrEmpty(paymentIntent) ? null : paymentIntent,
                 Reference = reference,
@@ -175,16 +173,26 @@ internal sealed class StripeFormat : IPaymentNotificationFormat
         if (string.IsNullOrEmpty(reference)) problems.Add($"the payment names no order: client_reference_id or metadata.{ReferenceMetadataKey} is required");
         if (string.IsNullOrEmpty(stripeEvent.Id)) problems.Add("the event has no id");
         if (string.IsNullOrEmpty(paymentId)) problems.Add("the payment has no id");
-        if (amount is not > 0) problems.Add("the amount must be a positive number of minor units");
-        var code = currency?.ToUpperInvariant();
-        if (code is null || !CurrencyCode.IsValid(code)) problems.Add("the currency must be a three-letter ISO 4217 code");
+        var (money, code) = ReadMoney(amount, currency, problems);
         if (problems.Count > 0)
         {
             return NotificationReading.Invalid(credential, new("invalid_payload", "The Stripe payment cannot pay an order.", problems));
         }
 
-        return NotificationReading.Paid(
-            new ProviderPayment(PaymentProvider.Stripe, stripeEvent.Id, paymentId!, Money.FromMinorUnits(amount!.Value, code!), code!) { Reference = reference! },
-            credential);
+        return NotificationReading.Paid(new ProviderPayment(PaymentProvider.Stripe, stripeEvent.Id, paymentId!, money, code) { Reference = reference! }, credential);
+    }
+
+    /// <summary>Stripe's amount in minor units and its lowercase currency, as an amount of an ISO 4217 currency; problems when they are not.</summary>
+    private static (decimal Amount, string Currency) ReadMoney(long? minorUnits, string? currency, List<string> problems)
+    {
+        var code = currency?.ToUpperInvariant();
+        if (minorUnits is not > 0) problems.Add("the amount must be a positive number of minor units");
+        if (code is null || !CurrencyCode.IsValid(code))
+        {
+            problems.Add("the currency must be a three-letter ISO 4217 code");
+            return (0, "");
+        }
+
+        return (minorUnits is > 0 ? Money.FromMinorUnits(minorUnits.Value, code) : 0, code);
     }
 }
