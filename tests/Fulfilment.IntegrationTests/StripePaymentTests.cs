@@ -41,6 +41,28 @@ public sealed class StripePaymentTests(StorageFixture storage)
         Assert.DoesNotContain(secret, string.Join("\n", scenario.Logs.Lines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_payment_that_cannot_be_written_is_not_answered_success_and_Stripes_retry_pays_it_once()
+    {
+        var outage = new TableOutage("Orders"); // the order book and the open-orders index
+        await using var scenario = await Scenario.StartAsync(storage, replaceServices: outage.InTablesOf(storage.ConnectionString));
+        var (partner, secret) = await NewStripePartnerAsync(scenario);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(2));
+        var opened = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("down-1", sku, 1, "b"))).Order!;
+        var session = StripeEventSender.CheckoutSessionEvent(StripeEventSender.NewId("evt"), StripeEventSender.NewId("pi"), opened.PaymentReference, 1000, "cny");
+
+        outage.Begin();
+        var during = await scenario.Stripe.SendAsync(partner.PartnerId, secret, session);
+        outage.End();
+
+        Assert.False(during.IsSuccessStatusCode, $"{(int)during.StatusCode}: Stripe must retry a payment that was not written");
+        Assert.True(outage.Refused > 0);
+        await scenario.AssertStillOpenedAsync((partner, "down-1"));
+        Assert.Equal(HttpStatusCode.OK, (await scenario.Stripe.SendAsync(partner.PartnerId, secret, session)).StatusCode);
+        await scenario.WaitForStateAsync(partner, "down-1", "delivered");
+        await scenario.WaitForStockAsync(sku, (1, 0, 1));
+    }
+
     public static TheoryData<string, HttpStatusCode, string> Refusals() => new()
     {
         { "wrong-secret", HttpStatusCode.Unauthorized, "invalid_signature" },
