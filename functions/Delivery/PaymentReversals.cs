@@ -72,18 +72,16 @@ internal sealed class PaymentReversals(
     private (Order Changed, string? OpsFlag) Decide(Order order, PaymentReversal reversal)
     {
         var refunded = Math.Min(order.Amount, reversal.Cumulative ? Math.Max(order.RefundedAmount, reversal.Amount) : order.RefundedAmount + reversal.Amount);
-        var full = reversal.Kind == ReversalKind.Dispute || refunded >= order.Amount;
-        var units = full ? order.Quantity : (int)Math.Floor(refunded / (order.Amount / order.Quantity));
         var kind = reversal.Kind == ReversalKind.Dispute ? ReversalKind.Dispute : order.ReversalKind ?? ReversalKind.Refund;
         var what = $"{reversal.Provider} {reversal.Kind} {reversal.ReversalId}: {refunded} of {order.Amount} {order.Currency} back to the buyer";
         var recorded = order with
         {
             RefundedAmount = refunded,
-            RefundedQuantity = Math.Max(order.RefundedQuantity, units),
             ReversalKind = kind,
             Reversals = [.. order.Reversals, reversal.ReversalId],
             StateReason = what,
         };
+        var full = recorded.IsFullyReversed;
         var now = clock.GetUtcNow();
         var final = recorded with { FinalAt = now, NotificationStatus = null, NotificationAttempts = 0, NotificationError = null };
         var inFlight = order.State is OrderState.Submitting or OrderState.Reconciling or OrderState.RetryScheduled

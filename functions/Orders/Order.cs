@@ -98,8 +98,11 @@ internal sealed record Order(
     /// <summary>How much of the payment the provider has given back so far (refunds, or a dispute's amount).</summary>
     public decimal RefundedAmount { get; init; }
 
-    /// <summary>The units the refunds cover: the whole order once the refund is full or disputed.</summary>
-    public int RefundedQuantity { get; init; }
+    /// <summary>The units the reversals cover: the whole order once it is refunded in full or disputed.</summary>
+    public int RefundedQuantity => IsFullyReversed ? Quantity : (int)Math.Floor(RefundedAmount / (Amount / Quantity));
+
+    /// <summary>The whole payment went back: refunded in full, or disputed.</summary>
+    public bool IsFullyReversed => ReversalKind == Orders.ReversalKind.Dispute || (ReversalKind is not null && RefundedAmount >= Amount);
 
     /// <summary><c>refund</c> or <c>dispute</c>, once the payment was reversed at all; null until then.</summary>
     public string? ReversalKind { get; init; }
