@@ -12,6 +12,7 @@ using Fulfilment.Orders;
 using Fulfilment.Partners;
 using Fulfilment.Payments;
 using Fulfilment.RedemptionLog;
+using Fulfilment.Risk;
 using Fulfilment.Storage;
 using Fulfilment.Suppliers;
 using Fulfilment.Webhooks;
@@ -91,6 +92,7 @@ internal static class FulfilmentApp
             .AddCatalogue()
             .AddInventory()
             .AddOrders()
+            .AddRisk()
             .AddOps()
             .AddRedemptionLog()
             .AddNotifications(egress)

@@ -18,6 +18,10 @@ param initialKek string
 @description('The ops API key (at least 16 characters).')
 param opsApiKey string
 
+@secure()
+@description('The key of the keyed hashes that stand for blocklisted e-mails, phones and accounts: base64 of 32 random bytes (openssl rand -base64 32). Never change it once blocklists are saved.')
+param identityHashKey string
+
 @description('Partitions per new card-key SKU.')
 @minValue(1)
 @maxValue(64)
@@ -70,6 +74,7 @@ module vault 'modules/keyvault.bicep' = {
     token: token
     initialKek: initialKek
     opsApiKey: opsApiKey
+    identityHashKey: identityHashKey
     principalId: identity.properties.principalId
   }
 }
@@ -88,6 +93,7 @@ module app 'modules/functionapp.bicep' = {
     keyVaultUri: vault.outputs.vaultUri
     kekSecretName: vault.outputs.kekSecretName
     opsApiKeyReference: vault.outputs.opsApiKeyReference
+    identityHashKeyReference: vault.outputs.identityHashKeyReference
     queues: queues
     inventoryShardCount: inventoryShardCount
     maximumInstanceCount: maximumInstanceCount

@@ -12,6 +12,7 @@ internal static class DeliveryRegistration
         services.AddSingleton<CardKeyDelivery>();
         services.AddSingleton<SupplierDelivery>();
         services.AddSingleton<OrderFulfilment>();
+        services.AddSingleton<ReviewDesk>();
         services.AddSingleton<OrderOutcomes>();
         services.AddSingleton<StalledOrderSweep>();
         services.AddSingleton<PartnerOrders>();

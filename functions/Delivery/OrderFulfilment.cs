@@ -13,6 +13,7 @@ internal sealed class OrderFulfilment(
     CardKeyDelivery cardKeys,
     SupplierDelivery viaSuppliers,
     FulfilmentRequests requests,
+    ReviewDesk reviewDesk,
     QueueMessages queueMessages,
     ILogger<OrderFulfilment> logger)
 {
@@ -88,6 +89,12 @@ internal sealed class OrderFulfilment(
         {
             // Only a payment queues an order; a message for an unpaid one (replayed by hand, say) has nothing to do yet.
             logger.LogWarning("Order {OrderId} of partner {PartnerId} is not paid yet ({State}): nothing to fulfil", order.OrderId, order.PartnerId, order.State);
+            return;
+        }
+
+        if (order.State is OrderState.HeldForReview or OrderState.RefusedByRisk or OrderState.Refused)
+        {
+            await reviewDesk.FollowUpAsync(order, cancellationToken); // decided by the shop's risk rules when paid: published, not fulfilled
             return;
         }
 

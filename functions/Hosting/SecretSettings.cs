@@ -3,7 +3,7 @@ namespace Fulfilment.Hosting;
 /// <summary>
 /// Secrets fail closed: the app refuses to start rather than run open. A Key Vault reference App Service could not
 /// resolve stays in the setting as its literal text (derivable from public names): any setting still holding one stops
-/// the app. Outside Development, the ops key must be strong and not the sample's, and card keys must be protected by a
+/// the app. Outside Development, the ops key and the risk rules' identity hash key must be strong and not the sample's, and card keys must be protected by a
 /// Key Vault KEK, never by the development KEK.
 /// </summary>
 internal static class SecretSettings
@@ -12,6 +12,9 @@ internal static class SecretSettings
     public const string SampleOpsKey = "local-ops-key-change-me";
 
     public const int MinimumOpsKeyLength = 32;
+
+    /// <summary>The identity hash key of local.settings.sample.json and of local runs.</summary>
+    public const string SampleIdentityHashKey = "bG9jYWwtaWRlbnRpdHktaGFzaC1rZXktY2hhbmdlLW1l";
 
     public static void Check(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -39,11 +42,24 @@ internal static class SecretSettings
                 $"Ops:ApiKey must be a random secret of at least {MinimumOpsKeyLength} characters (not the sample's) outside Development.");
         }
 
+        var identityKey = configuration["Risk:IdentityHashKey"] ?? "";
+        if (identityKey == SampleIdentityHashKey || !IsRandomKey(identityKey))
+        {
+            throw new InvalidOperationException(
+                "Risk:IdentityHashKey must be base64 of at least 32 random bytes (not the sample's) outside Development: blocklisted e-mails and phones are only as safe as it.");
+        }
+
         if (string.IsNullOrWhiteSpace(configuration["KeyVault:Uri"]) || !string.IsNullOrEmpty(configuration["DevKek:Key"]))
         {
             throw new InvalidOperationException(
                 $"KeyVault:Uri is required in {environment.EnvironmentName}, and DevKek:Key must not be set: " +
                 "card keys are protected by a Key Vault KEK, never by the development KEK, outside Development.");
         }
+    }
+
+    private static bool IsRandomKey(string base64)
+    {
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var length) && length >= 32 && bytes.Take(length).Distinct().Count() >= 16;
     }
 }

@@ -9,6 +9,8 @@ internal static class HttpRegistration
     {
         services.AddSettings<PartnerApiOptions>("PartnerApi");
         services.AddSingleton<PartnerRateLimit>();
+        services.AddSingleton<RiskRulesEditor>();
+        services.AddSingleton<ReviewDecisions>();
         services.AddSingleton<PaymentNotificationIntake>();
         services.AddSingleton<OpsKeyPolicy>();
         services.AddSingleton<PartnerKeyPolicy>();

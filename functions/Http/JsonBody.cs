@@ -7,7 +7,14 @@ namespace Fulfilment.Http;
 internal static class JsonBody
 {
     private const int MaxBytes = 64 * 1024;
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request)
+    public static Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request)
+        where T : class => ReadAsync<T>(request, AppJson.Options);
+
+    /// <summary>As <see cref="ReadAsync{T}(HttpRequest)"/>, refusing unknown fields and fields given twice.</summary>
+    public static Task<(T? Value, IResult? Error)> ReadStrictAsync<T>(HttpRequest request)
+        where T : class => ReadAsync<T>(request, AppJson.Strict);
+
+    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options)
         where T : class
     {
         var body = await ApiResults.ReadBodyAsync(request, MaxBytes);
@@ -18,7 +25,7 @@ internal static class JsonBody
 
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, AppJson.Options);
+            var value = JsonSerializer.Deserialize<T>(body, options);
             return value is null
                 ? (null, ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_json", "The body must be a JSON object."))
                 : (value, null);

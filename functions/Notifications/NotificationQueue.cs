@@ -19,7 +19,7 @@ internal sealed class NotificationQueue(
     /// <summary>Queues the notification of a terminal order, if its partner has a callback URL.</summary>
     public async Task NotifyAsync(Order order, CancellationToken cancellationToken)
     {
-        if (order.IsTerminal && (await partners.FindAsync(order.PartnerId, cancellationToken))?.CallbackUrl is not null)
+        if (order.IsToldToPartner && (await partners.FindAsync(order.PartnerId, cancellationToken))?.CallbackUrl is not null)
         {
             await SendAsync(new NotificationRequest(order.PartnerId, order.OrderId, order.State, 1) { TraceParent = OrderTracing.CurrentParent }, null, cancellationToken);
         }
@@ -28,9 +28,9 @@ internal sealed class NotificationQueue(
     /// <summary>Queues the notification of the order's final state again (ops' resend): null, or why it cannot be sent.</summary>
     public async Task<string?> ResendAsync(Order order, CancellationToken cancellationToken)
     {
-        if (!order.IsTerminal)
+        if (!order.IsToldToPartner)
         {
-            return $"the order is {order.State}: partners are told about final states only (delivered, failed, needs-attention)";
+            return $"the order is {order.State}: partners are told about final states and holds for review only";
         }
 
         if ((await partners.FindAsync(order.PartnerId, cancellationToken))?.CallbackUrl is null)

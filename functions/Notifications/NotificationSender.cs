@@ -46,7 +46,7 @@ internal sealed class NotificationSender(
         // What is signed is the order as stored, never what a message claims: a forged message (an invocation claiming
         // "delivered" for an order that never was) sends nothing. A final state the order has moved on from (delivered,
         // then refunded, then disputed) is still told: the partner hears each one.
-        if (!order.IsTerminal || (order.State != request.State && !WasFinal(order, request.State)))
+        if (!order.IsToldToPartner || (order.State != request.State && !WasFinal(order, request.State)))
         {
             throw new PoisonMessageException($"the message says order {order.OrderId} is {request.State}, but it is {order.State}: nothing sent");
         }
@@ -129,5 +129,5 @@ internal sealed class NotificationSender(
         state == OrderState.Cancelled ? (order.ReversalKind == ReversalKind.Dispute ? "order.disputed" : "order.refunded") : "order." + state;
 
     private static bool WasFinal(Order order, string state) =>
-        (order with { State = state }).IsTerminal && order.StateChanges.Any(change => change.State == state);
+        (order with { State = state }).IsToldToPartner && order.StateChanges.Any(change => change.State == state);
 }

@@ -28,9 +28,9 @@ internal sealed class OrderTraceQuery(OrderBook orders)
     }
 
     /// <summary>Everything but key material (key ids only) and the buyer's full account.</summary>
-    private static OpsOrder OpsView(Order o) => new(
+    public static OpsOrder OpsView(Order o) => new(
         o.PartnerId, o.OrderId, o.Sku, o.SkuKind, o.Quantity, o.Amount, o.Currency, o.BuyerReference, AccountMask.Of(o.TargetAccount),
         o.State, o.StateReason, o.Keys.Select(k => k.KeyId).ToList(), o.PaidAt, o.DeliveredAt, o.FinalAt, o.Supplier, o.ClientReference,
         o.SupplierReference, o.NotificationStatus, o.NotificationAttempts, o.NotificationError,
-        o.OpenedAt, o.ExpiresAt, o.PaymentReference, o.PaymentProvider, o.PaymentId);
+        o.OpenedAt, o.ExpiresAt, o.PaymentReference, o.PaymentProvider, o.PaymentId, o.RiskRule, o.RiskDetail);
 }

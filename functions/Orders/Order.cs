@@ -93,7 +93,14 @@ internal sealed record Order(
 
     /// <summary>States the partner is told about.</summary>
     public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention
-        or OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed;
+        or OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed or OrderState.RefusedByRisk or OrderState.Refused;
+
+    /// <summary>States the partner is told about: the final ones, and an order held for review (its payment is taken, the partner may refund).</summary>
+    public bool IsToldToPartner => IsTerminal || State == OrderState.HeldForReview;
+
+    /// <summary>The order counts against the shop's risk limits: it went ahead (paid, in fulfilment or review, delivered) and was not given back.</summary>
+    public bool CountsForRisk => !IsAwaitingPayment && State is not (OrderState.RefusedByRisk or OrderState.Refused or OrderState.Cancelled
+        or OrderState.Refunded or OrderState.Disputed or OrderState.Failed);
 
     /// <summary>How much of the payment the provider has given back so far (refunds, or a dispute's amount).</summary>
     public decimal RefundedAmount { get; init; }
@@ -109,6 +116,17 @@ internal sealed record Order(
 
     /// <summary>The provider's ids of the reversals recorded (a second notice of one is a duplicate).</summary>
     public IReadOnlyList<string> Reversals { get; init; } = [];
+
+    /// <summary>What the partner told us of the buyer for its risk rules: the keyed hashes of the e-mail and phone (never the plain values), the IP, a risk score 0-100.</summary>
+    public BuyerSignals Signals { get; init; } = BuyerSignals.None;
+
+    /// <summary>The risk counters (<c>RiskCounters</c> partitions) the order holds slots in while it counts; given back when it stops counting.</summary>
+    public IReadOnlyList<string> RiskCounters { get; init; } = [];
+
+    /// <summary>The risk rule that held or refused the order (a stable code partners see), and its figures ("3 units in 24 h, limit 2").</summary>
+    public string? RiskRule { get; init; }
+
+    public string? RiskDetail { get; init; }
 
     /// <summary>Every state the order entered, oldest first (the newest <see cref="MaxStateChanges"/>); kept by <see cref="OrderBook"/>.</summary>
     public IReadOnlyList<OrderStateChange> StateChanges { get; init; } = [];

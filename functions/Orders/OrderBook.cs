@@ -161,6 +161,13 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
         ["Reversals"] = o.Reversals.Count == 0 ? null : string.Join('\n', o.Reversals),
         ["DeliveredAt"] = o.DeliveredAt,
         ["LeaseUntil"] = o.LeaseUntil,
+        ["BuyerEmailHash"] = o.Signals.EmailHash,
+        ["BuyerPhoneHash"] = o.Signals.PhoneHash,
+        ["BuyerIp"] = o.Signals.Ip,
+        ["RiskScore"] = o.Signals.RiskScore,
+        ["RiskCounters"] = o.RiskCounters.Count == 0 ? null : string.Join('\n', o.RiskCounters),
+        ["RiskRule"] = o.RiskRule,
+        ["RiskDetail"] = o.RiskDetail,
     };
 
     private static Order FromEntity(TableEntity e)
@@ -195,6 +202,10 @@ internal sealed class OrderBook(TableServiceClient tables, TimeProvider clock, O
             ReversalKind = e.GetString("ReversalKind"),
             Reversals = e.GetString("Reversals") is { Length: > 0 } reversals ? reversals.Split('\n') : [],
             FailureCode = e.GetString("FailureCode"),
+            Signals = new BuyerSignals(e.GetString("BuyerEmailHash"), e.GetString("BuyerPhoneHash"), e.GetString("BuyerIp"), e.GetInt32("RiskScore")),
+            RiskCounters = e.GetString("RiskCounters") is { Length: > 0 } counters ? counters.Split('\n') : [],
+            RiskRule = e.GetString("RiskRule"),
+            RiskDetail = e.GetString("RiskDetail"),
             ClaimStartedAt = e.GetDateTimeOffset("ClaimStartedAt"),
             NotificationStatus = e.GetString("NotificationStatus"),
             NotificationAttempts = e.GetInt32("NotificationAttempts") ?? 0,

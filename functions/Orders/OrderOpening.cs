@@ -17,6 +17,7 @@ internal sealed class OrderOpening(
     OrderBook orders,
     PaymentReferences references,
     StockHolds holds,
+    RiskScreening risk,
     IEnumerable<IOrderAcceptanceRule> rules,
     IOptions<OrderOpeningOptions> options,
     TimeProvider clock,
@@ -42,8 +43,6 @@ internal sealed class OrderOpening(
             }
         }
 
-        // The reference first: an order is never written that its provider's notification could not find.
-        await references.AddAsync(partnerId, request.OrderId, cancellationToken);
         var now = clock.GetUtcNow();
         var holding = sku.HoldStock && sku.Kind == SkuKind.CardKey;
         var candidate = new Order(
@@ -54,7 +53,18 @@ internal sealed class OrderOpening(
             ExpiresAt = now + TimeSpan.FromSeconds(options.Value.PaymentWindowSeconds),
             PaymentReference = PaymentReferences.For(partnerId, request.OrderId),
             ClaimStartedAt = holding ? now : null, // reservations may exist from here on: fulfilment looks for them
+            Signals = risk.SignalsOf(request.Buyer),
         };
+        if (await risk.CheckOpeningAsync(candidate, cancellationToken) is { } refused)
+        {
+            // Opening the same order again answers it, whatever the rules say now; anything else is refused, and nothing is written.
+            return await orders.GetAsync(partnerId, request.OrderId, cancellationToken) is { } existing && existing.SameRequestAs(candidate)
+                ? OrderOpeningResult.Opened(existing, existing: true)
+                : OrderOpeningResult.Refused(refused);
+        }
+
+        // The reference first: an order is never written that its provider's notification could not find.
+        await references.AddAsync(partnerId, request.OrderId, cancellationToken);
         var (outcome, order) = await orders.PlaceAsync(candidate, cancellationToken);
         if (outcome == PlaceOutcome.Created)
         {

@@ -7,7 +7,7 @@ namespace Fulfilment.Orders;
 /// <summary>
 /// What a buyer asks for: the partner's order id, a SKU, a quantity, the buyer's reference and, for top-ups and
 /// redemptions, the account to credit. The body of opening an order before payment
-/// (<c>{"orderId", "sku", "quantity", "buyerReference", "targetAccount"?}</c>), and the order part of a Standard Webhooks
+/// (<c>{"orderId", "sku", "quantity", "buyerReference", "targetAccount"?, "buyerEmail"?, "buyerPhone"?, "buyerIp"?, "riskScore"?}</c>), and the order part of a Standard Webhooks
 /// payment's <c>data</c>. Read strictly: every field of its type, no property twice, nothing unknown.
 /// </summary>
 internal sealed record OrderRequest(string OrderId, string Sku, int Quantity, string BuyerReference, string? TargetAccount)
@@ -15,7 +15,10 @@ internal sealed record OrderRequest(string OrderId, string Sku, int Quantity, st
     public const int MaxQuantity = 50;
     public const int MaxReferenceLength = 128;
 
-    private static readonly string[] Fields = ["orderId", "sku", "quantity", "buyerReference", "targetAccount"];
+    private static readonly string[] Fields = ["orderId", "sku", "quantity", "buyerReference", "targetAccount", .. BuyerDetails.Fields];
+
+    /// <summary>What the partner passed about the buyer for its risk rules (optional).</summary>
+    public BuyerDetails Buyer { get; init; } = BuyerDetails.None;
 
     /// <summary>The body of opening an order: the request, or the problems found.</summary>
     public static (OrderRequest? Request, IReadOnlyList<string> Problems) Parse(ReadOnlySpan<byte> body)
@@ -70,6 +73,7 @@ internal sealed record OrderRequest(string OrderId, string Sku, int Quantity, st
             problems.Add($"{path}targetAccount, when present, must be 1-{MaxReferenceLength} characters");
         }
 
-        return problems.Count > before ? null : new OrderRequest(orderId!, sku!, quantity, buyer!, target);
+        var details = BuyerDetails.Read(parent, path, problems);
+        return problems.Count > before ? null : new OrderRequest(orderId!, sku!, quantity, buyer!, target) { Buyer = details };
     }
 }

@@ -41,6 +41,15 @@ internal static class OrderState
     /// <summary>Delivered, then disputed by the buyer (a chargeback); its card keys are flagged compromised.</summary>
     public const string Disputed = "disputed";
 
+    /// <summary>Paid, and a risk rule sent it to ops for review: fulfilled if approved, <see cref="Refused"/> if not. The partner is told.</summary>
+    public const string HeldForReview = "held-for-review";
+
+    /// <summary>Paid, and a risk rule refused it: nothing is delivered; the partner is told, to refund the buyer.</summary>
+    public const string RefusedByRisk = "refused-by-risk";
+
+    /// <summary>Held for review and refused by ops: nothing is delivered; the partner is told, to refund the buyer.</summary>
+    public const string Refused = "refused";
+
     /// <summary>Still unknown after the reconciliation deadline: ops must look (an alert was raised).</summary>
     public const string NeedsAttention = "needs-attention";
 }

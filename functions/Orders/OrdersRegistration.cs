@@ -20,6 +20,8 @@ internal static class OrdersRegistration
         services.AddSingleton<IOrderAcceptanceRule, CatalogueRule>(); // the acceptance rules, in the order they run
         services.AddSingleton<FulfilmentRequests>();
         services.AddSingleton<AwaitingStockList>();
+        services.AddSingleton<RiskScreening>();
+        services.AddSingleton<OrderReviews>();
         return services;
     }
 }

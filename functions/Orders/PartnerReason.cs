@@ -15,6 +15,16 @@ internal static class PartnerReason
     public const string NotFulfilled = "not_fulfilled";
     public const string PaymentRefunded = "payment_refunded";
     public const string PaymentDisputed = "payment_disputed";
+    public const string HeldForReview = "held_for_review";
+    public const string RefusedAfterReview = "refused_after_review";
+
+    /// <summary>The risk rules' codes: an order refused when opened (422) or when paid (<c>refused-by-risk</c>) says which rule.</summary>
+    public const string QuantityLimit = "quantity_limit";
+    public const string BuyerLimit = "buyer_limit";
+    public const string BuyerLifetimeLimit = "buyer_lifetime_limit";
+    public const string AccountLimit = "account_limit";
+    public const string PacingLimit = "pacing_limit";
+    public const string Blocked = "blocked";
 
     private static readonly Dictionary<string, string> Messages = new()
     {
@@ -27,7 +37,18 @@ internal static class PartnerReason
         [NotFulfilled] = "The order could not be fulfilled. Nothing was credited.",
         [PaymentRefunded] = "The payment was refunded.",
         [PaymentDisputed] = "The buyer disputed the payment.",
+        [HeldForReview] = "The order is held for review under the shop's risk rules: it is fulfilled if approved; if refused, refund the buyer.",
+        [RefusedAfterReview] = "The order was refused after review under the shop's risk rules: nothing was delivered; refund the buyer.",
+        [QuantityLimit] = "Refused by the shop's risk rules: more units than one order may have. Nothing was delivered; refund the buyer.",
+        [BuyerLimit] = "Refused by the shop's risk rules: the buyer's purchase limit for this product. Nothing was delivered; refund the buyer.",
+        [BuyerLifetimeLimit] = "Refused by the shop's risk rules: the buyer's lifetime limit for this product. Nothing was delivered; refund the buyer.",
+        [AccountLimit] = "Refused by the shop's risk rules: the account's limit for this product. Nothing was delivered; refund the buyer.",
+        [PacingLimit] = "Refused by the shop's risk rules: this product's sales per minute. Nothing was delivered; refund the buyer.",
+        [Blocked] = "Refused by the shop's risk rules: a blocklist. Nothing was delivered; refund the buyer.",
     };
+
+    /// <summary>The message of a code.</summary>
+    public static string MessageOf(string code) => Messages[code];
 
     /// <summary>The order's code and message, or (null, null) once delivered.</summary>
     public static (string? Code, string? Message) For(Order order)
@@ -39,9 +60,15 @@ internal static class PartnerReason
             OrderState.AwaitingStock => AwaitingStock,
             OrderState.Opened or OrderState.Held or OrderState.Expired => AwaitingPayment,
             OrderState.NeedsAttention => UnderReview,
+            OrderState.HeldForReview => HeldForReview,
+            OrderState.Refused => RefusedAfterReview,
+            OrderState.RefusedByRisk => order.RiskRule is { } rule && Messages.ContainsKey(rule) ? rule : NotFulfilled,
             OrderState.Failed => order.FailureCode is { } failure && Messages.ContainsKey(failure) ? failure : NotFulfilled,
             _ => InProgress,
         };
-        return (code, code is null ? null : Messages[code]);
+        // The rule's figures are the buyer's own ("3 units in 24 h, limit 2"), never another buyer's.
+        return (code, code is null ? null
+            : order.RiskDetail is { } detail && order.State is OrderState.HeldForReview or OrderState.RefusedByRisk or OrderState.Refused ? $"{Messages[code]} ({detail})"
+            : Messages[code]);
     }
 }

@@ -10,7 +10,9 @@ namespace Fulfilment.Orders;
 /// be told it succeeded. Every refusal writes nothing. A duplicate (a retried or concurrent delivery of the same
 /// payment) finds the order already written and never causes a second fulfilment. An order the partner opened before
 /// payment is paid once: by the first notification of a payment that matches its amount and currency
-/// (<see cref="AcceptForReferenceAsync"/> for a provider's notification naming its payment reference).
+/// (<see cref="AcceptForReferenceAsync"/> for a provider's notification naming its payment reference). The shop's risk
+/// rules screen every payment (<see cref="RiskScreening"/>): the order is written paid, held for review or refused by
+/// risk, never dropped, and its fulfilment request tells the partner either way.
 /// </summary>
 internal sealed class PaymentAcceptance(
     SkuCatalogue catalogue,
@@ -19,6 +21,7 @@ internal sealed class PaymentAcceptance(
     PaymentHolds holds,
     OpenOrders openOrders,
     FulfilmentRequests fulfilment,
+    RiskScreening risk,
     IEnumerable<IOrderAcceptanceRule> rules,
     TimeProvider clock,
     ILogger<PaymentAcceptance> logger)
@@ -46,7 +49,7 @@ internal sealed class PaymentAcceptance(
 
         // The open-orders row first: if we die after writing the order and before queueing it, a sweep finds it.
         using var span = OrderTracing.Start("accept payment", partnerId, notification.OrderId, kind: System.Diagnostics.ActivityKind.Server);
-        var candidate = NewOrder(partnerId, notificationId, notification, sku);
+        var candidate = await risk.ScreenPaymentAsync(NewOrder(partnerId, notificationId, notification, sku), cancellationToken);
         await openOrders.AddAsync(candidate, cancellationToken);
         var (outcome, order) = await orders.PlaceAsync(candidate, cancellationToken);
         if (outcome != PlaceOutcome.Created)
@@ -57,12 +60,17 @@ internal sealed class PaymentAcceptance(
         switch (outcome)
         {
             case PlaceOutcome.Conflict:
+                foreach (var counter in candidate.RiskCounters.Except(order.RiskCounters))
+                {
+                    await risk.GiveBackAsync(candidate with { RiskCounters = [counter] }, cancellationToken); // counted under the other purchase's id: not this one's
+                }
+
                 logger.LogWarning("Order {OrderId} of partner {PartnerId}: notification {NotificationId} differs from the order already paid", order.OrderId, partnerId, notificationId);
                 return PaymentAcceptanceResult.Refused("order_conflict",
                     $"Order '{order.OrderId}' was already paid with a different SKU, quantity, amount, currency or buyer.");
             case PlaceOutcome.Created:
-                logger.LogInformation("Order {OrderId} of partner {PartnerId} paid: {Quantity} x {Sku} (notification {NotificationId})",
-                    order.OrderId, partnerId, order.Quantity, order.Sku, notificationId);
+                logger.LogInformation("Order {OrderId} of partner {PartnerId} paid: {Quantity} x {Sku} (notification {NotificationId}), {State}",
+                    order.OrderId, partnerId, order.Quantity, order.Sku, notificationId, order.State);
                 await fulfilment.RequestAsync(partnerId, order.OrderId, cancellationToken);
                 return PaymentAcceptanceResult.Accepted(order, duplicate: false);
             default:
@@ -73,7 +81,7 @@ internal sealed class PaymentAcceptance(
 
                 // A still-paid order may be a retry after a crash between writing it and queueing it: queue it
                 // again. Fulfilment is idempotent, so a duplicate racing the first delivery costs one no-op message.
-                if (order.State == OrderState.Paid)
+                if (order.State is OrderState.Paid or OrderState.HeldForReview or OrderState.RefusedByRisk)
                 {
                     await fulfilment.RequestAsync(partnerId, order.OrderId, cancellationToken);
                 }
@@ -117,7 +125,7 @@ internal sealed class PaymentAcceptance(
             {
                 if (order.PaymentProvider == payment.Provider && order.PaymentId == payment.PaymentId)
                 {
-                    if (order.State == OrderState.Paid)
+                    if (order.State is OrderState.Paid or OrderState.HeldForReview or OrderState.RefusedByRisk)
                     {
                         await fulfilment.RequestAsync(order.PartnerId, order.OrderId, cancellationToken); // as for any duplicate, above
                     }
@@ -148,7 +156,7 @@ internal sealed class PaymentAcceptance(
                     with { OpsFlag = (order.OrderId, reason) };
             }
 
-            var paid = order with
+            var paid = await risk.ScreenPaymentAsync(order with
             {
                 State = OrderState.Paid,
                 StateReason = $"by {payment.Provider} payment {payment.PaymentId}",
@@ -156,7 +164,7 @@ internal sealed class PaymentAcceptance(
                 WebhookId = payment.NotificationId,
                 PaymentProvider = payment.Provider,
                 PaymentId = payment.PaymentId,
-            };
+            }, cancellationToken);
             await openOrders.AddAsync(paid, cancellationToken);
             await references.AddPaymentAsync(paid.PartnerId, paid.OrderId, payment.Provider, payment.PaymentId, cancellationToken);
             if (await orders.TryChangeAsync(paid, cancellationToken) is not { } written)
@@ -167,8 +175,8 @@ internal sealed class PaymentAcceptance(
                 continue;
             }
 
-            logger.LogInformation("Order {OrderId} of partner {PartnerId} paid by {Provider} payment {PaymentId} (notification {NotificationId})",
-                written.OrderId, written.PartnerId, payment.Provider, payment.PaymentId, payment.NotificationId);
+            logger.LogInformation("Order {OrderId} of partner {PartnerId} paid by {Provider} payment {PaymentId} (notification {NotificationId}), {State}",
+                written.OrderId, written.PartnerId, payment.Provider, payment.PaymentId, payment.NotificationId, written.State);
             await fulfilment.RequestAsync(written.PartnerId, written.OrderId, cancellationToken);
             await holds.RemoveAsync(written, cancellationToken); // its held keys are its fulfilment's now (the timer would remove it too)
             return PaymentAcceptanceResult.Accepted(written, duplicate: false);
@@ -181,5 +189,6 @@ internal sealed class PaymentAcceptance(
     {
         PaymentProvider = StandardWebhooks,
         PaymentId = notificationId,
+        Signals = risk.SignalsOf(n.Buyer),
     };
 }

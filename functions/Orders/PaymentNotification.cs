@@ -17,6 +17,9 @@ internal sealed partial record PaymentNotification(
 {
     public const string PaymentSucceeded = "payment.succeeded";
 
+    /// <summary>What the partner passed about the buyer for its risk rules (optional).</summary>
+    public BuyerDetails Buyer { get; init; } = BuyerDetails.None;
+
     /// <summary>Parses and validates the shape; returns the problems found, or none and the notification.</summary>
     public static (PaymentNotification? Notification, IReadOnlyList<string> Problems) Parse(ReadOnlySpan<byte> body)
     {
@@ -52,7 +55,7 @@ internal sealed partial record PaymentNotification(
             var amount = ReadAmount(data, currency, problems);
             return problems.Count > 0
                 ? (null, problems)
-                : (new PaymentNotification(request!.OrderId, request.Sku, request.Quantity, amount, currency!, request.BuyerReference, request.TargetAccount), problems);
+                : (new PaymentNotification(request!.OrderId, request.Sku, request.Quantity, amount, currency!, request.BuyerReference, request.TargetAccount) { Buyer = request.Buyer }, problems);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Fulfilment.RedemptionLog;
 
-/// <summary>What a redemption-log entry reports: the order's final outcome, by kind.</summary>
+/// <summary>What a redemption-log entry reports: the order's final outcome, by kind, or its hold for review.</summary>
 internal static class RedemptionEvent
 {
     public const string KeyDelivered = "key-delivered";
@@ -11,4 +11,7 @@ internal static class RedemptionEvent
     public const string OrderCancelled = "order-cancelled";
     public const string OrderRefunded = "order-refunded";
     public const string OrderDisputed = "order-disputed";
+    public const string OrderHeldForReview = "order-held-for-review";
+    public const string OrderRefusedByRisk = "order-refused-by-risk";
+    public const string OrderRefused = "order-refused";
 }

@@ -24,7 +24,7 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
     /// <summary>Appends the entry for a final order once; a second call for the same state does nothing.</summary>
     public async Task AppendAsync(Order order, CancellationToken cancellationToken)
     {
-        if (!order.IsTerminal || order.FinalAt is null)
+        if (!order.IsToldToPartner || EntryTime(order) is null)
         {
             return;
         }
@@ -43,7 +43,7 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
     /// <summary>The two rows of a final order's entry (oldest-first and newest-first), in its partner-day partition.</summary>
     public static TableEntity[] RowsOf(Order order)
     {
-        var at = order.FinalAt ?? throw new InvalidOperationException($"Order {order.OrderId} is not final.");
+        var at = EntryTime(order) ?? throw new InvalidOperationException($"Order {order.OrderId} is not final.");
         var (reasonCode, reason) = PartnerReason.For(order);
         var entry = new RedemptionLogEntry(
             $"{order.OrderId}|{order.State}", EventOf(order), at, order.OrderId, order.Sku, order.SkuKind, order.State, order.Quantity,
@@ -51,6 +51,10 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
         var partition = Partition(order.PartnerId, at);
         return [ToEntity(partition, AscendingKey(at, entry.EventId), entry), ToEntity(partition, DescendingKey(at, entry.EventId), entry)];
     }
+
+    /// <summary>When the entry happened: the order's final state, or its hold for review (a decision the partner is told of, not final).</summary>
+    private static DateTimeOffset? EntryTime(Order order) =>
+        order.State == OrderState.HeldForReview ? order.StateChanges.LastOrDefault(c => c.State == OrderState.HeldForReview)?.At : order.FinalAt;
 
     public static string Partition(string partnerId, DateTimeOffset at) => $"{partnerId}|{at.UtcDateTime:yyyy-MM-dd}";
 
@@ -86,6 +90,9 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
         OrderState.Cancelled => RedemptionEvent.OrderCancelled,
         OrderState.Refunded => RedemptionEvent.OrderRefunded,
         OrderState.Disputed => RedemptionEvent.OrderDisputed,
+        OrderState.HeldForReview => RedemptionEvent.OrderHeldForReview,
+        OrderState.RefusedByRisk => RedemptionEvent.OrderRefusedByRisk,
+        OrderState.Refused => RedemptionEvent.OrderRefused,
         _ => RedemptionEvent.NeedsAttention,
     };
 }

@@ -9,4 +9,12 @@ namespace Fulfilment.Serialization;
 internal static class AppJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    /// <summary>For definitions ops send (risk rules): a field we do not know, or one given twice, is refused, never ignored.</summary>
+    public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
 }

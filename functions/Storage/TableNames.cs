@@ -17,7 +17,10 @@ internal static class TableNames
     public const string PaymentReferences = "PaymentReferences";
     public const string PaymentHolds = "PaymentHolds";
     public const string CompromisedKeys = "CompromisedKeys";
+    public const string RiskRules = "RiskRules";
+    public const string RiskCounts = "RiskCounts";
+    public const string Reviews = "Reviews";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds, CompromisedKeys];
+        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds, CompromisedKeys, RiskRules, RiskCounts, Reviews];
 }

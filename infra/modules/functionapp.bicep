@@ -12,6 +12,8 @@ param keyVaultUri string
 param kekSecretName string
 @description('Key Vault reference to the ops API key, resolved by the platform with the app\'s identity.')
 param opsApiKeyReference string
+@description('Key Vault reference to the identity hash key of the risk blocklists.')
+param identityHashKeyReference string
 param queues object
 param inventoryShardCount int
 param maximumInstanceCount int
@@ -76,6 +78,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'OrderSweep__QuietSeconds', value: '30' }
         { name: 'OrderOpening__PaymentWindowSeconds', value: '900' }
         { name: 'OrderOpening__MaxHeldOrdersPerBuyer', value: '3' }
+        { name: 'Risk__IdentityHashKey', value: identityHashKeyReference }
+        { name: 'Risk__ReviewDeadlineMinutes', value: '240' }
         { name: 'Egress__AllowPrivateNetworks', value: 'false' }
         { name: 'OrderSweep__DeadlineGraceMinutes', value: '10' }
       ]

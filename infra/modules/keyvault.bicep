@@ -1,4 +1,4 @@
-// Key Vault with RBAC: holds the KEK as a secret (versions are KEK versions) and the ops API key. The app's identity may
+// Key Vault with RBAC: holds the KEK as a secret (versions are KEK versions), the ops API key and the risk rules' identity hash key. The app's identity may
 // read secrets only.
 param location string
 param tags object
@@ -7,6 +7,8 @@ param token string
 param initialKek string
 @secure()
 param opsApiKey string
+@secure()
+param identityHashKey string
 param principalId string
 
 var kekSecretName = 'card-key-kek'
@@ -43,6 +45,15 @@ resource opsKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource identityKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'risk-identity-hash-key'
+  properties: {
+    value: identityHashKey
+    contentType: 'base64 of a 32-byte HMAC key'
+  }
+}
+
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   name: guid(vault.id, principalId, keyVaultSecretsUser)
@@ -57,3 +68,5 @@ output vaultUri string = vault.properties.vaultUri
 output kekSecretName string = kek.name
 @description('A Key Vault reference to the ops API key, for the app setting (the reference, not the key).')
 output opsApiKeyReference string = '@Microsoft.KeyVault(SecretUri=${opsKey.properties.secretUri})'
+@description('A Key Vault reference to the identity hash key of the risk blocklists, for the app setting.')
+output identityHashKeyReference string = '@Microsoft.KeyVault(SecretUri=${identityKey.properties.secretUri})'

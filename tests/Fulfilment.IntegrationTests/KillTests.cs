@@ -127,6 +127,7 @@ public sealed class KillTests : IAsyncLifetime
             ["PartnerNotificationQueue"] = "partner-notifications",
             ["Ops__ApiKey"] = LocalApp.OpsKey,
             ["DevKek__Key"] = LocalApp.DevKek,
+            ["Risk__IdentityHashKey"] = LocalApp.IdentityHashKey,
             ["PartnerApi__RequestsPerSecond"] = "100000",
             ["PartnerApi__SourceRequestsPerSecond"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -137,14 +137,18 @@ public sealed class Scenario : IAsyncDisposable
     }
 
     /// <summary>Polls until the order reaches the state, or fails after the deadline.</summary>
-    public async Task<PartnerOrder> WaitForStateAsync(CreatedPartner partner, string orderId, string state, TimeSpan? timeout = null)
+    public Task<PartnerOrder> WaitForStateAsync(CreatedPartner partner, string orderId, string state, TimeSpan? timeout = null) =>
+        WaitForStateAsync(partner, orderId, s => s == state, timeout, state);
+
+    /// <summary>Polls until the order reaches a state <paramref name="isReached"/> accepts, or fails after the deadline.</summary>
+    public async Task<PartnerOrder> WaitForStateAsync(CreatedPartner partner, string orderId, Func<string, bool> isReached, TimeSpan? timeout = null, string state = "the state awaited")
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         PartnerOrder? order = null;
         while (DateTime.UtcNow < deadline)
         {
             order = await GetOrderAsync(partner, orderId);
-            if (order?.State == state)
+            if (order is not null && isReached(order.State))
             {
                 return order;
             }

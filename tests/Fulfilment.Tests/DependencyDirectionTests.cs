@@ -19,7 +19,7 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ["Functions", "Hosting", "Http"],
         ["Delivery", "Notifications", "RedemptionLog", "Ops"],
         ["Contract"],
-        ["Payments", "Orders", "Inventory", "Catalogue", "Partners", "Suppliers", "Webhooks", "Crypto"],
+        ["Payments", "Orders", "Inventory", "Catalogue", "Partners", "Suppliers", "Webhooks", "Crypto", "Risk"],
         ["Storage", "Egress", "Observability"],
         ["Settings", "Serialization"],
     ];
@@ -30,7 +30,7 @@ public sealed class DependencyDirectionTests(ITestOutputHelper output)
         ("Functions", "Hosting"), ("Functions", "Http"), ("Hosting", "Http"),
         ("Delivery", "Notifications"), ("Delivery", "RedemptionLog"), ("Delivery", "Ops"), ("Notifications", "Ops"),
         ("Payments", "Orders"), ("Payments", "Partners"), ("Payments", "Webhooks"), ("Payments", "Catalogue"),
-        ("Inventory", "Catalogue"), ("Inventory", "Crypto"), ("Orders", "Catalogue"), ("Orders", "Inventory"), ("Partners", "Crypto"), ("Suppliers", "Catalogue"),
+        ("Inventory", "Catalogue"), ("Inventory", "Crypto"), ("Orders", "Catalogue"), ("Orders", "Inventory"), ("Orders", "Risk"), ("Partners", "Crypto"), ("Suppliers", "Catalogue"),
     ];
 
     [Fact]

@@ -22,10 +22,11 @@ public sealed class FunctionMetadataTests
         var metadata = FunctionAppMetadata.Load(AppContext.BaseDirectory);
 
         Assert.Equal(
-            ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "AlipayWebhook", "CreatePartner", "ExportRedemptions", "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace",
-             "GetPartnerOrder", "GetStock", "ImportKeys", "ListCompromisedKeys", "ListKeyBatches", "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions",
-             "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook", "PurgePoisonMessages", "ReleaseExpiredHolds", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey",
-             "RetirePaymentCredential", "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveSku", "StripeWebhook", "SweepStalledOrders",
+            ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "AlertOverdueReviews", "AlipayWebhook", "ApproveReview", "CreatePartner", "ExportRedemptions",
+             "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetRiskRules", "GetStock", "ImportKeys", "ListCompromisedKeys", "ListKeyBatches",
+             "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListReviews", "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook",
+             "PurgePoisonMessages", "RefuseReview", "ReleaseExpiredHolds", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey", "RetirePaymentCredential",
+             "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveRiskRules", "SaveSku", "SaveSkuRiskRules", "StripeWebhook", "SweepStalledOrders",
              "VoidKey", "VoidKeyBatch", "WeChatPayWebhook"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");

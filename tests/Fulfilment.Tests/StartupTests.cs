@@ -16,6 +16,7 @@ public sealed class StartupTests
         ["PartnerNotificationQueue"] = "partner-notifications",
         ["Ops:ApiKey"] = "an-ops-key-for-the-startup-test",
         ["DevKek:Key"] = Convert.ToBase64String(new byte[32]),
+        ["Risk:IdentityHashKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray()),
     };
 
     private const string StrongOpsKey = "n7Qv2LrX9pKc4WzT8mYb3HdF6sJg1AeU0oNi";
@@ -38,6 +39,8 @@ public sealed class StartupTests
     [InlineData("Ops:ApiKey", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Production")]
     [InlineData("Ops:ApiKey", "short-but-random-Qx7", "Production")]
     [InlineData("DevKek:Key", "ZGV2LWtlay1mb3ItbG9jYWwtdXNlLW9ubHktMzJieXQ=", "Production")]
+    [InlineData("Risk:IdentityHashKey", "bG9jYWwtaWRlbnRpdHktaGFzaC1rZXktY2hhbmdlLW1l", "Production")]
+    [InlineData("Risk:IdentityHashKey", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "Production")]
     [InlineData("Egress:AllowPrivateNetworks", "true", "Production")]
     [InlineData("Suppliers:alpha:BaseUrl", "http://supplier.example.com/", "Production")]
     public void An_unresolved_sample_or_weak_secret_stops_the_app(string setting, string value, string environment)

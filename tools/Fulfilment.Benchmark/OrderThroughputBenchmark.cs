@@ -13,6 +13,8 @@ namespace Fulfilment.Benchmark;
 /// storage-only baseline. Phases alternate, baseline then product, each on a fresh Azurite, for a number of rounds;
 /// every request to storage is counted by the SDK pipeline (<see cref="Fulfilment.Storage.StorageRequestCounter"/>).
 /// Ends with one line: <c>ratio &lt;median&gt; (min &lt;a&gt;, max &lt;b&gt;) ops/order &lt;product&gt; vs &lt;baseline&gt;</c>.
+/// With <c>--risk-rules</c> the baseline is the app itself without risk rules, and the product has five rules on the
+/// SKU (<see cref="FiveRules"/>), each buyer paying within its limits, so every order is still delivered.
 /// </summary>
 internal static class OrderThroughputBenchmark
 {
@@ -24,16 +26,25 @@ internal static class OrderThroughputBenchmark
         public double OpsPerOrder => (double)Ops.Values.Sum() / Orders;
     }
 
-    public static async Task<int> RunAsync(int orders, int concurrency, int? rate, int rounds, CancellationToken cancellationToken)
+    /// <summary>Five rules, all evaluated for every order: a quantity cap, a buyer's limit per day and over a lifetime (counted exactly), blocklists, review thresholds.</summary>
+    public static readonly RiskRulesDocument FiveRules = new(
+        MaxQuantity: 5,
+        BuyerLimit: new BuyerLimitRule(2, 86400),
+        BuyerLifetimeLimit: 10,
+        Blocklist: new BlocklistRule(BuyerReferences: ["scalper-1", "scalper-2"], Emails: ["scalper@example.com"], IpRanges: ["203.0.113.0/24", "2001:db8::/32"]),
+        Review: new ReviewRule("CNY", AmountAbove: 1000m, RiskScoreAbove: 90));
+
+    public static async Task<int> RunAsync(int orders, int concurrency, int? rate, int rounds, bool riskRules, CancellationToken cancellationToken)
     {
         Console.WriteLine($"{orders} orders per phase, {concurrency} in flight, {rounds} rounds of baseline then product, " +
-            $"each phase on a fresh Azurite; {Environment.ProcessorCount} cores");
+            $"each phase on a fresh Azurite; {Environment.ProcessorCount} cores" +
+            (riskRules ? "; baseline: the app without risk rules, product: the app with five risk rules on the SKU" : ""));
         // The first phases of a process run on code not yet compiled: warm both up, uncounted.
         await using (var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken))
         {
             Console.WriteLine("Warming up (uncounted)…");
             await StorageBaseline.RunAsync(azurite.ConnectionString, Math.Min(orders, 100), concurrency, cancellationToken);
-            if (await RunProductAsync(azurite.ConnectionString, Math.Min(orders, 100), concurrency, null, cancellationToken) is null)
+            if (await RunProductAsync(azurite.ConnectionString, Math.Min(orders, 100), concurrency, null, riskRules, cancellationToken) is null)
             {
                 return 1;
             }
@@ -46,13 +57,24 @@ internal static class OrderThroughputBenchmark
         {
             await using (var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken))
             {
-                var (elapsed, ops) = await StorageBaseline.RunAsync(azurite.ConnectionString, orders, concurrency, cancellationToken);
-                baseline = new Phase(orders / elapsed.TotalSeconds, ops, orders);
+                if (riskRules)
+                {
+                    baseline = (await RunProductAsync(azurite.ConnectionString, orders, concurrency, rate, rules: false, cancellationToken))?.Phase;
+                    if (baseline is null)
+                    {
+                        return 1;
+                    }
+                }
+                else
+                {
+                    var (elapsed, ops) = await StorageBaseline.RunAsync(azurite.ConnectionString, orders, concurrency, cancellationToken);
+                    baseline = new Phase(orders / elapsed.TotalSeconds, ops, orders);
+                }
             }
 
             await using (var azurite = await Azurite.StartAsync(cancellationToken: cancellationToken))
             {
-                var run = await RunProductAsync(azurite.ConnectionString, orders, concurrency, rate, cancellationToken);
+                var run = await RunProductAsync(azurite.ConnectionString, orders, concurrency, rate, riskRules, cancellationToken);
                 if (run is null)
                 {
                     return 1;
@@ -96,7 +118,7 @@ internal static class OrderThroughputBenchmark
     }
 
     private static async Task<(Phase Phase, List<double> LatenciesMs)?> RunProductAsync(
-        string connectionString, int orders, int concurrency, int? rate, CancellationToken cancellationToken)
+        string connectionString, int orders, int concurrency, int? rate, bool rules, CancellationToken cancellationToken)
     {
         await using var app = await LocalApp.StartAsync(connectionString, logging: l => l.SetMinimumLevel(LogLevel.Warning));
         using var tally = new StorageOpsTally(app.Services.GetRequiredService<IMeterFactory>());
@@ -109,12 +131,18 @@ internal static class OrderThroughputBenchmark
             await ops.ImportKeysAsync(Sku, chunk.Select(i => $"BENCH-{i:D8}-{Guid.NewGuid():N}"), cancellationToken);
         }
 
+        if (rules)
+        {
+            (await ops.SaveRiskRulesAsync(partner.PartnerId, FiveRules, Sku, cancellationToken)).EnsureSuccessStatusCode();
+        }
+
         using var http = app.CreateClient();
         var sender = new PaymentWebhookSender(http);
         var before = tally.Snapshot();
         var started = DateTimeOffset.UtcNow;
         await WebhookLoad.SendAsync(sender, partner, orders, concurrency, rate,
-            i => new PaymentData($"order-{i:D7}", Sku, 1, 10m, "CNY", $"buyer-{i}"), cancellationToken);
+            i => new PaymentData($"order-{i:D7}", Sku, 1, 10m, "CNY", $"buyer-{i}", BuyerEmail: $"buyer-{i}@example.net", BuyerIp: $"198.51.100.{i % 250}", RiskScore: i % 90),
+            cancellationToken);
 
         // Progress from the app's own metrics (orders delivered, fulfilment messages queued and deleted): no storage call
         // of ours competes with the product it measures. The orders and the stock are read once, at the end.

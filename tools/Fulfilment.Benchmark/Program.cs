@@ -6,6 +6,7 @@ var concurrency = new Option<int>("--concurrency") { Description = "Webhooks in 
 var rate = new Option<int?>("--rate") { Description = "Cap on webhooks sent per second (default: as fast as they are accepted), to measure latency below saturation." };
 var rounds = new Option<int>("--rounds") { Description = "Rounds of baseline then product, each phase on a fresh Azurite.", DefaultValueFactory = _ => 3 };
 var quick = new Option<bool>("--quick") { Description = "300 orders per phase (about a minute in all), whatever --orders says." };
+var riskRules = new Option<bool>("--risk-rules") { Description = "Compare the app with five risk rules on the SKU against the app without rules (instead of the storage-only baseline)." };
 var command = new RootCommand(
     "Paid order → delivered card key through the app and its local trigger host on Azurite, against a baseline loop " +
     "doing only the storage calls an order minimally needs, alternated over rounds; prints the median ratio and the " +
@@ -16,9 +17,11 @@ var command = new RootCommand(
     rate,
     rounds,
     quick,
+    riskRules,
 };
 command.SetAction((result, cancellationToken) => OrderThroughputBenchmark.RunAsync(
-    result.GetValue(quick) ? 300 : result.GetValue(orders), result.GetValue(concurrency), result.GetValue(rate), Math.Max(1, result.GetValue(rounds)), cancellationToken));
+    result.GetValue(quick) ? 300 : result.GetValue(orders), result.GetValue(concurrency), result.GetValue(rate), Math.Max(1, result.GetValue(rounds)),
+    result.GetValue(riskRules), cancellationToken));
 
 var timeouts = new Option<double>("--timeouts") { Description = "Share of submits that time out after the supplier credited.", DefaultValueFactory = _ => 0.2 };
 var topUps = new Command("top-ups", "Direct top-ups through the app against the supplier simulator: no faults, then with submits timing out after crediting.")

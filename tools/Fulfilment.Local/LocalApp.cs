@@ -16,6 +16,9 @@ public sealed class LocalApp : IAsyncDisposable
     /// <summary>The development KEK of local runs (the same as local.settings.sample.json).</summary>
     public const string DevKek = "ZGV2LWtlay1mb3ItbG9jYWwtdXNlLW9ubHktMzJieXQ=";
 
+    /// <summary>The risk rules' identity hash key of local runs (local.settings.sample.json's).</summary>
+    public const string IdentityHashKey = "bG9jYWwtaWRlbnRpdHktaGFzaC1rZXktY2hhbmdlLW1l";
+
     private readonly WebApplication app;
 
     private LocalApp(WebApplication app, Uri baseAddress)
@@ -44,6 +47,7 @@ public sealed class LocalApp : IAsyncDisposable
             ["PartnerNotificationQueue"] = "partner-notifications",
             ["Ops:ApiKey"] = OpsKey,
             ["DevKek:Key"] = DevKek,
+            ["Risk:IdentityHashKey"] = IdentityHashKey,
             ["Egress:AllowPrivateNetworks"] = "true", // partner callbacks and suppliers are simulated on loopback
             ["urls"] = url,
         };

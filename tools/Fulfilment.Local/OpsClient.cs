@@ -80,6 +80,24 @@ public sealed class OpsClient(HttpClient http)
     public async Task<PartnerCredentialList> ListCredentialsAsync(string partnerId, CancellationToken cancellationToken = default) =>
         await ReadAsync<PartnerCredentialList>(await http.GetAsync($"api/ops/partners/{partnerId}/credentials", cancellationToken), cancellationToken);
 
+    /// <summary>Saves a partner's risk rules, partner-wide or (with <paramref name="sku"/>) for one SKU: the raw answer (400 lists the problems).</summary>
+    public Task<HttpResponseMessage> SaveRiskRulesAsync(string partnerId, RiskRulesDocument rules, string? sku = null, CancellationToken cancellationToken = default) =>
+        http.PutAsJsonAsync(sku is null ? $"api/ops/partners/{partnerId}/risk-rules" : $"api/ops/partners/{partnerId}/risk-rules/skus/{sku}", rules, ContractJson.Options, cancellationToken);
+
+    public async Task<PartnerRiskRules> GetRiskRulesAsync(string partnerId, CancellationToken cancellationToken = default) =>
+        await ReadAsync<PartnerRiskRules>(await http.GetAsync($"api/ops/partners/{partnerId}/risk-rules", cancellationToken), cancellationToken);
+
+    public async Task<HeldOrderList> ListReviewsAsync(string? partnerId = null, string? sku = null, string? rule = null, CancellationToken cancellationToken = default)
+    {
+        var query = string.Join('&', new[] { ("partnerId", partnerId), ("sku", sku), ("rule", rule) }
+            .Where(q => q.Item2 is not null).Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2!)}"));
+        return await ReadAsync<HeldOrderList>(await http.GetAsync("api/ops/reviews" + (query.Length > 0 ? "?" + query : ""), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Approves or refuses an order held for review: the raw answer (200 with the order, 409 if it is not held).</summary>
+    public Task<HttpResponseMessage> DecideReviewAsync(string partnerId, string orderId, bool approve, string by, string reason, CancellationToken cancellationToken = default) =>
+        PostAsync($"api/ops/partners/{partnerId}/orders/{orderId}/{(approve ? "approve" : "refuse")}", new ReviewDecision(by, reason), cancellationToken);
+
     /// <summary>Reads a successful answer as <typeparamref name="T"/>, strictly; any other answer is thrown with its body.</summary>
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken = default)
     {

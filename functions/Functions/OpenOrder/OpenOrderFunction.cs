@@ -9,9 +9,10 @@ namespace Fulfilment.Functions.OpenOrder;
 /// <summary>
 /// POST /api/partners/{partnerId}/orders — opens an order before payment: 201 with the amount to charge, the payment
 /// reference for the provider and the payment window; 200 for the same request again; 409 for another request under the
-/// same order id; 400 for a body that is not exactly an order; 422 when the order could never be fulfilled.
+/// same order id; 400 for a body that is not exactly an order; 422 when the order could never be fulfilled, or a risk rule of the shop refuses it (the rule's code; with
+/// <c>Retry-After</c> when waiting would help: a paced SKU's next minute, a buyer's limit freeing up).
 /// </summary>
-internal sealed class OpenOrderFunction(OrderOpening opening) : IHttpFunction
+internal sealed class OpenOrderFunction(OrderOpening opening, TimeProvider clock) : IHttpFunction
 {
     private const int MaxBodyBytes = 16 * 1024;
 
@@ -34,6 +35,13 @@ internal sealed class OpenOrderFunction(OrderOpening opening) : IHttpFunction
         var result = await opening.OpenAsync((string)context.GetRouteValue("partnerId")!, request, context.RequestAborted);
         if (result.Refusal is { } refusal)
         {
+            if (refusal.RetryAt is { } retryAt)
+            {
+                // A paced SKU's next minute, or when the buyer's limit frees up: the request may succeed then.
+                var seconds = Math.Max(1, (int)Math.Ceiling((retryAt - clock.GetUtcNow()).TotalSeconds));
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return ApiResults.Error(refusal.IsConflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, refusal.Code, refusal.Message);
         }
 

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Net;
+using Fulfilment.Risk;
+
+namespace Fulfilment.Orders;
+
+/// <summary>
+/// The shop's risk rules (<see cref="RiskRules"/>) applied to an order. When the partner opens an order, a rule that
+/// fires refuses it (422, nothing written, nothing counted: <see cref="CheckOpeningAsync"/>). When a payment arrives the
+/// money is taken, so nothing is refused silently (<see cref="ScreenPaymentAsync"/>): the order goes ahead (paid, its
+/// units counted), to <c>held-for-review</c> (counted too) or to <c>refused-by-risk</c> (not counted), and its trace
+/// names the rule and its figures. Limits are counted exactly by <see cref="RiskCounters"/>; an order that stops
+/// counting (refused, cancelled, refunded, failed) gives its counts back (<see cref="GiveBackAsync"/>).
+/// </summary>
+internal sealed class RiskScreening(
+    RiskRulesBook rulesBook, RiskCounters counters, IdentityHashes hashes, OrderBook orders, TimeProvider clock, ILogger<RiskScreening> logger)
+{
+    /// <summary>The review rules, as an order held for review names them (partners see <c>held_for_review</c>).</summary>
+    public const string ReviewAmount = "review_amount";
+    public const string ReviewFirstOrder = "review_first_order";
+    public const string ReviewRiskScore = "review_risk_score";
+
+    /// <summary>What the order keeps of what the partner passed about the buyer: keyed hashes of e-mail and phone, never the values.</summary>
+    public BuyerSignals SignalsOf(BuyerDetails buyer) => buyer == BuyerDetails.None ? BuyerSignals.None
+        : new(buyer.Email is { } email ? hashes.Email(email) : null, buyer.Phone is { } phone ? hashes.Phone(phone) : null, buyer.Ip, buyer.RiskScore);
+
+    /// <summary>Null when the order may be opened now, else the rule that refuses it (nothing is written or counted).</summary>
+    public async Task<PaymentRefusal?> CheckOpeningAsync(Order order, CancellationToken cancellationToken)
+    {
+        var rules = await rulesBook.ForAsync(order.PartnerId, order.Sku, cancellationToken);
+        if (rules.IsEmpty)
+        {
+            return null;
+        }
+
+        if (RefusalWithoutCounting(order, rules) is { } refused)
+        {
+            return new PaymentRefusal(refused.Rule, $"{PartnerReason.MessageOf(refused.Rule)} ({refused.Detail})");
+        }
+
+        foreach (var (partition, limits) in Counters(order, rules, clock.GetUtcNow()))
+        {
+            if (await counters.CheckAsync(partition, limits, HolderAsync, cancellationToken) is { } shortage)
+            {
+                var (rule, detail) = Describe(order, shortage, rules);
+                return new PaymentRefusal(rule, $"{PartnerReason.MessageOf(rule)} ({detail})") { RetryAt = RetryAt(shortage, partition) };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The paid order as its risk rules decide, not yet written: still <c>paid</c>, or <c>held-for-review</c>, or
+    /// <c>refused-by-risk</c>, with the counters it holds slots in. Counting is idempotent per order: a duplicate
+    /// notification finds the slots its order already holds.
+    /// </summary>
+    public async Task<Order> ScreenPaymentAsync(Order paid, CancellationToken cancellationToken)
+    {
+        var rules = await rulesBook.ForAsync(paid.PartnerId, paid.Sku, cancellationToken);
+        if (rules.IsEmpty)
+        {
+            return paid;
+        }
+
+        if (RefusalWithoutCounting(paid, rules) is { } refused)
+        {
+            return Refused(paid, refused.Rule, refused.Detail);
+        }
+
+        var taken = new List<string>();
+        foreach (var (partition, limits) in Counters(paid, rules, paid.PaidAt ?? clock.GetUtcNow()))
+        {
+            if (await counters.TakeAsync(partition, paid.PartnerId, paid.OrderId, limits, HolderAsync, cancellationToken) is { } shortage)
+            {
+                foreach (var counter in taken)
+                {
+                    await counters.GiveBackAsync(counter, paid.PartnerId, paid.OrderId, cancellationToken);
+                }
+
+                var (rule, detail) = Describe(paid, shortage, rules);
+                return Refused(paid, rule, detail);
+            }
+
+            taken.Add(partition);
+        }
+
+        var counted = paid with { RiskCounters = taken };
+        if (await ReviewAsync(counted, rules.Review, cancellationToken) is { } review)
+        {
+            taken.Add(RiskCounterKeys.FirstOrder(paid.PartnerId, paid.BuyerReference));
+            logger.LogWarning("Order {OrderId} of partner {PartnerId} held for review by risk rule {Rule}: {Detail}", paid.OrderId, paid.PartnerId, review.Rule, review.Detail);
+            return counted with
+            {
+                RiskCounters = [.. taken.Distinct()],
+                State = OrderState.HeldForReview,
+                StateReason = $"{paid.StateReason}; held for review: {review.Detail}".TrimStart(';', ' '),
+                RiskRule = review.Rule,
+                RiskDetail = review.Detail,
+            };
+        }
+
+        return rules.Review?.FirstOrderAmountAbove is null ? counted : counted with { RiskCounters = [.. taken, RiskCounterKeys.FirstOrder(paid.PartnerId, paid.BuyerReference)] };
+    }
+
+    /// <summary>Gives back the order's counts (it was refused, cancelled, refunded or failed); idempotent.</summary>
+    public async Task GiveBackAsync(Order order, CancellationToken cancellationToken)
+    {
+        foreach (var partition in order.RiskCounters)
+        {
+            await counters.GiveBackAsync(partition, order.PartnerId, order.OrderId, cancellationToken);
+        }
+
+        if (order.RiskCounters.Count > 0)
+        {
+            logger.LogInformation("Order {OrderId} of partner {PartnerId} is {State}: its risk counts are given back", order.OrderId, order.PartnerId, order.State);
+        }
+    }
+
+    /// <summary>What became of a slot's order, for <see cref="RiskCounters"/> to know whether its slot is free.</summary>
+    private async Task<SlotHolder> HolderAsync(string partnerId, string orderId, CancellationToken cancellationToken) =>
+        await orders.GetAsync(partnerId, orderId, cancellationToken) switch
+        {
+            null => SlotHolder.NotCounting,
+            { CountsForRisk: false } => SlotHolder.NotCounting,
+            { State: OrderState.Delivered or OrderState.NeedsAttention } => SlotHolder.Settled,
+            _ => SlotHolder.Counting,
+        };
+
+    private (string Rule, string Detail)? RefusalWithoutCounting(Order order, RiskRules rules)
+    {
+        if (rules.MaxQuantity is { } most && order.Quantity > most)
+        {
+            return (PartnerReason.QuantityLimit, $"{order.Quantity} units in one order; limit {most}");
+        }
+
+        var ip = order.Signals.Ip is { } text && IPAddress.TryParse(text, out var parsed) ? parsed : null;
+        return rules.Blocklists.Match(order.BuyerReference, AccountHashOf(order, rules), order.Signals.EmailHash, order.Signals.PhoneHash, ip) is { } match
+            ? (PartnerReason.Blocked, match)
+            : null;
+    }
+
+    private string? AccountHashOf(Order order, RiskRules rules) => order.TargetAccount is { } account && (rules.Blocklists.TargetAccountHashes.Count > 0 || rules.AccountLimit is not null)
+        ? hashes.TargetAccount(account)
+        : null;
+
+    /// <summary>The counters the order's units go in, each partition with its limits.</summary>
+    private IEnumerable<(string Partition, IReadOnlyList<CounterSlots> Limits)> Counters(Order order, RiskRules rules, DateTimeOffset at)
+    {
+        var buyer = new List<CounterSlots>();
+        if (rules.BuyerLimit is { } limit)
+        {
+            buyer.Add(new CounterSlots('w', limit.Count, limit.Window, order.Quantity));
+        }
+
+        if (rules.BuyerLifetimeLimit is { } lifetime)
+        {
+            buyer.Add(new CounterSlots('l', lifetime, null, order.Quantity));
+        }
+
+        if (buyer.Count > 0)
+        {
+            yield return (RiskCounterKeys.Buyer(order.PartnerId, order.Sku, order.BuyerReference), buyer);
+        }
+
+        if (rules.AccountLimit is { } account && AccountHashOf(order, rules) is { } accountHash)
+        {
+            yield return (RiskCounterKeys.Account(order.PartnerId, order.Sku, accountHash), [new CounterSlots('a', account.Count, account.Window, 1)]);
+        }
+
+        if (rules.PacingPerMinute is { } pace)
+        {
+            var first = RiskCounters.SpreadSlot(order.PartnerId, order.OrderId, pace);
+            yield return (RiskCounterKeys.Pacing(order.PartnerId, order.Sku, RiskCounterKeys.MinuteOf(at).Minute), [new CounterSlots('p', pace, null, order.Quantity, first)]);
+        }
+    }
+
+    /// <summary>The review rule the order meets (its first order above an amount is counted here, once), or null.</summary>
+    private async Task<(string Rule, string Detail)?> ReviewAsync(Order order, ReviewThresholds? review, CancellationToken cancellationToken)
+    {
+        if (review is null)
+        {
+            return null;
+        }
+
+        var amount = $"{order.Amount.ToString(CultureInfo.InvariantCulture)} {order.Currency}";
+        if (review.RiskScoreAbove is { } most && order.Signals.RiskScore > most)
+        {
+            return (ReviewRiskScore, $"risk score {order.Signals.RiskScore} above {most}");
+        }
+
+        if (review.Currency == order.Currency && review.AmountAbove is { } above && order.Amount > above)
+        {
+            return (ReviewAmount, $"amount {amount} above {above.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (review.Currency == order.Currency && review.FirstOrderAmountAbove is { } firstAbove)
+        {
+            // Every order that goes ahead marks its buyer as known; the first to do so is the buyer's first order.
+            var first = await counters.TakeAsync(RiskCounterKeys.FirstOrder(order.PartnerId, order.BuyerReference), order.PartnerId, order.OrderId,
+                [new CounterSlots('f', 1, null, 1)], HolderAsync, cancellationToken) is null;
+            if (first && order.Amount > firstAbove)
+            {
+                return (ReviewFirstOrder, $"the buyer's first order, {amount}, above {firstAbove.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        return null;
+    }
+
+    private Order Refused(Order paid, string rule, string detail)
+    {
+        logger.LogWarning("Order {OrderId} of partner {PartnerId} refused by risk rule {Rule}: {Detail}", paid.OrderId, paid.PartnerId, rule, detail);
+        return paid with
+        {
+            State = OrderState.RefusedByRisk,
+            StateReason = $"{paid.StateReason}; refused by risk rule {rule}: {detail}".TrimStart(';', ' '),
+            RiskRule = rule,
+            RiskDetail = detail,
+            RiskCounters = [],
+            FinalAt = paid.PaidAt ?? clock.GetUtcNow(),
+        };
+    }
+
+    private static (string Rule, string Detail) Describe(Order order, SlotShortage shortage, RiskRules rules)
+    {
+        var after = shortage.InUse + order.Quantity;
+        return shortage.Slots.Family switch
+        {
+            'w' => (PartnerReason.BuyerLimit, $"{after} units for the buyer in {WindowText(rules.BuyerLimit!.Window)}; limit {shortage.Slots.Capacity}"),
+            'l' => (PartnerReason.BuyerLifetimeLimit, $"{after} units for the buyer in all; limit {shortage.Slots.Capacity}"),
+            'a' => (PartnerReason.AccountLimit, $"credit {shortage.InUse + 1} of the account in {WindowText(rules.AccountLimit!.Window)}; limit {shortage.Slots.Capacity}"),
+            _ => (PartnerReason.PacingLimit, $"{after} units of {order.Sku} in one minute; limit {shortage.Slots.Capacity} per minute"),
+        };
+    }
+
+    private static DateTimeOffset? RetryAt(SlotShortage shortage, string partition) =>
+        shortage.Slots.Family == 'p' ? RiskCounterKeys.MinuteOf(DateTimeOffset.ParseExact(partition[^12..], "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)).Next
+        : shortage.FreesAt;
+
+    public static string WindowText(TimeSpan window) =>
+        window.TotalHours > 72 && window.TotalDays == Math.Floor(window.TotalDays) ? $"{window.TotalDays:0} d"
+        : window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? $"{window.TotalHours:0} h"
+        : window.TotalMinutes >= 1 && window.TotalMinutes == Math.Floor(window.TotalMinutes) ? $"{window.TotalMinutes:0} min"
+        : $"{window.TotalSeconds:0} s";
+}

@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Fulfilment.Storage;
+
+namespace Fulfilment.Risk;
+
+/// <summary>
+/// Exact counts for risk limits, under any number of instances and with nothing in memory: a limit of N is N slot rows
+/// in one partition (a buyer's, an account's, a SKU's minute), and an order that goes ahead takes one slot per unit it
+/// counts for, in one entity-group transaction with every other limit of that partition. A slot is taken by inserting
+/// its row, or by replacing a free one conditionally on its ETag, so two orders can never hold one slot, and
+/// <c>N + 1</c> units can never be held at once. A slot frees up when its window has passed, when the order gives it
+/// back (refused, cancelled, refunded), or — found only when the limit would otherwise refuse — when the order that
+/// holds it no longer counts (<see cref="SlotHolder"/>), say after a crash between counting and writing the order.
+/// Slots name their order, so a repeated attempt (a duplicate notification) finds its own and never counts twice.
+/// </summary>
+internal sealed class RiskCounters(TableServiceClient tables, TimeProvider clock)
+{
+    /// <summary>How old a slot must be before its order is asked whether it still counts: the time an attempt may take between counting and writing its order.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
+
+    private const int MaxAttempts = 40;
+    private readonly TableClient table = tables.GetTableClient(TableNames.RiskCounts);
+
+    /// <summary>Asks the order book what became of a slot's order.</summary>
+    public delegate Task<SlotHolder> HolderCheck(string partnerId, string orderId, CancellationToken cancellationToken);
+
+    /// <summary>Where an order tries first among <paramref name="capacity"/> slots shared by many orders (a SKU's minute): spread, and the same on every attempt.</summary>
+    public static int SpreadSlot(string partnerId, string orderId, int capacity) =>
+        (int)(BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"{partnerId}|{orderId}"))) % (uint)capacity);
+
+    /// <summary>
+    /// Takes the order's slots of every limit in <paramref name="partition"/> at once: null when taken (or held by it
+    /// already), else the first limit it does not fit in, and nothing is taken.
+    /// </summary>
+    public async Task<SlotShortage?> TakeAsync(
+        string partition, string partnerId, string orderId, IReadOnlyList<CounterSlots> limits, HolderCheck holders, CancellationToken cancellationToken)
+    {
+        // First try: insert the order's own first slots, which for a new buyer is all it costs.
+        var actions = limits.SelectMany(limit => Enumerable.Range(0, Math.Min(limit.Units, limit.Capacity))
+            .Select(i => new TableTransactionAction(TableTransactionActionType.Add, NewSlot(partition, limit.Family, (limit.FirstSlot + i) % limit.Capacity, partnerId, orderId))))
+            .ToList();
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (attempt > 0 || limits.Any(limit => limit.Units > limit.Capacity))
+            {
+                var (plan, shortage) = await PlanAsync(partition, partnerId, orderId, limits, holders, cancellationToken);
+                if (shortage is not null || plan.Count == 0)
+                {
+                    return shortage; // null with nothing to do: the order holds its slots already
+                }
+
+                actions = plan;
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+                return null;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another order took one of those slots first: look again.
+            }
+        }
+
+        throw new RequestFailedException(503, $"Risk counter {partition}: still contended after {MaxAttempts} attempts; try again.");
+    }
+
+    /// <summary>Whether the units would fit now, taking nothing: null if they would, else the limit they exceed.</summary>
+    public async Task<SlotShortage?> CheckAsync(string partition, IReadOnlyList<CounterSlots> limits, HolderCheck holders, CancellationToken cancellationToken)
+    {
+        var (_, shortage) = await PlanAsync(partition, partnerId: "", orderId: "", limits, holders, cancellationToken);
+        return shortage;
+    }
+
+    /// <summary>Gives back every slot the order holds in <paramref name="partition"/> (none held: nothing to do).</summary>
+    public async Task GiveBackAsync(string partition, string partnerId, string orderId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and PartnerId eq {partnerId} and OrderId eq {orderId}");
+        var held = new List<TableTransactionAction>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            held.Add(new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag));
+        }
+
+        foreach (var chunk in held.Chunk(100))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+            {
+                // Freed meanwhile (its window passed and another order took it): nothing of ours to give back.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The slots to take (inserts of absent slots, conditional replacements of free ones), or the first limit that has
+    /// too few free slots; an empty plan and no shortage when the order already holds all it needs.
+    /// </summary>
+    private async Task<(List<TableTransactionAction> Plan, SlotShortage? Shortage)> PlanAsync(
+        string partition, string partnerId, string orderId, IReadOnlyList<CounterSlots> limits, HolderCheck holders, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        var now = clock.GetUtcNow();
+        var plan = new List<TableTransactionAction>();
+        foreach (var limit in limits)
+        {
+            var slots = Enumerable.Range(0, limit.Capacity).Select(i => (Index: i, Row: rows.GetValueOrDefault(SlotKey(limit.Family, i)))).ToList();
+            var own = slots.Count(s => s.Row is { } row && row.GetString("PartnerId") == partnerId && row.GetString("OrderId") == orderId && IsLive(row, limit, now));
+            var needed = limit.Units - own;
+            if (needed <= 0)
+            {
+                continue;
+            }
+
+            var free = slots.Where(s => s.Row is null || !IsLive(s.Row, limit, now)).ToList();
+            if (free.Count < needed)
+            {
+                // Only now, when the limit would refuse: slots whose orders no longer count are free too.
+                foreach (var (index, row) in slots.Where(s => s.Row is { } row && IsLive(row, limit, now) && row.GetBoolean("Settled") != true && row.GetDateTimeOffset("TakenAt") < now - Grace))
+                {
+                    var holder = await holders(row!.GetString("PartnerId"), row.GetString("OrderId"), cancellationToken);
+                    if (holder == SlotHolder.NotCounting)
+                    {
+                        free.Add((index, row));
+                        if (free.Count >= needed)
+                        {
+                            break;
+                        }
+                    }
+                    else if (holder == SlotHolder.Settled)
+                    {
+                        await MarkSettledAsync(row, cancellationToken);
+                    }
+                }
+            }
+
+            if (free.Count < needed)
+            {
+                var live = slots.Where(s => s.Row is { } row && IsLive(row, limit, now)).Select(s => s.Row!).ToList();
+                DateTimeOffset? freesAt = limit.Window is { } window && needed <= limit.Capacity
+                    ? live.Select(row => row.GetDateTimeOffset("TakenAt")!.Value + window).Order().Skip(needed - free.Count - 1).FirstOrDefault()
+                    : null;
+                return ([], new SlotShortage(limit, limit.Capacity - free.Count, freesAt));
+            }
+
+            foreach (var (index, row) in free.OrderBy(_ => Random.Shared.Next()).Take(needed))
+            {
+                var slot = NewSlot(partition, limit.Family, index, partnerId, orderId);
+                plan.Add(row is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, slot)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, slot, row.ETag));
+            }
+        }
+
+        return (plan, null);
+    }
+
+    private async Task MarkSettledAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["Settled"] = true }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Given back or taken again meanwhile: it is asked about next time.
+        }
+    }
+
+    private static bool IsLive(TableEntity row, CounterSlots limit, DateTimeOffset now) =>
+        limit.Window is not { } window || row.GetDateTimeOffset("TakenAt") + window > now;
+
+    private TableEntity NewSlot(string partition, char family, int index, string partnerId, string orderId) => new(partition, SlotKey(family, index))
+    {
+        ["PartnerId"] = partnerId,
+        ["OrderId"] = orderId,
+        ["TakenAt"] = clock.GetUtcNow(),
+    };
+
+    private static string SlotKey(char family, int index) => $"{family}{index:D5}";
+}

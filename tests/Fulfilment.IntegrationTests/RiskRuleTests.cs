@@ -1,0 +1,226 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Fulfilment.Contract;
+using Fulfilment.Local;
+using Fulfilment.Storage;
+
+namespace Fulfilment.IntegrationTests;
+
+/// <summary>The shops' risk rules through the app: defined and refused by the ops API, acting when orders open and when payments arrive, exact across instances, reviewed by ops.</summary>
+[Collection(StorageCollection.Name)]
+public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly RiskRulesDocument NoRules = new();
+
+    private static async Task SaveAsync(Scenario scenario, string partnerId, RiskRulesDocument rules, string? sku = null)
+    {
+        var response = await scenario.Ops.SaveRiskRulesAsync(partnerId, rules, sku);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static PaymentData Payment(string orderId, string sku, string buyer, int quantity = 1, decimal unitPrice = 10m, string? ip = null, int? riskScore = null) =>
+        new(orderId, sku, quantity, unitPrice * quantity, "CNY", buyer, BuyerIp: ip, RiskScore: riskScore);
+
+    [Fact]
+    public async Task Bad_rule_definitions_are_refused_with_every_problem_and_nothing_is_saved()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync();
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(MaxQuantity: 3));
+
+        var bad = new RiskRulesDocument(
+            MaxQuantity: 0, BuyerLimit: new BuyerLimitRule(0, 0), BuyerLifetimeLimit: 1000, AccountLimit: new AccountLimitRule(2, 60), Pacing: new PacingRule(-1),
+            Blocklist: new BlocklistRule(Emails: ["not-an-email"], Phones: ["12"], IpRanges: ["10.0.0.1/8", "300.1.1.1", "1"]),
+            Review: new ReviewRule("USD", AmountAbove: 10.001m, RiskScoreAbove: 100));
+        var response = await scenario.Ops.SaveRiskRulesAsync(partner.PartnerId, bad, sku);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid_risk_rules", body);
+        foreach (var problem in new[] { "maxQuantity", "buyerLimit must allow", "buyerLimit.windowSeconds", "buyerLifetimeLimit", "pacing.unitsPerMinute", "emails[0]", "phones[0]",
+            "ipRanges[0]", "ipRanges[1]", "ipRanges[2]", "review.currency must be the SKU's currency", "review.riskScoreAbove", "accountLimit is for top-ups" })
+        {
+            Assert.Contains(problem, body);
+        }
+
+        // Unknown and repeated fields are refused, not ignored.
+        foreach (var json in new[] { """{"buyerLimt": {"units": 2, "windowSeconds": 60}}""", """{"maxQuantity": 2, "maxQuantity": 3}""", """{"maxQuantity": "2"}""" })
+        {
+            using var ops = scenario.App.CreateClient(LocalApp.OpsKey);
+            var refused = await ops.PutAsync($"api/ops/partners/{partner.PartnerId}/risk-rules", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        var saved = await scenario.Ops.GetRiskRulesAsync(partner.PartnerId);
+        Assert.Equal(3, saved.Defaults!.MaxQuantity);
+        Assert.Empty(saved.Skus);
+    }
+
+    [Fact]
+    public async Task A_buyer_limit_lets_the_Nth_unit_through_refuses_the_next_when_paid_and_when_opened_and_tells_the_partner()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: 0);
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync(receiver.Url);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(5));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(BuyerLimit: new BuyerLimitRule(2, 86400)), sku);
+
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("bl-1", sku, "buyer-a"))).EnsureSuccessStatusCode();
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("bl-2", sku, "buyer-a"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "bl-2", "delivered");
+
+        // The 3rd unit: the money is taken, so the order is kept, refused by risk, and the partner told to refund.
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("bl-3", sku, "buyer-a"))).EnsureSuccessStatusCode();
+        var refused = await scenario.WaitForStateAsync(partner, "bl-3", "refused-by-risk");
+        Assert.Equal("buyer_limit", refused.ReasonCode);
+        Assert.Contains("3 units for the buyer in 24 h; limit 2", refused.Reason);
+        await Scenario.EventuallyAsync(() => Task.FromResult(receiver.Received.Any(r => r.Body.Contains("\"bl-3\"") && r.Body.Contains("order.refused-by-risk"))), "the partner told");
+        using var asPartner = scenario.App.CreateClient(partner.ApiKey);
+        var log = await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/redemptions?orderId=bl-3");
+        Assert.Contains("\"order-refused-by-risk\"", log);
+        Assert.Contains("\"buyer_limit\"", log);
+        Assert.Contains("refused by risk rule buyer_limit: 3 units for the buyer in 24 h; limit 2", (await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "bl-3")).Order.StateReason);
+
+        // Opening a 4th: refused before payment with the rule's code and when to try again; nothing written.
+        var (status, _, body) = await scenario.OpenOrderAsync(partner, new OpenOrderRequest("bl-4", sku, 1, "buyer-a"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("buyer_limit", body);
+        Assert.Null(await scenario.GetOrderAsync(partner, "bl-4"));
+
+        // Another buyer is not affected; 3 keys were sold and none is held for the refused order.
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("bl-5", sku, "buyer-b"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "bl-5", "delivered");
+        await scenario.WaitForStockAsync(sku, (2, 0, 3));
+    }
+
+    [Theory]
+    [InlineData("buyer")]
+    [InlineData("pacing")]
+    public async Task Twenty_simultaneous_orders_against_a_limit_of_two_on_two_instances_let_exactly_two_through(string rule)
+    {
+        await using var scenario = await Scenario.StartAsync(storage, instances: 2);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(25));
+        await SaveAsync(scenario, partner.PartnerId, rule == "buyer" ? new RiskRulesDocument(BuyerLimit: new BuyerLimitRule(2, 86400)) : new RiskRulesDocument(Pacing: new PacingRule(2)), sku);
+
+        // Paced per calendar minute: start where the 20 cannot straddle two minutes.
+        while (rule == "pacing" && DateTimeOffset.UtcNow.Second > 45)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        var senders = scenario.Apps.Select(app => new PaymentWebhookSender(app.CreateClient())).ToList();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            senders[i % 2].SendAsync(partner.PartnerId, partner.WebhookSecret, Payment($"c-{i}", sku, rule == "buyer" ? "buyer-a" : $"buyer-{i}"))));
+        Assert.All(answers, a => Assert.True(a.IsSuccessStatusCode));
+
+        var states = new List<string>();
+        foreach (var i in Enumerable.Range(0, 20))
+        {
+            states.Add((await scenario.WaitForStateAsync(partner, $"c-{i}", s => s is "delivered" or "refused-by-risk")).State);
+        }
+
+        output.WriteLine(string.Join(", ", states));
+        Assert.Equal(2, states.Count(s => s == "delivered"));
+        Assert.Equal(18, states.Count(s => s == "refused-by-risk"));
+        await scenario.WaitForStockAsync(sku, (23, 0, 2));
+    }
+
+    [Fact]
+    public async Task A_payment_notified_many_times_at_once_and_again_later_counts_once()
+    {
+        await using var scenario = await Scenario.StartAsync(storage, instances: 2);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(BuyerLimit: new BuyerLimitRule(1, 86400), Pacing: new PacingRule(1)), sku);
+
+        var payment = Payment("dup-1", sku, "buyer-a");
+        var senders = scenario.Apps.Select(app => new PaymentWebhookSender(app.CreateClient())).ToList();
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => senders[i % 2].SendAsync(partner.PartnerId, partner.WebhookSecret, payment, webhookId: "msg_dup-1")));
+        await scenario.WaitForStateAsync(partner, "dup-1", "delivered");
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, payment, webhookId: "msg_dup-1")).EnsureSuccessStatusCode();
+        Assert.Equal("delivered", (await scenario.GetOrderAsync(partner, "dup-1"))!.State);
+        await scenario.WaitForStockAsync(sku, (2, 0, 1));
+    }
+
+    [Fact]
+    public async Task Blocklists_match_hashed_emails_and_phones_and_IP_ranges_and_keep_no_plain_value()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(Blocklist: new BlocklistRule(
+            Emails: ["Scalper@Example.com"], Phones: ["+86 138-0013-8000"], IpRanges: ["203.0.113.0/24", "2001:db8::/32"])));
+
+        var saved = JsonSerializer.Serialize(await scenario.Ops.GetRiskRulesAsync(partner.PartnerId));
+        Assert.DoesNotContain("xample", saved, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("13800138000", saved);
+        var stored = string.Join("|", storage.Tables.GetTableClient(TableNames.RiskRules).Query<TableEntity>($"PartitionKey eq '{partner.PartnerId}'").SelectMany(e => ((IDictionary<string, object>)e).Values).Select(v => v?.ToString()));
+        Assert.DoesNotContain("xample", stored, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("13800138000", stored);
+
+        foreach (var (json, blocked) in new[]
+        {
+            ("\"buyerEmail\": \"  scalper@example.COM\"", true), ("\"buyerPhone\": \"+8613800138000\"", true), ("\"buyerIp\": \"203.0.113.77\"", true),
+            ("\"buyerIp\": \"2001:db8:1::5\"", true), ("\"buyerIp\": \"203.0.114.1\"", false), ("\"buyerEmail\": \"someone@example.com\"", false),
+        })
+        {
+            var orderId = "bk-" + Guid.NewGuid().ToString("N")[..8];
+            var (status, _, body) = await scenario.OpenOrderAsync(partner, $$"""{"orderId": "{{orderId}}", "sku": "{{sku}}", "quantity": 1, "buyerReference": "b", {{json}}}""");
+            Assert.True(blocked ? status == HttpStatusCode.UnprocessableEntity && body.Contains("\"blocked\"") : status == HttpStatusCode.Created, $"{json}: {status} {body}");
+        }
+
+        // A payment from a blocked range: kept, refused by risk, the partner told which rule (not the list's entries).
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("bk-paid", sku, "b", ip: "203.0.113.9"))).EnsureSuccessStatusCode();
+        var refused = await scenario.WaitForStateAsync(partner, "bk-paid", "refused-by-risk");
+        Assert.Equal("blocked", refused.ReasonCode);
+        var order = storage.Tables.GetTableClient(TableNames.Orders).Query<TableEntity>(e => e.RowKey == "order").Where(e => e.GetString("PartnerId") == partner.PartnerId);
+        Assert.DoesNotContain(order.SelectMany(e => ((IDictionary<string, object>)e).Values), v => v?.ToString()?.Contains("xample", StringComparison.OrdinalIgnoreCase) == true);
+    }
+
+    [Fact]
+    public async Task Orders_held_for_review_are_listed_approved_and_refused_each_with_its_notification_and_a_refusal_gives_its_count_back()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: 0);
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync(receiver.Url);
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(5));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(
+            BuyerLifetimeLimit: 2, Review: new ReviewRule("CNY", AmountAbove: 15m, RiskScoreAbove: 80)), sku);
+
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-amount", sku, "buyer-a", quantity: 2))).EnsureSuccessStatusCode();
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-score", sku, "buyer-b", riskScore: 81))).EnsureSuccessStatusCode();
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-none", sku, "buyer-c", riskScore: 80))).EnsureSuccessStatusCode(); // at the threshold: not above it
+        Assert.Equal("held_for_review", (await scenario.WaitForStateAsync(partner, "rv-amount", "held-for-review")).ReasonCode);
+        await scenario.WaitForStateAsync(partner, "rv-score", "held-for-review");
+        await scenario.WaitForStateAsync(partner, "rv-none", "delivered");
+        await Scenario.EventuallyAsync(() => Task.FromResult(receiver.Received.Count(r => r.Body.Contains("order.held-for-review")) == 2), "the partner told of both holds");
+
+        var held = await scenario.Ops.ListReviewsAsync(partner.PartnerId);
+        Assert.Equal(["rv-amount", "rv-score"], held.Orders.Select(o => o.OrderId).Order());
+        Assert.Equal(["rv-score"], (await scenario.Ops.ListReviewsAsync(partner.PartnerId, rule: "review_risk_score")).Orders.Select(o => o.OrderId));
+        Assert.Contains("amount 20 CNY above 15", held.Orders.Single(o => o.OrderId == "rv-amount").Detail);
+
+        // Approve: delivered, who and why in its trace. Refuse: refused, the partner told; both leave the list.
+        Assert.Equal(HttpStatusCode.BadRequest, (await scenario.Ops.DecideReviewAsync(partner.PartnerId, "rv-amount", approve: true, "", "")).StatusCode);
+        (await scenario.Ops.DecideReviewAsync(partner.PartnerId, "rv-amount", approve: true, "alice", "known customer")).EnsureSuccessStatusCode();
+        (await scenario.Ops.DecideReviewAsync(partner.PartnerId, "rv-score", approve: false, "bob", "card testing pattern")).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Conflict, (await scenario.Ops.DecideReviewAsync(partner.PartnerId, "rv-score", approve: true, "carol", "changed my mind")).StatusCode);
+        await scenario.WaitForStateAsync(partner, "rv-amount", "delivered");
+        Assert.Equal("refused_after_review", (await scenario.WaitForStateAsync(partner, "rv-score", "refused")).ReasonCode);
+        await Scenario.EventuallyAsync(() => Task.FromResult(receiver.Received.Any(r => r.Body.Contains("\"rv-score\"") && r.Body.Contains("order.refused"))), "the partner told of the refusal");
+        Assert.Empty((await scenario.Ops.ListReviewsAsync(partner.PartnerId)).Orders);
+        var trace = await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "rv-amount");
+        Assert.Contains(trace.Trace, e => e.State == "paid" && e.Reason == "approved by alice: known customer");
+        Assert.Contains((await scenario.Ops.GetOrderTraceAsync(partner.PartnerId, "rv-score")).Trace, e => e.State == "refused" && e.Reason == "refused by bob: card testing pattern");
+
+        // buyer-b's lifetime limit of 2: the refused unit was given back, so two more go through and a third does not.
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-b2", sku, "buyer-b", quantity: 1))).EnsureSuccessStatusCode();
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-b3", sku, "buyer-b", quantity: 1))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "rv-b2", "delivered");
+        await scenario.WaitForStateAsync(partner, "rv-b3", "delivered");
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-b4", sku, "buyer-b", quantity: 1))).EnsureSuccessStatusCode();
+        Assert.Equal("buyer_lifetime_limit", (await scenario.WaitForStateAsync(partner, "rv-b4", "refused-by-risk")).ReasonCode);
+    }
+}
