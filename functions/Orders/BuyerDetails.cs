@@ -41,7 +41,7 @@ internal sealed record BuyerDetails(string? Email, string? Phone, string? Ip, in
         int? score = null;
         if (parent.TryGetProperty("riskScore", out var s) && s.ValueKind != JsonValueKind.Null)
         {
-            if (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var value) && value is >= 0 and <= ReviewThresholds.MaxRiskScore && !s.GetRawText().Contains('.'))
+            if (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var value) && value is >= 0 and <= ReviewThresholds.MaxRiskScore)
             {
                 score = value;
             }

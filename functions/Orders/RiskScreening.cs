@@ -85,22 +85,29 @@ internal sealed class RiskScreening(
             taken.Add(partition);
         }
 
-        var counted = paid with { RiskCounters = taken };
-        if (await ReviewAsync(counted, rules.Review, cancellationToken) is { } review)
+        // Every order that goes ahead marks its buyer as known: the first to do so is the buyer's first order.
+        bool? firstOrder = null;
+        if (rules.Review is { FirstOrderAmountAbove: not null } firstReview && firstReview.Currency == paid.Currency)
         {
-            taken.Add(RiskCounterKeys.FirstOrder(paid.PartnerId, paid.BuyerReference));
-            logger.LogWarning("Order {OrderId} of partner {PartnerId} held for review by risk rule {Rule}: {Detail}", paid.OrderId, paid.PartnerId, review.Rule, review.Detail);
-            return counted with
-            {
-                RiskCounters = [.. taken.Distinct()],
-                State = OrderState.HeldForReview,
-                StateReason = $"{paid.StateReason}; held for review: {review.Detail}".TrimStart(';', ' '),
-                RiskRule = review.Rule,
-                RiskDetail = review.Detail,
-            };
+            var marker = RiskCounterKeys.FirstOrder(paid.PartnerId, paid.BuyerReference);
+            firstOrder = await counters.TakeAsync(marker, paid.PartnerId, paid.OrderId, [new CounterSlots('f', 1, null, 1)], HolderAsync, cancellationToken) is null;
+            taken.Add(marker);
         }
 
-        return rules.Review?.FirstOrderAmountAbove is null ? counted : counted with { RiskCounters = [.. taken, RiskCounterKeys.FirstOrder(paid.PartnerId, paid.BuyerReference)] };
+        var counted = paid with { RiskCounters = taken };
+        if (Review(counted, rules.Review, firstOrder == true) is not { } review)
+        {
+            return counted;
+        }
+
+        logger.LogWarning("Order {OrderId} of partner {PartnerId} held for review by risk rule {Rule}: {Detail}", paid.OrderId, paid.PartnerId, review.Rule, review.Detail);
+        return counted with
+        {
+            State = OrderState.HeldForReview,
+            StateReason = $"{paid.StateReason}; held for review: {review.Detail}".TrimStart(';', ' '),
+            RiskRule = review.Rule,
+            RiskDetail = review.Detail,
+        };
     }
 
     /// <summary>Gives back the order's counts (it was refused, cancelled, refunded or failed); idempotent.</summary>
@@ -175,37 +182,19 @@ internal sealed class RiskScreening(
         }
     }
 
-    /// <summary>The review rule the order meets (its first order above an amount is counted here, once), or null.</summary>
-    private async Task<(string Rule, string Detail)?> ReviewAsync(Order order, ReviewThresholds? review, CancellationToken cancellationToken)
+    /// <summary>The review rule the order meets, or null.</summary>
+    private static (string Rule, string Detail)? Review(Order order, ReviewThresholds? review, bool isFirstOrder)
     {
-        if (review is null)
-        {
-            return null;
-        }
-
         var amount = $"{order.Amount.ToString(CultureInfo.InvariantCulture)} {order.Currency}";
-        if (review.RiskScoreAbove is { } most && order.Signals.RiskScore > most)
+        return review switch
         {
-            return (ReviewRiskScore, $"risk score {order.Signals.RiskScore} above {most}");
-        }
-
-        if (review.Currency == order.Currency && review.AmountAbove is { } above && order.Amount > above)
-        {
-            return (ReviewAmount, $"amount {amount} above {above.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        if (review.Currency == order.Currency && review.FirstOrderAmountAbove is { } firstAbove)
-        {
-            // Every order that goes ahead marks its buyer as known; the first to do so is the buyer's first order.
-            var first = await counters.TakeAsync(RiskCounterKeys.FirstOrder(order.PartnerId, order.BuyerReference), order.PartnerId, order.OrderId,
-                [new CounterSlots('f', 1, null, 1)], HolderAsync, cancellationToken) is null;
-            if (first && order.Amount > firstAbove)
-            {
-                return (ReviewFirstOrder, $"the buyer's first order, {amount}, above {firstAbove.ToString(CultureInfo.InvariantCulture)}");
-            }
-        }
-
-        return null;
+            { RiskScoreAbove: { } most } when order.Signals.RiskScore > most => (ReviewRiskScore, $"risk score {order.Signals.RiskScore} above {most}"),
+            { AmountAbove: { } above } when review.Currency == order.Currency && order.Amount > above =>
+                (ReviewAmount, $"amount {amount} above {above.ToString(CultureInfo.InvariantCulture)}"),
+            { FirstOrderAmountAbove: { } firstAbove } when isFirstOrder && order.Amount > firstAbove =>
+                (ReviewFirstOrder, $"the buyer's first order, {amount}, above {firstAbove.ToString(CultureInfo.InvariantCulture)}"),
+            _ => null,
+        };
     }
 
     private Order Refused(Order paid, string rule, string detail)

@@ -36,8 +36,9 @@ internal sealed class IdentityHashes(IOptions<RiskOptions> options)
     /// <summary>A plausible e-mail: one @ with text either side, no spaces, at most 254 characters.</summary>
     public static bool IsEmail(string value)
     {
-        var at = value.Trim().IndexOf('@');
-        return value.Trim().Length is > 2 and <= 254 && at > 0 && at == value.Trim().LastIndexOf('@') && at < value.Trim().Length - 1 && !value.Trim().Any(char.IsWhiteSpace);
+        var email = value.Trim();
+        var at = email.IndexOf('@');
+        return email.Length <= 254 && at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
     }
 
     /// <summary>A plausible phone number: 5-15 digits (E.164's most), optionally a leading +, written with spaces, dashes, dots or brackets.</summary>

@@ -149,9 +149,10 @@ internal sealed class RiskCounters(TableServiceClient tables, TimeProvider clock
 
             if (free.Count < needed)
             {
-                var live = slots.Where(s => s.Row is { } row && IsLive(row, limit, now)).Select(s => s.Row!).ToList();
+                // The live slots leave the window oldest first: enough have left once the (needed - free)-th has.
                 DateTimeOffset? freesAt = limit.Window is { } window && needed <= limit.Capacity
-                    ? live.Select(row => row.GetDateTimeOffset("TakenAt")!.Value + window).Order().Skip(needed - free.Count - 1).FirstOrDefault()
+                    ? slots.Where(s => s.Row is { } row && IsLive(row, limit, now) && !free.Contains(s))
+                        .Select(s => (DateTimeOffset?)(s.Row!.GetDateTimeOffset("TakenAt")!.Value + window)).Order().Skip(needed - free.Count - 1).FirstOrDefault()
                     : null;
                 return ([], new SlotShortage(limit, limit.Capacity - free.Count, freesAt));
             }

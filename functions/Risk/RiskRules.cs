@@ -38,8 +38,8 @@ internal sealed record RiskRules
 
     public ReviewThresholds? Review { get; init; }
 
-    public bool IsEmpty => this == None || (MaxQuantity is null && BuyerLimit is null && BuyerLifetimeLimit is null && AccountLimit is null
-        && PacingPerMinute is null && Blocklists.IsEmpty && Review is null);
+    public bool IsEmpty => MaxQuantity is null && BuyerLimit is null && BuyerLifetimeLimit is null && AccountLimit is null
+        && PacingPerMinute is null && Blocklists.IsEmpty && Review is null;
 
     /// <summary>These rules (a SKU's) over <paramref name="defaults"/> (the partner's): each rule set here wins; blocklists add up.</summary>
     public RiskRules Over(RiskRules defaults) => new()
