@@ -22,9 +22,8 @@ internal sealed class RiskRulesBook(TableServiceClient tables, IMemoryCache cach
     /// <summary>The rules in force for the partner's orders of <paramref name="sku"/>: the SKU's over the partner's defaults.</summary>
     public async Task<RiskRules> ForAsync(string partnerId, string sku, CancellationToken cancellationToken)
     {
-        var rules = await PartnerRulesAsync(partnerId, cancellationToken);
-        var defaults = rules.GetValueOrDefault(Defaults, RiskRules.None);
-        return rules.TryGetValue(sku, out var own) ? own.Over(defaults) : defaults;
+        var rules = await RulesInForceAsync(partnerId, cancellationToken);
+        return rules.GetValueOrDefault(sku) ?? rules.GetValueOrDefault(Defaults, RiskRules.None);
     }
 
     /// <summary>The partner's rules as saved (not merged), uncached: its defaults under <see cref="Defaults"/>, each SKU's under its id.</summary>
@@ -61,11 +60,14 @@ internal sealed class RiskRulesBook(TableServiceClient tables, IMemoryCache cach
         cache.Remove(("risk-rules", partnerId));
     }
 
-    private Task<Dictionary<string, RiskRules>> PartnerRulesAsync(string partnerId, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(("risk-rules", partnerId), entry =>
+    /// <summary>The partner's rules in force, merged once per load (not per order): its defaults, and each SKU's rules over them.</summary>
+    private Task<Dictionary<string, RiskRules>> RulesInForceAsync(string partnerId, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(("risk-rules", partnerId), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
-            return ListAsync(partnerId, cancellationToken);
+            var saved = await ListAsync(partnerId, cancellationToken);
+            var defaults = saved.GetValueOrDefault(Defaults, RiskRules.None);
+            return saved.ToDictionary(s => s.Key, s => s.Key == Defaults ? s.Value : s.Value.Over(defaults), StringComparer.Ordinal);
         })!;
 
     private static RiskRules Read(TableEntity row)
