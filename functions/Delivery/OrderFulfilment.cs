@@ -92,7 +92,7 @@ internal sealed class OrderFulfilment(
             return;
         }
 
-        if (order.State is OrderState.HeldForReview or OrderState.RefusedByRisk or OrderState.Refused)
+        if (order.IsDecidedByRisk)
         {
             await reviewDesk.FollowUpAsync(order, cancellationToken); // decided by the shop's risk rules when paid: published, not fulfilled
             return;

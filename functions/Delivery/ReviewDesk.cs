@@ -25,7 +25,6 @@ internal sealed class ReviewDesk(
     FulfilmentRequests fulfilment,
     SkuCatalogue catalogue,
     CardKeyInventory inventory,
-    PaymentHolds holds,
     OrderOutcomes outcomes,
     OpsAlerts alerts,
     IOptions<RiskOptions> options,
@@ -39,8 +38,7 @@ internal sealed class ReviewDesk(
     {
         if (order.State == OrderState.HeldForReview)
         {
-            var heldAt = order.StateChanges.LastOrDefault(c => c.State == OrderState.HeldForReview)?.At ?? clock.GetUtcNow();
-            await reviews.AddAsync(order, heldAt + TimeSpan.FromMinutes(options.Value.ReviewDeadlineMinutes), cancellationToken);
+            await reviews.AddAsync(order, (order.HeldForReviewAt ?? clock.GetUtcNow()) + TimeSpan.FromMinutes(options.Value.ReviewDeadlineMinutes), cancellationToken);
             await outcomes.PublishAsync(order, cancellationToken);
             return;
         }
@@ -51,7 +49,6 @@ internal sealed class ReviewDesk(
             await inventory.ReleaseAsync(sku, order.Reference, await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken), cancellationToken);
         }
 
-        await holds.RemoveAsync(order, cancellationToken);
         await outcomes.PublishAsync(order, cancellationToken);
         await reviews.RemoveAsync(order.PartnerId, order.OrderId, cancellationToken);
     }
@@ -89,6 +86,7 @@ internal sealed class ReviewDesk(
                 State = OrderState.Refused, StateReason = $"refused by {by}: {why}", FinalAt = clock.GetUtcNow(),
                 NotificationStatus = null, NotificationAttempts = 0, NotificationError = null,
             };
+            await openOrders.AddAsync(refused, cancellationToken); // until it is published: a crash before that leaves it to the sweep
             if (await orders.TryChangeAsync(refused, cancellationToken) is { } written)
             {
                 logger.LogWarning("Order {OrderId} of partner {PartnerId} refused after review by {By}: {Why}", orderId, partnerId, by, why);

@@ -83,8 +83,8 @@ internal sealed class StalledOrderSweep(
         OpenOrder open, DateTimeOffset now, TimeSpan quiet, DateTimeOffset? oldestQueued, SweepResult result, CancellationToken cancellationToken)
     {
         var order = await orders.GetAsync(open.PartnerId, open.OrderId, cancellationToken);
-        // An order refused by risk at payment is final but not yet published until its fulfilment message runs: swept like a paid one.
-        if (order is null || order.PaidAt != open.PaidAt || (order.IsTerminal && order.State != OrderState.RefusedByRisk) || order.State == OrderState.AwaitingStock)
+        // An order decided by risk is published by its fulfilment message (which then removes this row): swept like a paid one.
+        if (order is null || order.PaidAt != open.PaidAt || (order.IsTerminal && !order.IsDecidedByRisk) || order.State == OrderState.AwaitingStock)
         {
             // No order (yet): the webhook may still be writing it, or died before and the partner retries under a new row.
             if (order is not null || now - open.PaidAt > OrphanAge)

@@ -98,6 +98,15 @@ internal sealed record Order(
     /// <summary>States the partner is told about: the final ones, and an order held for review (its payment is taken, the partner may refund).</summary>
     public bool IsToldToPartner => IsTerminal || State == OrderState.HeldForReview;
 
+    /// <summary>
+    /// Decided by the shop's risk rules: held for review, refused by risk when paid, or refused by ops. Such an order is
+    /// published (partner told, log written) by its fulfilment message, not fulfilled; until then the sweep keeps it.
+    /// </summary>
+    public bool IsDecidedByRisk => State is OrderState.HeldForReview or OrderState.RefusedByRisk or OrderState.Refused;
+
+    /// <summary>When the order was last held for review; null if it never was.</summary>
+    public DateTimeOffset? HeldForReviewAt => StateChanges.LastOrDefault(c => c.State == OrderState.HeldForReview)?.At;
+
     /// <summary>The order counts against the shop's risk limits: it went ahead (paid, in fulfilment or review, delivered) and was not given back.</summary>
     public bool CountsForRisk => !IsAwaitingPayment && State is not (OrderState.RefusedByRisk or OrderState.Refused or OrderState.Cancelled
         or OrderState.Refunded or OrderState.Disputed or OrderState.Failed);

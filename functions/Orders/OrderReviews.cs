@@ -19,7 +19,7 @@ internal sealed class OrderReviews(TableServiceClient tables)
                 ["Sku"] = order.Sku,
                 ["Rule"] = order.RiskRule,
                 ["Detail"] = order.RiskDetail,
-                ["HeldAt"] = order.StateChanges.LastOrDefault(c => c.State == OrderState.HeldForReview)?.At ?? order.PaidAt,
+                ["HeldAt"] = order.HeldForReviewAt,
                 ["Deadline"] = deadline,
             },
             TableUpdateMode.Merge, // keeps AlertedAt
@@ -60,8 +60,17 @@ internal sealed class OrderReviews(TableServiceClient tables)
         return overdue;
     }
 
-    public Task MarkAlertedAsync(OrderReview review, DateTimeOffset at, CancellationToken cancellationToken) =>
-        table.UpdateEntityAsync(new TableEntity(review.PartnerId, review.OrderId) { ["AlertedAt"] = at }, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+    public async Task MarkAlertedAsync(OrderReview review, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(review.PartnerId, review.OrderId) { ["AlertedAt"] = at }, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // Decided (and its row removed) since the alert: nothing left to mark.
+        }
+    }
 
     private static OrderReview FromEntity(TableEntity row) => new(
         row.PartitionKey, row.RowKey, row.GetString("Sku"), row.GetString("Rule"), row.GetString("Detail"),

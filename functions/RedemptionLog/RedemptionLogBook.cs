@@ -54,7 +54,7 @@ internal sealed class RedemptionLogBook(TableServiceClient tables)
 
     /// <summary>When the entry happened: the order's final state, or its hold for review (a decision the partner is told of, not final).</summary>
     private static DateTimeOffset? EntryTime(Order order) =>
-        order.State == OrderState.HeldForReview ? order.StateChanges.LastOrDefault(c => c.State == OrderState.HeldForReview)?.At : order.FinalAt;
+        order.State == OrderState.HeldForReview ? order.HeldForReviewAt : order.FinalAt;
 
     public static string Partition(string partnerId, DateTimeOffset at) => $"{partnerId}|{at.UtcDateTime:yyyy-MM-dd}";
 

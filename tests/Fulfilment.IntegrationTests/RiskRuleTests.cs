@@ -223,4 +223,32 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
         (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("rv-b4", sku, "buyer-b", quantity: 1))).EnsureSuccessStatusCode();
         Assert.Equal("buyer_lifetime_limit", (await scenario.WaitForStateAsync(partner, "rv-b4", "refused-by-risk")).ReasonCode);
     }
+
+    [Fact]
+    public async Task An_order_refused_by_risk_whose_message_was_lost_is_still_told_to_the_partner_by_the_sweep()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: 0);
+        string queue;
+        CreatedPartner partner;
+        await using (var paidOnly = await Scenario.StartAsync(storage, triggerHost: false))
+        {
+            partner = await paidOnly.NewPartnerAsync(receiver.Url);
+            var sku = await paidOnly.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(2));
+            await SaveAsync(paidOnly, partner.PartnerId, new RiskRulesDocument(MaxQuantity: 1), sku);
+            (await paidOnly.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("lost-1", sku, "b", quantity: 2))).EnsureSuccessStatusCode();
+            Assert.Equal("refused-by-risk", (await paidOnly.GetOrderAsync(partner, "lost-1"))!.State);
+            queue = paidOnly.Queue;
+            await storage.Queues.GetQueueClient(queue).ClearMessagesAsync(); // the message that would have told the partner is gone
+        }
+
+        await using var scenario = await Scenario.StartAsync(storage, queueName: queue, settings: new()
+        {
+            ["OrderSweep:QuietSeconds"] = "5",
+            ["AzureWebJobs.SweepStalledOrders.Disabled"] = "false",
+        });
+        await Scenario.EventuallyAsync(() => Task.FromResult(receiver.Received.Any(r => r.Body.Contains("\"lost-1\"") && r.Body.Contains("order.refused-by-risk"))),
+            "the partner told by the swept message", TimeSpan.FromSeconds(45));
+        using var asPartner = scenario.App.CreateClient(partner.ApiKey);
+        Assert.Contains("order-refused-by-risk", await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/redemptions?orderId=lost-1"));
+    }
 }
