@@ -65,6 +65,8 @@ public sealed class OrderOpeningTests(StorageFixture storage)
         { "quantity-fraction", """{"orderId":"x","sku":"$sku","quantity":1.5,"buyerReference":"b"}""", HttpStatusCode.BadRequest, "invalid_order" },
         { "bad-order-id", """{"orderId":"a/b","sku":"$sku","quantity":1,"buyerReference":"b"}""", HttpStatusCode.BadRequest, "invalid_order" },
         { "control-character", """{"orderId":"x","sku":"$sku","quantity":1,"buyerReference":"b\u0000"}""", HttpStatusCode.BadRequest, "invalid_order" },
+        { "bad-buyer-email", """{"orderId":"x","sku":"$sku","quantity":1,"buyerReference":"b","buyerEmail":"nobody"}""", HttpStatusCode.BadRequest, "invalid_order" },
+        { "risk-score-out-of-range", """{"orderId":"x","sku":"$sku","quantity":1,"buyerReference":"b","riskScore":101}""", HttpStatusCode.BadRequest, "invalid_order" },
         { "unknown-sku", """{"orderId":"x","sku":"no-such-sku","quantity":1,"buyerReference":"b"}""", HttpStatusCode.UnprocessableEntity, "unknown_sku" },
         { "top-up-without-account", """{"orderId":"x","sku":"$topup","quantity":1,"buyerReference":"b"}""", HttpStatusCode.UnprocessableEntity, "target_account_required" },
     };

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Fulfilment.Contract;
 using Fulfilment.Local;
 using Fulfilment.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fulfilment.IntegrationTests;
 
@@ -99,16 +100,13 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
     [InlineData("pacing")]
     public async Task Twenty_simultaneous_orders_against_a_limit_of_two_on_two_instances_let_exactly_two_through(string rule)
     {
-        await using var scenario = await Scenario.StartAsync(storage, instances: 2);
+        // Paced per calendar minute: the instances' clock starts the test 5 s into a minute, so the 20 cannot straddle two.
+        var now = DateTimeOffset.UtcNow;
+        var clock = new ShiftedClock(TimeSpan.FromSeconds(65 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond));
+        await using var scenario = await Scenario.StartAsync(storage, instances: 2, replaceServices: s => s.AddSingleton<TimeProvider>(clock));
         var partner = await scenario.NewPartnerAsync();
         var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(25));
         await SaveAsync(scenario, partner.PartnerId, rule == "buyer" ? new RiskRulesDocument(BuyerLimit: new BuyerLimitRule(2, 86400)) : new RiskRulesDocument(Pacing: new PacingRule(2)), sku);
-
-        // Paced per calendar minute: start where the 20 cannot straddle two minutes.
-        while (rule == "pacing" && DateTimeOffset.UtcNow.Second > 45)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
 
         var senders = scenario.Apps.Select(app => new PaymentWebhookSender(app.CreateClient())).ToList();
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
@@ -250,5 +248,29 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
             "the partner told by the swept message", TimeSpan.FromSeconds(45));
         using var asPartner = scenario.App.CreateClient(partner.ApiKey);
         Assert.Contains("order-refused-by-risk", await asPartner.GetStringAsync($"api/partners/{partner.PartnerId}/redemptions?orderId=lost-1"));
+    }
+
+    [Fact]
+    public async Task A_buyers_first_order_above_the_amount_is_held_and_later_ones_are_not()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(5));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(Review: new ReviewRule("CNY", FirstOrderAmountAbove: 15m)));
+
+        // A small first order goes ahead and makes the buyer known; a new buyer's large first order is held.
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("fo-small", sku, "known"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "fo-small", "delivered");
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("fo-known-large", sku, "known", quantity: 2))).EnsureSuccessStatusCode();
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("fo-new-large", sku, "new", quantity: 2))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "fo-known-large", "delivered");
+        await scenario.WaitForStateAsync(partner, "fo-new-large", "held-for-review");
+        var held = Assert.Single((await scenario.Ops.ListReviewsAsync(partner.PartnerId)).Orders);
+        Assert.Equal(("review_first_order", "the buyer's first order, 20 CNY, above 15"), (held.Rule, held.Detail));
+
+        // Refused: it no longer makes the buyer known, so the buyer's next large order is a first order again.
+        (await scenario.Ops.DecideReviewAsync(partner.PartnerId, "fo-new-large", approve: false, "bob", "not the card holder")).EnsureSuccessStatusCode();
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("fo-new-again", sku, "new", quantity: 2))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "fo-new-again", "held-for-review");
     }
 }

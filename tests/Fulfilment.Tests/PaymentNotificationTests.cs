@@ -35,6 +35,34 @@ public sealed class PaymentNotificationTests
         Assert.Contains(problems, p => p.Contains(problem, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"buyerEmail\":\"not-an-email\"", "data.buyerEmail")]
+    [InlineData("\"buyerEmail\":\"a@b@c\"", "data.buyerEmail")]
+    [InlineData("\"buyerPhone\":\"12\"", "data.buyerPhone")]
+    [InlineData("\"buyerPhone\":\"138-abc-8000\"", "data.buyerPhone")]
+    [InlineData("\"buyerPhone\":\"86+13800138000\"", "data.buyerPhone")]
+    [InlineData("\"buyerIp\":\"1\"", "data.buyerIp")]
+    [InlineData("\"buyerIp\":\"1.2.3\"", "data.buyerIp")]
+    [InlineData("\"buyerIp\":\"300.1.1.1\"", "data.buyerIp")]
+    [InlineData("\"buyerIp\":7", "data.buyerIp must be a string")]
+    [InlineData("\"riskScore\":101", "data.riskScore")]
+    [InlineData("\"riskScore\":-1", "data.riskScore")]
+    [InlineData("\"riskScore\":1.5", "data.riskScore")]
+    [InlineData("\"riskScore\":\"50\"", "data.riskScore")]
+    public void Refuses_buyer_details_that_are_not_exactly_valid(string field, string problem)
+    {
+        var (notification, problems) = Parse($$$"""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b",{{{field}}}}}""");
+        Assert.Null(notification);
+        Assert.Contains(problems, p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reads_buyer_details_as_given()
+    {
+        var (notification, _) = Parse("""{"type":"payment.succeeded","data":{"orderId":"a","sku":"s","quantity":1,"amount":50,"currency":"CNY","buyerReference":"b","buyerEmail":" Ann@Example.com","buyerPhone":"+86 138-0013-8000","buyerIp":"2001:db8::1","riskScore":0}}""");
+        Assert.Equal(new BuyerDetails(" Ann@Example.com", "+86 138-0013-8000", "2001:db8::1", 0), notification!.Buyer);
+    }
+
     private const string Valid = """{"type":"payment.succeeded","data":{"orderId":"A-1","sku":"steam-50","quantity":1,"amount":"50.00","currency":"CNY","buyerReference":"b1"}}""";
 
     [Theory]
