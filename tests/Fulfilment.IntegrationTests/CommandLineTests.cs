@@ -167,6 +167,71 @@ public sealed class CommandLineTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Risk_rules_are_set_shown_and_cleared_and_held_orders_listed_approved_and_refused_from_the_command_line()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var fulfil = new Fulfil(scenario.App.BaseAddress);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        var rules = Path.GetTempFileName();
+        await File.WriteAllTextAsync(rules, """
+            {"buyerLimit": {"units": 2, "windowSeconds": 86400}, "blocklist": {"emails": ["Scalper@Example.com"]}, "review": {"currency": "CNY", "amountAbove": 15}}
+            """);
+
+        var set = await fulfil.RunAsync("risk", "set", partner.PartnerId, rules, "--sku", sku);
+        Assert.True(set.ExitCode == 0, set.Error);
+        Assert.Contains("buyer limit: 2 unit(s) per buyer in 1 d", set.Output, StringComparison.Ordinal);
+        Assert.Contains("review orders above 15 CNY", set.Output, StringComparison.Ordinal);
+        var show = await fulfil.RunAsync("risk", "show", partner.PartnerId);
+        Assert.Contains($"SKU {sku}:", show.Output, StringComparison.Ordinal);
+        Assert.Contains("blocked e-mails: hmac:", show.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("xample", show.Output, StringComparison.OrdinalIgnoreCase);
+
+        // Refused whole with every problem (exit 1), an unknown field included; a missing file is a usage error (exit 2).
+        await File.WriteAllTextAsync(rules, """{"maxQuantity": 0, "pacing": {"unitsPerMinute": -1}}""");
+        var invalid = await fulfil.RunAsync("risk", "set", partner.PartnerId, rules);
+        Assert.Equal(ExitCodes.Refused, invalid.ExitCode);
+        Assert.Contains("invalid_risk_rules", invalid.Error, StringComparison.Ordinal);
+        Assert.Contains("- maxQuantity", invalid.Error, StringComparison.Ordinal);
+        Assert.Contains("- pacing.unitsPerMinute", invalid.Error, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(rules, """{"buyerLimt": {"units": 1, "windowSeconds": 60}}""");
+        Assert.Equal(ExitCodes.Refused, (await fulfil.RunAsync("risk", "set", partner.PartnerId, rules)).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await fulfil.RunAsync("risk", "set", partner.PartnerId, rules + ".missing")).ExitCode);
+        await File.WriteAllTextAsync(rules, """{"maxQuantity": 2}""");
+        Assert.Equal(ExitCodes.NotFound, (await fulfil.RunAsync("risk", "set", partner.PartnerId, rules, "--sku", "no-such-sku")).ExitCode);
+        var saved = await fulfil.JsonAsync("risk", "show", partner.PartnerId);
+        Assert.Equal(JsonValueKind.Null, saved.GetProperty("defaults").ValueKind);
+
+        // Two orders above 15 CNY: held, listed, one approved (delivered) and one refused (who and why in the trace).
+        foreach (var orderId in new[] { "cli-rv-1", "cli-rv-2" })
+        {
+            (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData(orderId, sku, 2, 20m, "CNY", "buyer-" + orderId))).EnsureSuccessStatusCode();
+            await scenario.WaitForStateAsync(partner, orderId, "held-for-review");
+        }
+
+        await Scenario.EventuallyAsync(async () => (await fulfil.RunAsync("review", "list", "--partner", partner.PartnerId, "--rule", "review_amount")).Output
+            .Split('\n').Count(l => l.Contains("review_amount", StringComparison.Ordinal) && l.Contains("above 15", StringComparison.Ordinal)) == 2, "both held orders listed");
+        Assert.Equal(0, (await fulfil.JsonAsync("review", "list", "--partner", partner.PartnerId, "--rule", "review_risk_score")).GetArrayLength());
+        Assert.Equal(ExitCodes.Usage, (await fulfil.RunAsync("review", "approve", partner.PartnerId, "cli-rv-1")).ExitCode); // --reason is required
+        var approved = await fulfil.RunAsync("review", "approve", partner.PartnerId, "cli-rv-1", "--by", "alice", "--reason", "known customer");
+        Assert.True(approved.ExitCode == 0, approved.Error);
+        var refused = await fulfil.RunAsync("review", "refuse", partner.PartnerId, "cli-rv-2", "--by", "bob", "--reason", "card testing");
+        Assert.Contains("now refused", refused.Output, StringComparison.Ordinal);
+        var again = await fulfil.RunAsync("review", "approve", partner.PartnerId, "cli-rv-2", "--by", "carol", "--reason", "changed my mind");
+        Assert.Equal(ExitCodes.Refused, again.ExitCode);
+        Assert.Contains("not_held_for_review", again.Error, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.NotFound, (await fulfil.RunAsync("review", "refuse", partner.PartnerId, "no-such-order", "--reason", "x")).ExitCode);
+        await scenario.WaitForStateAsync(partner, "cli-rv-1", "delivered");
+        var trace = await fulfil.RunAsync("orders", "trace", partner.PartnerId, "cli-rv-1");
+        Assert.Contains("approved by alice: known customer", trace.Output, StringComparison.Ordinal);
+        Assert.Contains("No order is held for review.", (await fulfil.RunAsync("review", "list", "--partner", partner.PartnerId)).Output, StringComparison.Ordinal);
+
+        var cleared = await fulfil.RunAsync("risk", "clear", partner.PartnerId, "--sku", sku);
+        Assert.True(cleared.ExitCode == 0, cleared.Error);
+        Assert.Equal(0, (await fulfil.JsonAsync("risk", "show", partner.PartnerId)).GetProperty("skus").GetArrayLength());
+    }
+
+    [Fact]
     public async Task The_built_tool_runs_as_its_own_process_with_settings_from_the_environment()
     {
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false);
@@ -178,7 +243,7 @@ public sealed class CommandLineTests(StorageFixture storage)
 
         var help = await RunToolAsync(["--help"], []);
         Assert.Equal(0, help.ExitCode);
-        Assert.All(["keys", "stock", "orders", "poison", "partners", "logs", "kek"], command => Assert.Contains(command, help.Output, StringComparison.Ordinal));
+        Assert.All(["keys", "stock", "orders", "poison", "partners", "logs", "kek", "risk", "review"], command => Assert.Contains(command, help.Output, StringComparison.Ordinal));
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunToolAsync(string[] args, Dictionary<string, string> environment)

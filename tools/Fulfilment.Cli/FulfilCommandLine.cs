@@ -75,7 +75,7 @@ internal static class FulfilCommandLine
     {
         var root = new RootCommand(
             "Operate Fulfilment: import keys, watch stock, trace orders, replay poison queues, manage partners, rotate the KEK, " +
-            "and pull a partner's redemption log. Exit codes: 0 ok, 1 refused by the app, 2 usage, 3 unauthorized, 4 not found, 5 app unreachable or failing.")
+            "set risk rules, decide orders held for review, and pull a partner's redemption log. Exit codes: 0 ok, 1 refused by the app, 2 usage, 3 unauthorized, 4 not found, 5 app unreachable or failing.")
         {
             BaseUrl, OpsKey, ApiKey, JsonOutput, TimeoutSeconds,
         };
@@ -86,6 +86,8 @@ internal static class FulfilCommandLine
         root.Subcommands.Add(PartnersCommand.Build());
         root.Subcommands.Add(LogsCommand.Build(interactive));
         root.Subcommands.Add(KekCommand.Build(interactive));
+        root.Subcommands.Add(RiskCommand.Build());
+        root.Subcommands.Add(ReviewCommand.Build());
         return root;
     }
 

@@ -52,6 +52,10 @@ internal sealed class FulfilmentApi : IDisposable
     public Task<T> PostAsync<T>(string path, object? body, Caller caller, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ContractJson.Options), caller, cancellationToken);
 
+    /// <summary>PUTs <paramref name="json"/> as it is (the app reads it strictly: a field it does not know is refused, not dropped here).</summary>
+    public Task<T> PutJsonAsync<T>(string path, string json, Caller caller, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Put, path, new StringContent(json, Encoding.UTF8, "application/json"), caller, cancellationToken);
+
     /// <summary>Sends the request and reads the answer as <typeparamref name="T"/>; an error answer becomes a <see cref="CliException"/>.</summary>
     public async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, Caller caller, CancellationToken cancellationToken)
     {

@@ -111,7 +111,7 @@ internal static class PartnersCommand
         var merchantId = new Option<string?>("--merchant-id") { Description = "WeChat Pay: the merchant id (mchid)." };
         var apiV3Key = new Option<string?>("--api-v3-key") { Description = "WeChat Pay: the 32-character APIv3 key." };
         var serial = new Option<string?>("--public-key-serial") { Description = "WeChat Pay: the serial of the public key (PUB_KEY_ID_…) or platform certificate." };
-        var publicKeyFile = new Option<FileInfo?>("--public-key-file") { Description = "WeChat Pay: the WeChat Pay public key or platform certificate (PEM); Alipay: the Alipay public key (PEM or bare base64)." };
+        var publicKeyFile = new Option<string?>("--public-key-file") { Description = "WeChat Pay: the WeChat Pay public key or platform certificate (PEM); Alipay: the Alipay public key (PEM or bare base64)." };
         var appId = new Option<string?>("--app-id") { Description = "Alipay: the application id." };
         var sellerId = new Option<string?>("--seller-id") { Description = "Alipay: the seller id (2088…)." };
         var add = new Command("add-payment-credential",
@@ -124,7 +124,7 @@ internal static class PartnersCommand
             var r = context.Result;
             var id = r.GetValue(partnerId)!;
             var keyFile = r.GetValue(publicKeyFile);
-            var publicKey = keyFile is null ? null : await File.ReadAllTextAsync(keyFile.FullName, cancellationToken);
+            var publicKey = keyFile is null ? null : await LocalFile.ReadTextAsync(keyFile, Console.In, cancellationToken);
             var added = await context.Api.PostAsync<PaymentCredentialSummary>(
                 $"api/ops/partners/{Uri.EscapeDataString(id)}/payment-credentials",
                 new PaymentCredentialRequest(r.GetValue(provider)!, r.GetValue(endpointSecret), r.GetValue(merchantId), r.GetValue(apiV3Key), r.GetValue(serial), publicKey, r.GetValue(appId), r.GetValue(sellerId)),
