@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Fulfilment.Contract;
 using Fulfilment.Local;
 using Fulfilment.Storage;
+using Fulfilment.SupplierSimulator;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fulfilment.IntegrationTests;
@@ -272,5 +273,188 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
         (await scenario.Ops.DecideReviewAsync(partner.PartnerId, "fo-new-large", approve: false, "bob", "not the card holder")).EnsureSuccessStatusCode();
         (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("fo-new-again", sku, "new", quantity: 2))).EnsureSuccessStatusCode();
         await scenario.WaitForStateAsync(partner, "fo-new-again", "held-for-review");
+    }
+
+    [Fact]
+    public async Task A_paced_SKU_refuses_an_opening_in_a_full_minute_with_when_to_try_again_and_takes_it_in_the_next()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var clock = new ShiftedClock(TimeSpan.FromSeconds(65 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond)); // 5 s into a minute
+        await using var scenario = await Scenario.StartAsync(storage, replaceServices: s => s.AddSingleton<TimeProvider>(clock));
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(Pacing: new PacingRule(1)), sku);
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("pace-1", sku, "buyer-a"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "pace-1", "delivered");
+
+        using var client = scenario.App.CreateClient(partner.ApiKey);
+        var request = JsonSerializer.Serialize(new OpenOrderRequest("pace-2", sku, 1, "buyer-b"), ContractJson.Options);
+        var refused = await client.PostAsync($"api/partners/{partner.PartnerId}/orders", new StringContent(request, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("\"pacing_limit\"", await refused.Content.ReadAsStringAsync());
+        var wait = refused.Headers.RetryAfter?.Delta ?? throw new Xunit.Sdk.XunitException("no Retry-After");
+        Assert.InRange(wait.TotalSeconds, 1, 56); // the rest of the minute, 5-10 s into it
+        Assert.Null(await scenario.GetOrderAsync(partner, "pace-2"));
+
+        clock.Offset += wait;
+        var next = await client.PostAsync($"api/partners/{partner.PartnerId}/orders", new StringContent(request, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_account_limit_counts_credits_of_one_account_whoever_pays_and_twenty_at_once_on_two_instances_credit_it_exactly_twice()
+    {
+        const string supplierKey = "risk-supplier-key";
+        await using var alpha = await Simulator.StartAsync(supplierKey, seed: 3);
+        await using var scenario = await Scenario.StartAsync(storage, instances: 2, settings: new()
+        {
+            ["Suppliers:alpha:BaseUrl"] = alpha.BaseAddress.ToString(),
+            ["Suppliers:alpha:ApiKey"] = supplierKey,
+        });
+        var partner = await scenario.NewPartnerAsync();
+        var sku = "topup-" + Guid.NewGuid().ToString("N")[..10];
+        await scenario.Ops.SaveSkuAsync(sku, "Mobile top-up 30 CNY", "direct-top-up", 30m, "CNY", suppliers: ["alpha"], productCode: "mobile-cny-30");
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(AccountLimit: new AccountLimitRule(2, 86400)), sku);
+
+        var senders = scenario.Apps.Select(app => new PaymentWebhookSender(app.CreateClient())).ToList();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => senders[i % 2].SendAsync(partner.PartnerId, partner.WebhookSecret,
+            new PaymentData($"acct-{i}", sku, 1, 30m, "CNY", $"buyer-{i}", "13800000000"))));
+        Assert.All(answers, a => Assert.True(a.IsSuccessStatusCode));
+        var orders = new List<PartnerOrder>();
+        foreach (var i in Enumerable.Range(0, 20))
+        {
+            orders.Add(await scenario.WaitForStateAsync(partner, $"acct-{i}", s => s is "delivered" or "refused-by-risk"));
+        }
+
+        Assert.Equal(2, orders.Count(o => o.State == "delivered"));
+        Assert.All(orders.Where(o => o.State == "refused-by-risk"), o => Assert.Equal("account_limit", o.ReasonCode));
+        Assert.Equal(2, alpha.Ledger.Credited().Count); // the account was credited twice, not twenty times
+        Assert.Contains("credit 3 of the account in 24 h; limit 2", orders.First(o => o.State == "refused-by-risk").Reason);
+        Assert.DoesNotContain("13800000000", string.Join("|", orders.Select(o => o.Reason)));
+
+        // Another account is not affected, and an opening for the full one is refused before payment.
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData("acct-other", sku, 1, 30m, "CNY", "buyer-0", "13900000000"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "acct-other", "delivered");
+        var (status, _, body) = await scenario.OpenOrderAsync(partner, new OpenOrderRequest("acct-open", sku, 1, "buyer-new", "13800000000"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("account_limit", body);
+    }
+
+    [Fact]
+    public async Task A_refund_by_the_payment_provider_gives_the_orders_count_back()
+    {
+        await using var scenario = await Scenario.StartAsync(storage);
+        var partner = await scenario.NewPartnerAsync();
+        var secret = StripeEventSender.NewEndpointSecret();
+        await scenario.Ops.AddPaymentCredentialAsync(partner.PartnerId, new PaymentCredentialRequest("stripe", EndpointSecret: secret));
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(BuyerLifetimeLimit: 1), sku);
+
+        var opened = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("rf-1", sku, 1, "buyer-a"))).Order!;
+        var intent = StripeEventSender.NewId("pi");
+        (await scenario.Stripe.SendAsync(partner.PartnerId, secret,
+            StripeEventSender.CheckoutSessionEvent(StripeEventSender.NewId("evt"), intent, opened.PaymentReference, opened.AmountInMinorUnits, "cny"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "rf-1", "delivered");
+        var (before, _, body) = await scenario.OpenOrderAsync(partner, new OpenOrderRequest("rf-2", sku, 1, "buyer-a"));
+        Assert.True(before == HttpStatusCode.UnprocessableEntity && body.Contains("buyer_lifetime_limit"), $"{before} {body}");
+
+        (await scenario.Stripe.SendAsync(partner.PartnerId, secret, StripeEventSender.ChargeRefundedEvent(
+            StripeEventSender.NewId("evt"), "ch_" + intent[3..], intent, opened.AmountInMinorUnits, opened.AmountInMinorUnits, "cny"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "rf-1", "refunded");
+        OpenedOrder? second = null;
+        await Scenario.EventuallyAsync(async () => (second = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("rf-2", sku, 1, "buyer-a"))).Order) is not null,
+            "the buyer may buy again once the refunded unit is given back");
+        (await scenario.Stripe.SendAsync(partner.PartnerId, secret,
+            StripeEventSender.CheckoutSessionEvent(StripeEventSender.NewId("evt"), StripeEventSender.NewId("pi"), second!.PaymentReference, second.AmountInMinorUnits, "cny"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "rf-2", "delivered");
+    }
+
+    [Fact]
+    public async Task An_order_held_past_its_deadline_raises_one_ops_alert()
+    {
+        var clock = new ShiftedClock();
+        await using var scenario = await Scenario.StartAsync(storage, replaceServices: s => s.AddSingleton<TimeProvider>(clock), settings: new() { ["Risk:ReviewDeadlineMinutes"] = "30" });
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(2));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(Review: new ReviewRule("CNY", AmountAbove: 5m)), sku);
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("late-1", sku, "b"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "late-1", "held-for-review");
+        await Scenario.EventuallyAsync(async () => (await scenario.Ops.ListReviewsAsync(partner.PartnerId)).Orders.Count == 1, "the order listed for review");
+        var desk = scenario.Service<Fulfilment.Delivery.ReviewDesk>();
+
+        await desk.AlertOverdueAsync(default);
+        Assert.Empty(await AlertsAboutAsync(scenario, "late-1")); // within its deadline
+
+        clock.Offset = TimeSpan.FromMinutes(31);
+        await desk.AlertOverdueAsync(default);
+        await desk.AlertOverdueAsync(default); // the next minute's run: already alerted
+        var alert = Assert.Single(await AlertsAboutAsync(scenario, "late-1"));
+        Assert.Contains("review-overdue", alert);
+        Assert.Contains("approve or refuse it", alert);
+        Assert.NotNull(Assert.Single((await scenario.Ops.ListReviewsAsync(partner.PartnerId)).Orders).AlertedAt);
+    }
+
+    [Fact]
+    public async Task A_payment_counted_but_not_written_counts_once_when_retried_and_frees_its_unit_after_the_grace_when_never_retried()
+    {
+        var clock = new ShiftedClock();
+        var outage = new TableOutage(TableNames.OpenOrders, batches: false); // counting succeeds, writing the order fails: as a crash right there
+        await using var scenario = await Scenario.StartAsync(storage, replaceServices: services =>
+        {
+            outage.InTablesOf(storage.ConnectionString)(services);
+            services.AddSingleton<TimeProvider>(clock);
+        });
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await scenario.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(3));
+        await SaveAsync(scenario, partner.PartnerId, new RiskRulesDocument(BuyerLifetimeLimit: 1), sku);
+
+        outage.Begin();
+        var retried = await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("cw-1", sku, "buyer-a"));
+        var abandoned = await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("cw-2", sku, "buyer-b"));
+        outage.End();
+        Assert.False(retried.IsSuccessStatusCode || abandoned.IsSuccessStatusCode, "a payment that was not written is not answered success");
+        Assert.True(outage.Refused >= 2);
+
+        // The sender retries the first: it finds its own unit, so it is not refused by its own count.
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("cw-1", sku, "buyer-a"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "cw-1", "delivered");
+
+        // The second is never retried: its unit is held for the grace, then freed, because no order of that id counts.
+        var (within, _, body) = await scenario.OpenOrderAsync(partner, new OpenOrderRequest("cw-3", sku, 1, "buyer-b"));
+        Assert.True(within == HttpStatusCode.UnprocessableEntity && body.Contains("buyer_lifetime_limit"), $"{within} {body}");
+        clock.Offset = Fulfilment.Risk.RiskCounters.Grace + TimeSpan.FromSeconds(1);
+        (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("cw-3", sku, "buyer-b"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "cw-3", "delivered");
+        Assert.Null(await scenario.GetOrderAsync(partner, "cw-2"));
+    }
+
+    /// <summary>The ops alerts about one order on the scenario's alerts queue (read whole: other tests' alerts may be there too).</summary>
+    private static async Task<List<string>> AlertsAboutAsync(Scenario scenario, string orderId)
+    {
+        var queue = scenario.Service<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(scenario.Queue + "-alerts");
+        if (!(await queue.ExistsAsync()).Value)
+        {
+            return [];
+        }
+
+        var texts = new List<string>();
+        var seen = new HashSet<string>();
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+            if (batch.Length == 0)
+            {
+                return texts;
+            }
+
+            foreach (var message in batch.Where(m => seen.Add(m.MessageId)))
+            {
+                var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString()));
+                if (text.Contains(orderId, StringComparison.Ordinal))
+                {
+                    texts.Add(text);
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,10 @@
 namespace Fulfilment.IntegrationTests;
 
-/// <summary>Answers every request about one table's entities with an exception as a 503 would raise, while it lasts.</summary>
-internal sealed class TableOutage(string tableName) : InjectedStorageFault
+/// <summary>
+/// Answers every request about one table's entities with an exception as a 503 would raise, while it lasts; and every
+/// entity-group transaction, whatever its table, unless <paramref name="batches"/> is false.
+/// </summary>
+internal sealed class TableOutage(string tableName, bool batches = true) : InjectedStorageFault
 {
     private volatile bool down;
     private int refused;
@@ -15,7 +18,7 @@ internal sealed class TableOutage(string tableName) : InjectedStorageFault
     protected override void Inject(Azure.Core.HttpMessage message)
     {
         var path = message.Request.Uri.Path;
-        if (down && (path.Contains(tableName + "(", StringComparison.Ordinal) || path.EndsWith("$batch", StringComparison.Ordinal)))
+        if (down && (path.Contains(tableName + "(", StringComparison.Ordinal) || (batches && path.EndsWith("$batch", StringComparison.Ordinal))))
         {
             Interlocked.Increment(ref refused);
             throw new Azure.RequestFailedException(503, "The server is busy (test outage).");
