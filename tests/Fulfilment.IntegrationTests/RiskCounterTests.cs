@@ -88,6 +88,28 @@ public sealed class RiskCounterTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task Counters_sharing_partitions_stay_apart_and_one_order_refused_in_a_shared_transaction_refuses_no_other()
+    {
+        var counters = await CountersAsync(TimeProvider.System);
+        var buyers = Enumerable.Range(0, 40).Select(_ => "buyer|" + Guid.NewGuid().ToString("N")).ToList(); // 40 counters in 4 partitions
+        var limit = new CounterSlots('w', 1, Window, 1);
+        Assert.Null(await counters.TakeAsync(buyers[0], "p", "earlier", [limit], Counting, default));
+
+        // All at once: the slots of several buyers go in one transaction, and buyer 0's (already full) conflicts in it.
+        var outcomes = await Task.WhenAll(buyers.Select((buyer, i) => counters.TakeAsync(buyer, "p", $"o-{i}", [limit], Counting, default)));
+        Assert.NotNull(outcomes[0]);
+        Assert.All(outcomes.Skip(1), Assert.Null);
+
+        // A give-back frees that counter's slot only.
+        await counters.GiveBackAsync(buyers[5], "p", "o-5", default);
+        Assert.Null(await counters.TakeAsync(buyers[5], "p", "again-5", [limit], Counting, default));
+        Assert.All(buyers.Where((_, i) => i != 5), buyer => Assert.NotNull(counters.CheckAsync(buyer, [limit], Counting, default).Result));
+        var partitions = storage.Tables.GetTableClient(TableNames.RiskCounts).Query<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"])
+            .Select(e => e.PartitionKey).Where(p => p.StartsWith("buyer|", StringComparison.Ordinal)).Distinct().Count(); // every test's buyers so far
+        Assert.InRange(partitions, 1, RiskCounters.Buckets);
+    }
+
+    [Fact]
     public async Task A_slot_whose_order_no_longer_counts_is_free_once_its_grace_has_passed()
     {
         var clock = new ShiftedClock();
