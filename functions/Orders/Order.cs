@@ -107,9 +107,12 @@ internal sealed record Order(
     /// <summary>When the order was last held for review; null if it never was.</summary>
     public DateTimeOffset? HeldForReviewAt => StateChanges.LastOrDefault(c => c.State == OrderState.HeldForReview)?.At;
 
-    /// <summary>The order counts against the shop's risk limits: it went ahead (paid, in fulfilment or review, delivered) and was not given back.</summary>
+    /// <summary>
+    /// The order counts against the shop's risk limits: it went ahead (paid, in fulfilment or review, delivered) and was
+    /// not given back. Refunded in part, it still counts: a small refund must not free a buyer's whole limit.
+    /// </summary>
     public bool CountsForRisk => !IsAwaitingPayment && State is not (OrderState.RefusedByRisk or OrderState.Refused or OrderState.Cancelled
-        or OrderState.Refunded or OrderState.Disputed or OrderState.Failed);
+        or OrderState.Disputed or OrderState.Failed) && !(State == OrderState.Refunded && IsFullyReversed);
 
     /// <summary>How much of the payment the provider has given back so far (refunds, or a dispute's amount).</summary>
     public decimal RefundedAmount { get; init; }

@@ -341,7 +341,7 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
     }
 
     [Fact]
-    public async Task A_refund_by_the_payment_provider_gives_the_orders_count_back()
+    public async Task A_refund_in_full_by_the_payment_provider_gives_the_orders_count_back_and_a_partial_one_does_not()
     {
         await using var scenario = await Scenario.StartAsync(storage);
         var partner = await scenario.NewPartnerAsync();
@@ -358,9 +358,15 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
         var (before, _, body) = await scenario.OpenOrderAsync(partner, new OpenOrderRequest("rf-2", sku, 1, "buyer-a"));
         Assert.True(before == HttpStatusCode.UnprocessableEntity && body.Contains("buyer_lifetime_limit"), $"{before} {body}");
 
+        // Refunded in part: the order still counts (a small refund must not free the buyer's limit).
+        (await scenario.Stripe.SendAsync(partner.PartnerId, secret, StripeEventSender.ChargeRefundedEvent(
+            StripeEventSender.NewId("evt"), "ch_" + intent[3..], intent, opened.AmountInMinorUnits, 100, "cny"))).EnsureSuccessStatusCode();
+        await scenario.WaitForStateAsync(partner, "rf-1", "refunded");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("rf-2", sku, 1, "buyer-a"))).Status);
+
+        // Refunded in full: given back.
         (await scenario.Stripe.SendAsync(partner.PartnerId, secret, StripeEventSender.ChargeRefundedEvent(
             StripeEventSender.NewId("evt"), "ch_" + intent[3..], intent, opened.AmountInMinorUnits, opened.AmountInMinorUnits, "cny"))).EnsureSuccessStatusCode();
-        await scenario.WaitForStateAsync(partner, "rf-1", "refunded");
         OpenedOrder? second = null;
         await Scenario.EventuallyAsync(async () => (second = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest("rf-2", sku, 1, "buyer-a"))).Order) is not null,
             "the buyer may buy again once the refunded unit is given back");
