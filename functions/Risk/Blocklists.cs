@@ -11,6 +11,8 @@ internal sealed record Blocklists(
 {
     public static readonly Blocklists Empty = new([], [], [], [], []);
 
+    private IPNetwork[]? networks; // the ranges parsed once, on the first match (they were checked when saved)
+
     public bool IsEmpty => BuyerReferences.Count + TargetAccountHashes.Count + EmailHashes.Count + PhoneHashes.Count + IpRanges.Count == 0;
 
     public Blocklists With(Blocklists other) => new(
@@ -24,9 +26,15 @@ internal sealed record Blocklists(
         if (targetAccountHash is not null && TargetAccountHashes.Contains(targetAccountHash)) return "target account on the blocklist";
         if (emailHash is not null && EmailHashes.Contains(emailHash)) return "buyer e-mail on the blocklist";
         if (phoneHash is not null && PhoneHashes.Contains(phoneHash)) return "buyer phone on the blocklist";
-        if (ip is not null && IpRanges.FirstOrDefault(range => IPNetwork.Parse(range).Contains(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip)) is { } hit)
+        if (ip is not null && IpRanges.Count > 0)
         {
-            return $"buyer IP in blocked range {hit}";
+            networks ??= [.. IpRanges.Select(IPNetwork.Parse)];
+            var address = ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
+            var hit = Array.FindIndex(networks, network => network.Contains(address));
+            if (hit >= 0)
+            {
+                return $"buyer IP in blocked range {IpRanges[hit]}";
+            }
         }
 
         return null;
