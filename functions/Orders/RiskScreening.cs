@@ -38,12 +38,15 @@ internal sealed class RiskScreening(
             return new PaymentRefusal(refused.Rule, $"{PartnerReason.MessageOf(refused.Rule)} ({refused.Detail})");
         }
 
-        foreach (var (partition, limits) in Counters(order, rules, clock.GetUtcNow()))
+        var now = clock.GetUtcNow();
+        foreach (var (partition, limits) in Counters(order, rules, now))
         {
             if (await counters.CheckAsync(partition, limits, HolderAsync, cancellationToken) is { } shortage)
             {
-                var (rule, detail) = Describe(order, shortage, rules);
-                return new PaymentRefusal(rule, $"{PartnerReason.MessageOf(rule)} ({detail})") { RetryAt = RetryAt(shortage, partition) };
+                var (rule, detail) = Describe(order, shortage);
+                // A paced SKU's slots are this minute's: all of them free up when the next minute starts.
+                var retryAt = shortage.Slots.Family == 'p' ? RiskCounterKeys.MinuteOf(now).Next : shortage.FreesAt;
+                return new PaymentRefusal(rule, $"{PartnerReason.MessageOf(rule)} ({detail})") { RetryAt = retryAt };
             }
         }
 
@@ -78,7 +81,7 @@ internal sealed class RiskScreening(
                     await counters.GiveBackAsync(counter, paid.PartnerId, paid.OrderId, cancellationToken);
                 }
 
-                var (rule, detail) = Describe(paid, shortage, rules);
+                var (rule, detail) = Describe(paid, shortage);
                 return Refused(paid, rule, detail);
             }
 
@@ -211,21 +214,17 @@ internal sealed class RiskScreening(
         };
     }
 
-    private static (string Rule, string Detail) Describe(Order order, SlotShortage shortage, RiskRules rules)
+    private static (string Rule, string Detail) Describe(Order order, SlotShortage shortage)
     {
-        var after = shortage.InUse + order.Quantity;
-        return shortage.Slots.Family switch
+        var (slots, after) = (shortage.Slots, shortage.InUse + order.Quantity);
+        return slots.Family switch
         {
-            'w' => (PartnerReason.BuyerLimit, $"{after} units for the buyer in {WindowText(rules.BuyerLimit!.Window)}; limit {shortage.Slots.Capacity}"),
-            'l' => (PartnerReason.BuyerLifetimeLimit, $"{after} units for the buyer in all; limit {shortage.Slots.Capacity}"),
-            'a' => (PartnerReason.AccountLimit, $"credit {shortage.InUse + 1} of the account in {WindowText(rules.AccountLimit!.Window)}; limit {shortage.Slots.Capacity}"),
-            _ => (PartnerReason.PacingLimit, $"{after} units of {order.Sku} in one minute; limit {shortage.Slots.Capacity} per minute"),
+            'w' => (PartnerReason.BuyerLimit, $"{after} units for the buyer in {WindowText(slots.Window!.Value)}; limit {slots.Capacity}"),
+            'l' => (PartnerReason.BuyerLifetimeLimit, $"{after} units for the buyer in all; limit {slots.Capacity}"),
+            'a' => (PartnerReason.AccountLimit, $"credit {shortage.InUse + 1} of the account in {WindowText(slots.Window!.Value)}; limit {slots.Capacity}"),
+            _ => (PartnerReason.PacingLimit, $"{after} units of {order.Sku} in one minute; limit {slots.Capacity} per minute"),
         };
     }
-
-    private static DateTimeOffset? RetryAt(SlotShortage shortage, string partition) =>
-        shortage.Slots.Family == 'p' ? RiskCounterKeys.MinuteOf(DateTimeOffset.ParseExact(partition[^12..], "yyyyMMddHHmm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)).Next
-        : shortage.FreesAt;
 
     public static string WindowText(TimeSpan window) =>
         window.TotalHours > 72 && window.TotalDays == Math.Floor(window.TotalDays) ? $"{window.TotalDays:0} d"
