@@ -83,7 +83,7 @@ internal sealed class PaymentReversals(
         };
         var full = recorded.IsFullyReversed;
         var now = clock.GetUtcNow();
-        var final = recorded with { FinalAt = now, NotificationStatus = null, NotificationAttempts = 0, NotificationError = null };
+        var final = recorded.WithNewOutcome(now);
         var inFlight = order.State is OrderState.Submitting or OrderState.Reconciling or OrderState.RetryScheduled
             || (order.State == OrderState.Paid && order.ClientReference is not null);
         return order.State switch

@@ -54,43 +54,42 @@ internal sealed class ReviewDesk(
     }
 
     /// <summary>Ops approve a held order: it is paid and fulfilled. The order (null if none), and whether this call decided it.</summary>
-    public async Task<(Order? Order, bool Decided)> ApproveAsync(string partnerId, string orderId, string by, string why, CancellationToken cancellationToken)
-    {
-        var order = await orders.GetAsync(partnerId, orderId, cancellationToken);
-        while (order is { State: OrderState.HeldForReview })
-        {
-            var approved = order with { State = OrderState.Paid, StateReason = $"approved by {by}: {why}", FinalAt = null, NotificationStatus = null, NotificationAttempts = 0, NotificationError = null };
-            await openOrders.AddAsync(approved, cancellationToken); // before it is paid again, as for any paid order
-            if (await orders.TryChangeAsync(approved, cancellationToken) is { } written)
+    public Task<(Order? Order, bool Decided)> ApproveAsync(string partnerId, string orderId, string by, string why, CancellationToken cancellationToken) =>
+        DecideAsync(partnerId, orderId, held => held.WithNewOutcome(finalAt: null) with { State = OrderState.Paid, StateReason = $"approved by {by}: {why}" },
+            async approved =>
             {
                 logger.LogWarning("Order {OrderId} of partner {PartnerId} approved after review by {By}: {Why}", orderId, partnerId, by, why);
                 await fulfilment.RequestAsync(partnerId, orderId, cancellationToken);
                 await reviews.RemoveAsync(partnerId, orderId, cancellationToken);
-                return (written, true);
-            }
-
-            order = await orders.GetAsync(partnerId, orderId, cancellationToken);
-        }
-
-        return (order, false);
-    }
+            },
+            cancellationToken);
 
     /// <summary>Ops refuse a held order: nothing is delivered, the partner is told to refund. The order (null if none), and whether this call decided it.</summary>
-    public async Task<(Order? Order, bool Decided)> RefuseAsync(string partnerId, string orderId, string by, string why, CancellationToken cancellationToken)
+    public Task<(Order? Order, bool Decided)> RefuseAsync(string partnerId, string orderId, string by, string why, CancellationToken cancellationToken) =>
+        DecideAsync(partnerId, orderId, held => held.WithNewOutcome(clock.GetUtcNow()) with { State = OrderState.Refused, StateReason = $"refused by {by}: {why}" },
+            async refused =>
+            {
+                logger.LogWarning("Order {OrderId} of partner {PartnerId} refused after review by {By}: {Why}", orderId, partnerId, by, why);
+                await FollowUpAsync(refused, cancellationToken);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Writes ops' decision on a held order (ETag-conditional: of two decisions at once, one wins and the other finds the
+    /// order decided), then does what follows it. The open-orders row goes first, as for any paid order: a crash after
+    /// the write leaves the order to the sweep.
+    /// </summary>
+    private async Task<(Order? Order, bool Decided)> DecideAsync(
+        string partnerId, string orderId, Func<Order, Order> decide, Func<Order, Task> then, CancellationToken cancellationToken)
     {
         var order = await orders.GetAsync(partnerId, orderId, cancellationToken);
         while (order is { State: OrderState.HeldForReview })
         {
-            var refused = order with
+            var decided = decide(order);
+            await openOrders.AddAsync(decided, cancellationToken);
+            if (await orders.TryChangeAsync(decided, cancellationToken) is { } written)
             {
-                State = OrderState.Refused, StateReason = $"refused by {by}: {why}", FinalAt = clock.GetUtcNow(),
-                NotificationStatus = null, NotificationAttempts = 0, NotificationError = null,
-            };
-            await openOrders.AddAsync(refused, cancellationToken); // until it is published: a crash before that leaves it to the sweep
-            if (await orders.TryChangeAsync(refused, cancellationToken) is { } written)
-            {
-                logger.LogWarning("Order {OrderId} of partner {PartnerId} refused after review by {By}: {Why}", orderId, partnerId, by, why);
-                await FollowUpAsync(written, cancellationToken);
+                await then(written);
                 return (written, true);
             }
 

@@ -91,6 +91,13 @@ internal sealed record Order(
     /// <summary>When the order reached its final state: the time of its redemption-log entry.</summary>
     public DateTimeOffset? FinalAt { get; init; }
 
+    /// <summary>
+    /// The order with a new outcome to tell the partner (final at <paramref name="finalAt"/>, or none yet): the last
+    /// notification's status and attempts start again, so the new state is sent, not taken for the one already told.
+    /// </summary>
+    public Order WithNewOutcome(DateTimeOffset? finalAt) =>
+        this with { FinalAt = finalAt, NotificationStatus = null, NotificationAttempts = 0, NotificationError = null };
+
     /// <summary>States the partner is told about.</summary>
     public bool IsTerminal => State is OrderState.Delivered or OrderState.Failed or OrderState.NeedsAttention
         or OrderState.Cancelled or OrderState.Refunded or OrderState.Disputed or OrderState.RefusedByRisk or OrderState.Refused;
