@@ -252,6 +252,39 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
     }
 
     [Fact]
+    public async Task An_approved_order_whose_message_was_lost_is_still_delivered_by_the_sweep()
+    {
+        string queue;
+        CreatedPartner partner;
+        await using (var held = await Scenario.StartAsync(storage))
+        {
+            partner = await held.NewPartnerAsync();
+            var sku = await held.NewCardKeySkuAsync(keys: Scenario.NewCardKeys(1));
+            await SaveAsync(held, partner.PartnerId, new RiskRulesDocument(Review: new ReviewRule("CNY", AmountAbove: 5m)), sku);
+            (await held.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("lost-approval", sku, "b"))).EnsureSuccessStatusCode();
+            await held.WaitForStateAsync(partner, "lost-approval", "held-for-review");
+            // The hold published: the order has left the open-orders index, so only the approval can put it back.
+            var openOrders = storage.Tables.GetTableClient(TableNames.OpenOrders);
+            await Scenario.EventuallyAsync(() => Task.FromResult(!openOrders.Query<TableEntity>(e => e.GetString("OrderId") == "lost-approval").Any()), "the held order out of the index");
+            queue = held.Queue;
+        }
+
+        await using (var approvedOnly = await Scenario.StartAsync(storage, triggerHost: false, queueName: queue))
+        {
+            (await approvedOnly.Ops.DecideReviewAsync(partner.PartnerId, "lost-approval", approve: true, "alice", "known customer")).EnsureSuccessStatusCode();
+            await storage.Queues.GetQueueClient(queue).ClearMessagesAsync(); // the approval's fulfilment message is gone
+        }
+
+        await using var scenario = await Scenario.StartAsync(storage, queueName: queue, settings: new()
+        {
+            ["OrderSweep:QuietSeconds"] = "5",
+            ["AzureWebJobs.SweepStalledOrders.Disabled"] = "false",
+        });
+        var delivered = await scenario.WaitForStateAsync(partner, "lost-approval", "delivered", TimeSpan.FromSeconds(45));
+        Assert.Single(delivered.Keys);
+    }
+
+    [Fact]
     public async Task A_buyers_first_order_above_the_amount_is_held_and_later_ones_are_not()
     {
         await using var scenario = await Scenario.StartAsync(storage);
