@@ -139,7 +139,7 @@ internal sealed record Order(
     /// <summary>What the partner told us of the buyer for its risk rules: the keyed hashes of the e-mail and phone (never the plain values), the IP, a risk score 0-100.</summary>
     public BuyerSignals Signals { get; init; } = BuyerSignals.None;
 
-    /// <summary>The risk counters (<c>RiskCounters</c> partitions) the order holds slots in while it counts; given back when it stops counting.</summary>
+    /// <summary>The risk counters (<c>RiskCounterKeys</c> keys) the order holds slots in while it counts; given back when it stops counting.</summary>
     public IReadOnlyList<string> RiskCounters { get; init; } = [];
 
     /// <summary>The risk rule that held or refused the order (a stable code partners see), and its figures ("3 units in 24 h, limit 2").</summary>

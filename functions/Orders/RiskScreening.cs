@@ -39,9 +39,9 @@ internal sealed class RiskScreening(
         }
 
         var now = clock.GetUtcNow();
-        foreach (var (partition, limits) in Counters(order, rules, now))
+        foreach (var (counter, limits) in Counters(order, rules, now))
         {
-            if (await counters.CheckAsync(partition, limits, HolderAsync, cancellationToken) is { } shortage)
+            if (await counters.CheckAsync(counter, limits, HolderAsync, cancellationToken) is { } shortage)
             {
                 var (rule, detail) = Describe(order, shortage);
                 // A paced SKU's slots are this minute's: all of them free up when the next minute starts.
@@ -72,20 +72,20 @@ internal sealed class RiskScreening(
         }
 
         var taken = new List<string>();
-        foreach (var (partition, limits) in Counters(paid, rules, paid.PaidAt ?? clock.GetUtcNow()))
+        foreach (var (counter, limits) in Counters(paid, rules, paid.PaidAt ?? clock.GetUtcNow()))
         {
-            if (await counters.TakeAsync(partition, paid.PartnerId, paid.OrderId, limits, HolderAsync, cancellationToken) is { } shortage)
+            if (await counters.TakeAsync(counter, paid.PartnerId, paid.OrderId, limits, HolderAsync, cancellationToken) is { } shortage)
             {
-                foreach (var counter in taken)
+                foreach (var earlier in taken)
                 {
-                    await counters.GiveBackAsync(counter, paid.PartnerId, paid.OrderId, cancellationToken);
+                    await counters.GiveBackAsync(earlier, paid.PartnerId, paid.OrderId, cancellationToken);
                 }
 
                 var (rule, detail) = Describe(paid, shortage);
                 return Refused(paid, rule, detail);
             }
 
-            taken.Add(partition);
+            taken.Add(counter);
         }
 
         // Every order that goes ahead marks its buyer as known: the first to do so is the buyer's first order.
@@ -116,9 +116,9 @@ internal sealed class RiskScreening(
     /// <summary>Gives back the order's counts (it was refused, cancelled, refunded or failed); idempotent.</summary>
     public async Task GiveBackAsync(Order order, CancellationToken cancellationToken)
     {
-        foreach (var partition in order.RiskCounters)
+        foreach (var counter in order.RiskCounters)
         {
-            await counters.GiveBackAsync(partition, order.PartnerId, order.OrderId, cancellationToken);
+            await counters.GiveBackAsync(counter, order.PartnerId, order.OrderId, cancellationToken);
         }
 
         if (order.RiskCounters.Count > 0)
@@ -154,8 +154,8 @@ internal sealed class RiskScreening(
         ? hashes.TargetAccount(account)
         : null;
 
-    /// <summary>The counters the order's units go in, each partition with its limits.</summary>
-    private IEnumerable<(string Partition, IReadOnlyList<CounterSlots> Limits)> Counters(Order order, RiskRules rules, DateTimeOffset at)
+    /// <summary>The counters the order's units go in, each with its limits.</summary>
+    private IEnumerable<(string Counter, IReadOnlyList<CounterSlots> Limits)> Counters(Order order, RiskRules rules, DateTimeOffset at)
     {
         var buyer = new List<CounterSlots>();
         if (rules.BuyerLimit is { } limit)

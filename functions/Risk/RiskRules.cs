@@ -8,7 +8,7 @@ namespace Fulfilment.Risk;
 /// </summary>
 internal sealed record RiskRules
 {
-    /// <summary>The most a buyer, or an account, may be counted for: slots are rows of one partition, read in one page.</summary>
+    /// <summary>The most a buyer, or an account, may be counted for: its slots are rows of one counter, read in one page.</summary>
     public const int MaxLimit = 100;
 
     public const int MaxPacingPerMinute = 6000;
