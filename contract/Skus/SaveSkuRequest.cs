@@ -5,7 +5,8 @@ namespace Fulfilment.Contract;
 /// and cost per unit in a three-letter currency. Card keys only: <see cref="ShardCount"/> (partitions for new imports,
 /// 1-64), <see cref="LowStockThreshold"/>, <see cref="CaseSensitiveKeys"/> (fixed once keys are imported),
 /// <see cref="HoldStock"/> (orders opened before payment hold their keys until their payment window ends). Top-ups and
-/// redemptions only: <see cref="Suppliers"/> (in failover order) and <see cref="ProductCode"/>.
+/// redemptions only: <see cref="Suppliers"/> (in failover order), <see cref="ProductCode"/>, and
+/// <see cref="SupplierProducts"/> for a supplier that names the product its own way.
 /// </summary>
 public sealed record SaveSkuRequest(
     string Name,
@@ -18,4 +19,5 @@ public sealed record SaveSkuRequest(
     int? ShardCount = null,
     int? LowStockThreshold = null,
     bool? CaseSensitiveKeys = null,
-    bool? HoldStock = null);
+    bool? HoldStock = null,
+    IReadOnlyList<SupplierProduct>? SupplierProducts = null);

@@ -8,4 +8,4 @@ namespace Fulfilment.Contract;
 public sealed record Sku(
     string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount, IReadOnlyList<string> Suppliers,
     string? ProductCode, decimal? UnitCost, decimal? UnitMargin, IReadOnlyList<int> PastShardCounts, int ShardSlots,
-    int? LowStockThreshold, bool CaseSensitiveKeys, bool HoldStock);
+    int? LowStockThreshold, bool CaseSensitiveKeys, bool HoldStock, IReadOnlyList<SupplierProduct> SupplierProducts);

@@ -9,6 +9,12 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
     /// <summary>Top-ups and redemptions: the product as the suppliers name it.</summary>
     public string? ProductCode { get; init; }
 
+    /// <summary>Top-ups and redemptions: the product as one supplier names it, where it differs from <see cref="ProductCode"/>.</summary>
+    public IReadOnlyList<SupplierProduct> SupplierProducts { get; init; } = [];
+
+    /// <summary>The product code to send <paramref name="supplier"/>: its own, else the SKU's; null if neither.</summary>
+    public string? ProductCodeFor(string supplier) => SupplierProducts.FirstOrDefault(p => p.Supplier == supplier)?.ProductCode ?? ProductCode;
+
     /// <summary>What one unit costs us (a key's purchase price, a supplier's price), in <see cref="Currency"/>; null if not told.</summary>
     public decimal? UnitCost { get; init; }
 

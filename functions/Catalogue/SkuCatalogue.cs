@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure.Data.Tables;
+using Fulfilment.Serialization;
 using Fulfilment.Storage;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -72,6 +74,7 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["LowStockThreshold"] = saved.LowStockThreshold,
                 ["Suppliers"] = string.Join(',', saved.Suppliers),
                 ["ProductCode"] = saved.ProductCode,
+                ["SupplierProducts"] = saved.SupplierProducts.Count == 0 ? null : JsonSerializer.Serialize(saved.SupplierProducts, AppJson.Options),
                 ["UnitCost"] = saved.UnitCost?.ToString(CultureInfo.InvariantCulture),
                 ["CaseSensitiveKeys"] = saved.CaseSensitiveKeys,
                 ["HoldStock"] = saved.HoldStock,
@@ -92,6 +95,9 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
     {
         Suppliers = (e.GetString("Suppliers") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
         ProductCode = e.GetString("ProductCode"),
+        SupplierProducts = e.GetString("SupplierProducts") is { Length: > 0 } products
+            ? JsonSerializer.Deserialize<List<SupplierProduct>>(products, AppJson.Options)!
+            : [],
         UnitCost = e.GetString("UnitCost") is { Length: > 0 } cost ? decimal.Parse(cost, CultureInfo.InvariantCulture) : null,
         PastShardCounts = (e.GetString("PastShardCounts") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),

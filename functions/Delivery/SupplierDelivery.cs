@@ -51,7 +51,7 @@ internal sealed class SupplierDelivery(
                 // An attempt may have died between the final state and queueing the partner's notification.
                 await outcomes.PublishAsync(order, cancellationToken);
                 break;
-            case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCode is null || order.TargetAccount is null:
+            case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCodeFor(sku.Suppliers[0]) is null || order.TargetAccount is null:
                 await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code", FailureCode = PartnerReason.NotFulfillable }, cancellationToken);
                 break;
             case OrderState.Paid:
@@ -95,7 +95,7 @@ internal sealed class SupplierDelivery(
         span?.SetTag("supplier", supplier);
         var started = Stopwatch.GetTimestamp();
         var outcome = await suppliers.Get(supplier).SubmitAsync(
-            new CreditRequest(reference, sku.ProductCode!, order.TargetAccount!, order.Amount, order.Currency), cancellationToken);
+            new CreditRequest(order.PartnerId, order.OrderId, reference, sku.ProductCodeFor(supplier) ?? "", order.TargetAccount!, order.Amount, order.Currency), cancellationToken);
         await RecordAsync(submitting, sku, "submit", outcome, started, cancellationToken);
     }
 

@@ -12,6 +12,9 @@ internal enum RouteAccess
     /// <summary><c>webhooks/{partnerId}/…</c>: the function verifies the sender's signature itself (each format has its own).</summary>
     SignedWebhook,
 
+    /// <summary><c>suppliers/{supplier}/…</c>: callback URLs we gave a supplier; the function checks our signature in them.</summary>
+    SignedCallback,
+
     /// <summary>The few routes anyone may read (the OpenAPI document).</summary>
     Public,
 }

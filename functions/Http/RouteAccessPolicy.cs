@@ -10,9 +10,10 @@ internal sealed class RouteAccessPolicy(OpsKeyPolicy ops, PartnerKeyPolicy partn
         route.StartsWith("ops/", StringComparison.Ordinal) ? RouteAccess.Ops
         : route.StartsWith("partners/{partnerId}/", StringComparison.Ordinal) ? RouteAccess.Partner
         : route.StartsWith("webhooks/{partnerId}/", StringComparison.Ordinal) ? RouteAccess.SignedWebhook
+        : route.StartsWith("suppliers/{supplier}/", StringComparison.Ordinal) ? RouteAccess.SignedCallback
         : PublicRoutes.Contains(route, StringComparer.Ordinal) ? RouteAccess.Public
         : throw new InvalidOperationException(
-            $"Route '{route}' is under no access rule: HTTP routes go under ops/, partners/{{partnerId}}/ or webhooks/{{partnerId}}/.");
+            $"Route '{route}' is under no access rule: HTTP routes go under ops/, partners/{{partnerId}}/, webhooks/{{partnerId}}/ or suppliers/{{supplier}}/.");
 
     /// <summary>Null when the request may reach the function, else the answer (401, 404 or 429).</summary>
     public async Task<IResult?> ChallengeAsync(RouteAccess access, HttpContext context) => access switch

@@ -7,5 +7,15 @@ internal sealed class GenericRestProtocol(TimeProvider clock) : ISupplierProtoco
 
     public string Name => ProtocolName;
 
-    public ISupplierClient Create(HttpClient http, SupplierOptions options) => new GenericRestSupplier(http, options.ApiKey, clock);
+    public ISupplierClient Create(string name, HttpClient http, SupplierOptions options) => new GenericRestSupplier(http, options.ApiKey, clock);
+
+    public IEnumerable<string> CheckSettings(string name, SupplierOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            yield return $"Suppliers:{name}:ApiKey is required";
+        }
+    }
+
+    public string? CheckProductCode(string productCode) => null;
 }

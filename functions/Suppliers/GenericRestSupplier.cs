@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Fulfilment.Catalogue;
 using Fulfilment.Serialization;
-using Polly.CircuitBreaker;
-using Polly.RateLimiting;
 
 namespace Fulfilment.Suppliers;
 
@@ -35,29 +32,15 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimePr
     {
         using var request = create();
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        try
-        {
-            using var response = await http.SendAsync(request, cancellationToken);
-            return await ClassifyAsync(response, isQuery, cancellationToken);
-        }
-        catch (Exception e) when (e is BrokenCircuitException or RateLimiterRejectedException)
-        {
-            return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "not sent: " + e.GetType().Name);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Anything else (timeouts, lost connections, and whatever a broken peer or a library throws): sent or not,
-            // answered or not, only a query by our reference can tell.
-            return new SupplierOutcome(SupplierVerdict.Unknown, Reason: e.GetType().Name + ": " + e.Message);
-        }
+        var (reply, noAnswer) = await SupplierHttp.SendAsync(http, request, clock, cancellationToken);
+        return noAnswer ?? Classify(reply!, isQuery);
     }
 
-    private async Task<SupplierOutcome> ClassifyAsync(HttpResponseMessage response, bool isQuery, CancellationToken cancellationToken)
+    private static SupplierOutcome Classify(SupplierReply reply, bool isQuery)
     {
-        var status = (int)response.StatusCode;
-        var answer = await ReadAsync(response, cancellationToken);
+        var answer = reply.Read<SupplierAnswer>();
         var reason = answer?.Error?.Message ?? answer?.Reason;
-        switch (response.StatusCode)
+        switch (reply.Status)
         {
             case HttpStatusCode.OK or HttpStatusCode.Accepted when answer?.Status is { } state:
                 return state switch
@@ -70,7 +53,7 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimePr
             case HttpStatusCode.NotFound when isQuery:
                 return new SupplierOutcome(SupplierVerdict.NotFound);
             case HttpStatusCode.TooManyRequests:
-                return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "rate limited", RetryAfter: RetryAfter(response));
+                return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "rate limited", RetryAfter: reply.RetryAfter);
             case HttpStatusCode.BadRequest when !isQuery:
                 return new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"{answer?.Error?.Code ?? "bad_request"}: {reason}");
             case HttpStatusCode.Conflict when !isQuery:
@@ -78,25 +61,9 @@ internal sealed class GenericRestSupplier(HttpClient http, string apiKey, TimePr
                 return new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"reference_conflict: {reason}");
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 // Our configuration is wrong; nothing was done. Not the buyer's fault: try again once fixed.
-                return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"supplier refused our credentials ({status})");
+                return new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"supplier refused our credentials ({reply.Code})");
             default:
-                return new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"HTTP {status}: {reason}");
-        }
-    }
-
-    /// <summary>The supplier's hint, as it said it: the caller caps it (<see cref="Storage.RetryDelay"/>).</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - clock.GetUtcNow());
-
-    private static async Task<SupplierAnswer?> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await response.Content.ReadFromJsonAsync<SupplierAnswer>(AppJson.Options, cancellationToken);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            return null;
+                return new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"HTTP {reply.Code}: {reason}");
         }
     }
 

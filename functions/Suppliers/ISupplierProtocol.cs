@@ -10,5 +10,12 @@ internal interface ISupplierProtocol
     /// <summary>The name settings use.</summary>
     string Name { get; }
 
-    ISupplierClient Create(HttpClient http, SupplierOptions options);
+    /// <summary>The client for supplier <paramref name="name"/>, over its resilient HTTP client.</summary>
+    ISupplierClient Create(string name, HttpClient http, SupplierOptions options);
+
+    /// <summary>What is wrong with a supplier's settings for this protocol (none: nothing).</summary>
+    IEnumerable<string> CheckSettings(string name, SupplierOptions options);
+
+    /// <summary>What is wrong with a SKU's product code for this protocol; null if it is one the protocol understands.</summary>
+    string? CheckProductCode(string productCode);
 }

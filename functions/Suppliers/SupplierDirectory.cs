@@ -23,9 +23,16 @@ internal sealed class SupplierDirectory(
 
         var settings = options.Get(name);
         return byProtocol.TryGetValue(settings.Protocol, out var protocol)
-            ? protocol.Create(httpClients.CreateClient(HttpClientName(name)), settings)
+            ? protocol.Create(name, httpClients.CreateClient(HttpClientName(name)), settings)
             : throw new InvalidOperationException($"Suppliers:{name}:Protocol '{settings.Protocol}' is not one the app speaks.");
     }
 
+    /// <summary>What is wrong with <paramref name="productCode"/> for supplier <paramref name="name"/>; null if nothing.</summary>
+    public string? CheckProductCode(string name, string productCode) =>
+        IsConfigured(name) && byProtocol.TryGetValue(options.Get(name).Protocol, out var protocol) ? protocol.CheckProductCode(productCode) : null;
+
     internal static string HttpClientName(string name) => "supplier:" + name;
+
+    /// <summary>The HTTP client of a supplier's token server, where its protocol has one.</summary>
+    internal static string AuthHttpClientName(string name) => "supplier-auth:" + name;
 }

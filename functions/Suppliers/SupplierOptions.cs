@@ -12,9 +12,38 @@ internal sealed class SupplierOptions
     [Required]
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>The API key, sent as a Bearer token. In Azure, a Key Vault reference in the app setting.</summary>
-    [Required]
+    /// <summary>
+    /// generic-rest: the API key, sent as a Bearer token; dtone: the API key, the user name of HTTP Basic authentication.
+    /// In Azure, a Key Vault reference in the app setting.
+    /// </summary>
     public string ApiKey { get; set; } = "";
+
+    /// <summary>dtone: the API secret, the password of HTTP Basic authentication. In Azure, a Key Vault reference.</summary>
+    public string ApiSecret { get; set; } = "";
+
+    /// <summary>reloadly: the OAuth2 client id.</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>reloadly: the OAuth2 client secret. In Azure, a Key Vault reference.</summary>
+    public string ClientSecret { get; set; } = "";
+
+    /// <summary>reloadly: where tokens are asked for (<c>POST {AuthUrl}oauth/token</c>).</summary>
+    public Uri? AuthUrl { get; set; }
+
+    /// <summary>reloadly: the audience tokens are asked for; by default the base URL without its trailing slash.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>
+    /// dtone: the public base URL of this app (for example <c>https://fulfil.example.com/</c>), to which DT One posts
+    /// a transaction's final status; none = no callbacks, polling only.
+    /// </summary>
+    public Uri? CallbackBaseUrl { get; set; }
+
+    /// <summary>dtone: the key that signs our callback URLs (at least 32 characters). In Azure, a Key Vault reference.</summary>
+    public string CallbackSecret { get; set; } = "";
+
+    /// <summary>dtone: create and confirm a transaction in one request; false = create, then confirm.</summary>
+    public bool AutoConfirm { get; set; } = true;
 
     /// <summary>One HTTP attempt.</summary>
     [Range(0.1, 120)]

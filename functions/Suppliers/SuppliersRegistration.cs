@@ -1,6 +1,9 @@
 using System.Threading.RateLimiting;
 using Fulfilment.Egress;
+using Fulfilment.Suppliers.DtOne;
+using Fulfilment.Suppliers.Reloadly;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 
 namespace Fulfilment.Suppliers;
 
@@ -16,15 +19,16 @@ internal static class SuppliersRegistration
     {
         var allowPrivateNetworks = egress.AllowPrivateNetworks;
         services.AddSingleton<SupplierDirectory>();
+        services.AddSingleton<IValidateOptions<SupplierOptions>, SupplierSettingsCheck>();
+        services.AddSingleton<ReloadlyTokens>();
         services.AddSingleton<ISupplierProtocol, GenericRestProtocol>(); // the protocols the app speaks, by name
+        services.AddSingleton<ISupplierProtocol, ReloadlyProtocol>();
+        services.AddSingleton<ISupplierProtocol, DtOneProtocol>();
         services.AddHttpClient();
         foreach (var section in configuration.GetSection("Suppliers").GetChildren())
         {
-            services.AddOptions<SupplierOptions>(section.Key).Bind(section).ValidateDataAnnotations()
-                .Validate<IEnumerable<ISupplierProtocol>>(
-                    (supplier, protocols) => protocols.Any(p => p.Name.Equals(supplier.Protocol, StringComparison.OrdinalIgnoreCase)),
-                    $"Suppliers:{section.Key}:Protocol names a protocol the app does not speak.")
-                .ValidateOnStart();
+            var name = section.Key;
+            services.AddOptions<SupplierOptions>(name).Bind(section).ValidateDataAnnotations().ValidateOnStart();
             var supplier = section.Get<SupplierOptions>() ?? new SupplierOptions();
             var limiter = supplier.RateLimitPerSecond > 0
                 ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -38,6 +42,33 @@ internal static class SuppliersRegistration
             if (supplier.BaseUrl is { } baseUrl && OutboundHttp.CheckUrl(baseUrl, allowPrivateNetworks) is { } refused)
             {
                 throw new InvalidOperationException($"Suppliers:{section.Key}:BaseUrl {refused}.");
+            }
+
+            if (supplier.AuthUrl is { } authUrl)
+            {
+                if (OutboundHttp.CheckUrl(authUrl, allowPrivateNetworks) is { } refusedAuth)
+                {
+                    throw new InvalidOperationException($"Suppliers:{section.Key}:AuthUrl {refusedAuth}.");
+                }
+
+                // Asking for a token changes nothing at the supplier: it is retried like a query.
+                services.AddHttpClient(SupplierDirectory.AuthHttpClientName(section.Key), http =>
+                    {
+                        http.BaseAddress = authUrl;
+                        http.Timeout = Timeout.InfiniteTimeSpan;
+                        http.MaxResponseContentBufferSize = OutboundHttp.MaxResponseBytes;
+                    })
+                    .ConfigurePrimaryHttpMessageHandler(() => OutboundHttp.Handler(allowPrivateNetworks))
+                    .AddStandardResilienceHandler(resilience =>
+                    {
+                        resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(supplier.AttemptTimeoutSeconds);
+                        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(Math.Max(supplier.TotalTimeoutSeconds, supplier.AttemptTimeoutSeconds));
+                        resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(supplier.AttemptTimeoutSeconds * 2, 30));
+                        resilience.Retry.MaxRetryAttempts = 2;
+                        resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                        resilience.Retry.ShouldRetryAfterHeader = false;
+                        resilience.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                    });
             }
 
             services.AddHttpClient(SupplierDirectory.HttpClientName(section.Key), http =>

@@ -121,7 +121,7 @@ public sealed class PaymentReversalTests(StorageFixture storage)
     [InlineData("redemption")]
     public async Task A_supplier_order_refunded_before_it_is_submitted_is_never_submitted_and_one_refunded_after_delivery_alerts_ops(string kind)
     {
-        await using var supplier = await Simulator.StartAsync("key");
+        await using var supplier = await GenericRestSimulator.StartAsync("key");
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false, settings: new()
         {
             ["Suppliers:alpha:BaseUrl"] = supplier.BaseAddress.ToString(),
@@ -152,7 +152,7 @@ public sealed class PaymentReversalTests(StorageFixture storage)
     [Fact]
     public async Task A_redemption_refunded_while_its_call_is_in_flight_is_reconciled_first_and_never_submitted_again()
     {
-        await using var supplier = await Simulator.StartAsync("key");
+        await using var supplier = await GenericRestSimulator.StartAsync("key");
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false, settings: new()
         {
             ["Suppliers:alpha:BaseUrl"] = supplier.BaseAddress.ToString(),

@@ -14,7 +14,7 @@ public sealed class RedemptionTests(StorageFixture storage)
     [Fact]
     public async Task Redemption_is_made_once_despite_refusals_and_unknown_outcomes()
     {
-        await using var platform = await Simulator.StartAsync(PlatformKey, seed: 3);
+        await using var platform = await GenericRestSimulator.StartAsync(PlatformKey, seed: 3);
         platform.Faults = new SupplierFaults { RateLimited = 0.3, RetryAfterSeconds = 1, ServerErrorAfterCrediting = 0.3, PendingThenFailed = 0.3, PendingMilliseconds = 200 };
         var (scenario, retries) = await StartAsync(platform, maxAttempts: 20);
         await using var _ = scenario;
@@ -35,7 +35,7 @@ public sealed class RedemptionTests(StorageFixture storage)
     [Fact]
     public async Task Redemption_that_keeps_failing_is_given_up_after_the_maximum_attempts_with_its_history_in_the_poison_queue()
     {
-        await using var platform = await Simulator.StartAsync(PlatformKey);
+        await using var platform = await GenericRestSimulator.StartAsync(PlatformKey);
         platform.Faults = new SupplierFaults { PendingThenFailed = 1, PendingMilliseconds = 50 };
         var (scenario, retries) = await StartAsync(platform, maxAttempts: 3);
         await using var _ = scenario;
@@ -63,7 +63,7 @@ public sealed class RedemptionTests(StorageFixture storage)
     [Fact]
     public async Task Calls_never_sent_or_refused_unheard_use_up_no_attempts()
     {
-        await using var platform = await Simulator.StartAsync(PlatformKey);
+        await using var platform = await GenericRestSimulator.StartAsync(PlatformKey);
         platform.Faults = new SupplierFaults { RateLimited = 1, RetryAfterSeconds = 0 };
         var (scenario, retries) = await StartAsync(platform, maxAttempts: 2);
         await using var _ = scenario;
@@ -83,7 +83,7 @@ public sealed class RedemptionTests(StorageFixture storage)
     [Fact]
     public async Task Permanent_rejection_fails_the_redemption_at_once()
     {
-        await using var platform = await Simulator.StartAsync(PlatformKey);
+        await using var platform = await GenericRestSimulator.StartAsync(PlatformKey);
         var (scenario, _) = await StartAsync(platform, maxAttempts: 5);
         await using var __ = scenario;
         var partner = await scenario.NewPartnerAsync();
@@ -98,7 +98,7 @@ public sealed class RedemptionTests(StorageFixture storage)
         Assert.Empty(platform.Ledger.All());
     }
 
-    private async Task<(Scenario Scenario, string RetryQueue)> StartAsync(Simulator platform, int maxAttempts)
+    private async Task<(Scenario Scenario, string RetryQueue)> StartAsync(GenericRestSimulator platform, int maxAttempts)
     {
         var retries = "retries-" + Guid.NewGuid().ToString("N")[..12];
         var scenario = await Scenario.StartAsync(storage, settings: new()

@@ -338,7 +338,7 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
     public async Task An_account_limit_counts_credits_of_one_account_whoever_pays_and_twenty_at_once_on_two_instances_credit_it_exactly_twice()
     {
         const string supplierKey = "risk-supplier-key";
-        await using var alpha = await Simulator.StartAsync(supplierKey, seed: 3);
+        await using var alpha = await GenericRestSimulator.StartAsync(supplierKey, seed: 3);
         await using var scenario = await Scenario.StartAsync(storage, instances: 2, settings: new()
         {
             ["Suppliers:alpha:BaseUrl"] = alpha.BaseAddress.ToString(),

@@ -122,7 +122,7 @@ public sealed class StalledOrderTests(StorageFixture storage)
     [Fact]
     public async Task Top_up_whose_messages_stopped_past_its_deadline_needs_attention_with_an_alert()
     {
-        await using var supplier = await Simulator.StartAsync("key");
+        await using var supplier = await GenericRestSimulator.StartAsync("key");
         var clock = new ShiftedClock();
         await using var scenario = await Scenario.StartAsync(storage, triggerHost: false, replaceServices: s => s.AddSingleton<TimeProvider>(clock), settings: new()
         {

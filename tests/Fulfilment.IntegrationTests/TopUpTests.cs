@@ -18,30 +18,15 @@ public sealed class TopUpTests(StorageFixture storage)
     private const string SupplierKey = "test-supplier-key";
     private static readonly string[] Terminal = ["delivered", "failed", "needs-attention"];
 
-    public static TheoryData<string> Faults() =>
-    [
-        "none", "latency", "timeout-after-accepting", "server-error-before-crediting", "server-error-after-crediting",
-        "pending", "pending-then-failed", "rate-limited", "query-server-error", "invalid-account",
-    ];
+    public static TheoryData<string> Faults() => [.. SupplierFaults.Names];
 
     [Theory]
     [MemberData(nameof(Faults))]
     public async Task Every_supplier_fault_ends_in_a_stated_state_with_exactly_one_credit_per_delivered_order(string fault)
     {
-        await using var alpha = await Simulator.StartAsync(SupplierKey, seed: 7);
-        await using var beta = await Simulator.StartAsync(SupplierKey, seed: 8);
-        alpha.Faults = fault switch
-        {
-            "latency" => new SupplierFaults { LatencyMilliseconds = 300 },
-            "timeout-after-accepting" => new SupplierFaults { TimeoutAfterAccepting = 1 },
-            "server-error-before-crediting" => new SupplierFaults { ServerErrorBeforeCrediting = 0.5 },
-            "server-error-after-crediting" => new SupplierFaults { ServerErrorAfterCrediting = 1 },
-            "pending" => new SupplierFaults { Pending = 1, PendingMilliseconds = 400 },
-            "pending-then-failed" => new SupplierFaults { PendingThenFailed = 1, PendingMilliseconds = 400 },
-            "rate-limited" => new SupplierFaults { RateLimited = 0.5, RetryAfterSeconds = 1 },
-            "query-server-error" => new SupplierFaults { ServerErrorAfterCrediting = 1, QueryServerError = 0.7 },
-            _ => SupplierFaults.None,
-        };
+        await using var alpha = await GenericRestSimulator.StartAsync(SupplierKey, seed: 7);
+        await using var beta = await GenericRestSimulator.StartAsync(SupplierKey, seed: 8);
+        alpha.Faults = SupplierFaults.Named(fault);
         await using var scenario = await StartAsync(alpha, beta);
         var partner = await scenario.NewPartnerAsync();
         var sku = await NewTopUpSkuAsync(scenario);
@@ -81,8 +66,8 @@ public sealed class TopUpTests(StorageFixture storage)
     public async Task Random_fault_sequences_never_credit_an_order_twice(int seed)
     {
         var random = new Random(seed);
-        await using var alpha = await Simulator.StartAsync(SupplierKey, seed: seed);
-        await using var beta = await Simulator.StartAsync(SupplierKey, seed: seed + 100);
+        await using var alpha = await GenericRestSimulator.StartAsync(SupplierKey, seed: seed);
+        await using var beta = await GenericRestSimulator.StartAsync(SupplierKey, seed: seed + 100);
         await using var scenario = await StartAsync(alpha, beta);
         var partner = await scenario.NewPartnerAsync();
         var sku = await NewTopUpSkuAsync(scenario);
@@ -91,8 +76,8 @@ public sealed class TopUpTests(StorageFixture storage)
         {
             while (!stop.IsCancellationRequested)
             {
-                alpha.Faults = RandomFaults(random);
-                beta.Faults = RandomFaults(random);
+                alpha.Faults = SupplierFaults.Random(random);
+                beta.Faults = SupplierFaults.Random(random);
                 await Task.Delay(random.Next(100, 400));
             }
         });
@@ -118,24 +103,12 @@ public sealed class TopUpTests(StorageFixture storage)
                 $"order {o.OrderId}: {o.State} {o.ReasonCode}"));
     }
 
-    private static SupplierFaults RandomFaults(Random random) => new()
-    {
-        LatencyMilliseconds = random.Next(0, 50),
-        TimeoutAfterAccepting = random.NextDouble() * 0.3,
-        ServerErrorBeforeCrediting = random.NextDouble() * 0.3,
-        ServerErrorAfterCrediting = random.NextDouble() * 0.3,
-        Pending = random.NextDouble() * 0.3,
-        PendingThenFailed = random.NextDouble() * 0.2,
-        PendingMilliseconds = random.Next(50, 500),
-        RateLimited = random.NextDouble() * 0.2,
-        QueryServerError = random.NextDouble() * 0.3,
-    };
 
     [Fact]
     public async Task Absurd_retry_after_is_capped_and_a_top_up_still_not_accepted_at_its_deadline_needs_attention_never_poison()
     {
-        await using var alpha = await Simulator.StartAsync(SupplierKey);
-        await using var beta = await Simulator.StartAsync(SupplierKey);
+        await using var alpha = await GenericRestSimulator.StartAsync(SupplierKey);
+        await using var beta = await GenericRestSimulator.StartAsync(SupplierKey);
         alpha.Faults = new SupplierFaults { RateLimited = 1, QueryRateLimited = 1, RetryAfterSeconds = 999_999_999 };
         await using var scenario = await StartAsync(alpha, beta, deadlineMinutes: 0.05);
         var partner = await scenario.NewPartnerAsync();
@@ -155,8 +128,8 @@ public sealed class TopUpTests(StorageFixture storage)
     [Fact]
     public async Task Reference_conflict_at_the_supplier_needs_attention_and_is_never_a_refundable_failure()
     {
-        await using var alpha = await Simulator.StartAsync(SupplierKey);
-        await using var beta = await Simulator.StartAsync(SupplierKey);
+        await using var alpha = await GenericRestSimulator.StartAsync(SupplierKey);
+        await using var beta = await GenericRestSimulator.StartAsync(SupplierKey);
         await using var scenario = await StartAsync(alpha, beta);
         var partner = await scenario.NewPartnerAsync();
         var sku = await NewTopUpSkuAsync(scenario);
@@ -181,8 +154,8 @@ public sealed class TopUpTests(StorageFixture storage)
     [Fact]
     public async Task Unknown_outcome_past_the_deadline_needs_attention_and_alerts_ops_without_a_second_credit()
     {
-        await using var alpha = await Simulator.StartAsync(SupplierKey);
-        await using var beta = await Simulator.StartAsync(SupplierKey);
+        await using var alpha = await GenericRestSimulator.StartAsync(SupplierKey);
+        await using var beta = await GenericRestSimulator.StartAsync(SupplierKey);
         alpha.Faults = new SupplierFaults { ServerErrorAfterCrediting = 1, QueryServerError = 1 };
         await using var scenario = await StartAsync(alpha, beta, deadlineMinutes: 0.05);
         var partner = await scenario.NewPartnerAsync();
@@ -227,8 +200,8 @@ public sealed class TopUpTests(StorageFixture storage)
     [InlineData(false)]
     public async Task Worker_killed_between_submitting_and_recording_the_result_never_credits_twice(bool supplierGotTheRequest)
     {
-        await using var alpha = await Simulator.StartAsync(SupplierKey);
-        await using var beta = await Simulator.StartAsync(SupplierKey);
+        await using var alpha = await GenericRestSimulator.StartAsync(SupplierKey);
+        await using var beta = await GenericRestSimulator.StartAsync(SupplierKey);
         await using var scenario = await StartAsync(alpha, beta, triggerHost: false);
         var partner = await scenario.NewPartnerAsync();
         var sku = await NewTopUpSkuAsync(scenario);
@@ -262,7 +235,7 @@ public sealed class TopUpTests(StorageFixture storage)
         Assert.True(alpha.Queries >= 1, "the outcome was asked for before anything else");
     }
 
-    private Task<Scenario> StartAsync(Simulator alpha, Simulator beta, double deadlineMinutes = 1, bool triggerHost = true) =>
+    private Task<Scenario> StartAsync(GenericRestSimulator alpha, GenericRestSimulator beta, double deadlineMinutes = 1, bool triggerHost = true) =>
         Scenario.StartAsync(storage, triggerHost: triggerHost, settings: new()
         {
             ["Suppliers:alpha:BaseUrl"] = alpha.BaseAddress.ToString(),
@@ -286,7 +259,7 @@ public sealed class TopUpTests(StorageFixture storage)
     private static Task<HttpResponseMessage> PayAsync(Scenario scenario, CreatedPartner partner, string sku, string orderId, string account) =>
         scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, new PaymentData(orderId, sku, 1, 30m, "CNY", "buyer-" + orderId, account));
 
-    private static async Task<List<PartnerOrder>> WaitForTerminalAsync(Scenario scenario, CreatedPartner partner, IReadOnlyList<string> orderIds)
+    internal static async Task<List<PartnerOrder>> WaitForTerminalAsync(Scenario scenario, CreatedPartner partner, IReadOnlyList<string> orderIds)
     {
         List<PartnerOrder> orders = [];
         try
@@ -314,7 +287,7 @@ public sealed class TopUpTests(StorageFixture storage)
     }
 
     /// <summary>One credit, at one supplier, per delivered order; none for a failed one; never two.</summary>
-    internal static void AssertLedgersAgree(IReadOnlyList<PartnerOrder> orders, params Simulator[] suppliers)
+    internal static void AssertLedgersAgree(IReadOnlyList<PartnerOrder> orders, params SimulatedSupplier[] suppliers)
     {
         var credited = suppliers.SelectMany(s => s.Ledger.Credited())
             .GroupBy(c => c.ClientReference[..c.ClientReference.LastIndexOf(':')])

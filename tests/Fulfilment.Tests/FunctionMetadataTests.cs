@@ -26,7 +26,7 @@ public sealed class FunctionMetadataTests
              "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetRiskRules", "GetStock", "ImportKeys", "ListCompromisedKeys", "ListKeyBatches",
              "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListReviews", "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook",
              "PurgePoisonMessages", "RefuseReview", "ReleaseExpiredHolds", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey", "RetirePaymentCredential",
-             "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveRiskRules", "SaveSku", "SaveSkuRiskRules", "StripeWebhook", "SweepStalledOrders",
+             "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveRiskRules", "SaveSku", "SaveSkuRiskRules", "StripeWebhook", "SupplierCallback", "SweepStalledOrders",
              "VoidKey", "VoidKeyBatch", "WeChatPayWebhook"],
             metadata.Functions.Select(f => f.Name));
         var fulfil = metadata.Functions.Single(f => f.Name == "FulfilOrder");

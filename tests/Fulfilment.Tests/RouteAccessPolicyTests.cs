@@ -10,6 +10,7 @@ public sealed class RouteAccessPolicyTests
     [InlineData("ops/partners/{partnerId}/orders/{orderId}", "Ops")]
     [InlineData("partners/{partnerId}/redemptions", "Partner")]
     [InlineData("webhooks/{partnerId}/payments", "SignedWebhook")]
+    [InlineData("suppliers/{supplier}/callbacks", "SignedCallback")]
     [InlineData("openapi.json", "Public")]
     public void A_route_falls_under_the_rule_of_its_prefix(string route, string expected) =>
         Assert.Equal(Enum.Parse<RouteAccess>(expected), RouteAccessPolicy.For(route));

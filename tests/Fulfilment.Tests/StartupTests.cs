@@ -58,9 +58,11 @@ public sealed class StartupTests
     }
 
     [Theory]
-    [InlineData("reloadly")]
-    [InlineData("")]
-    public async Task A_supplier_naming_a_protocol_the_app_does_not_speak_stops_the_app_at_start(string protocol)
+    [InlineData("smoke-signals", "Protocol")]
+    [InlineData("", "Protocol")]
+    [InlineData("reloadly", "ClientId")]
+    [InlineData("dtone", "ApiSecret")]
+    public async Task A_supplier_naming_a_protocol_the_app_does_not_speak_or_missing_its_credentials_stops_the_app_at_start(string protocol, string named)
     {
         var settings = new Dictionary<string, string?>(Settings)
         {
@@ -71,7 +73,7 @@ public sealed class StartupTests
         var app = FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development");
         await using var disposable = (IAsyncDisposable)app;
         var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
-        Assert.Contains("Protocol", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

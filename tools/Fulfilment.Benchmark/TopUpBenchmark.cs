@@ -27,7 +27,7 @@ internal static class TopUpBenchmark
             ($"{timeoutShare:P0} of submits time out after crediting", new SupplierFaults { TimeoutAfterAccepting = timeoutShare }),
         })
         {
-            await using var supplier = await Simulator.StartAsync(SupplierKey, seed: 42);
+            await using var supplier = await GenericRestSimulator.StartAsync(SupplierKey, seed: 42);
             supplier.Faults = faults;
             Console.WriteLine($"Top-ups, {label}…");
             failed |= !await RunOnceAsync(azurite.ConnectionString, supplier, orders, concurrency, rate, cancellationToken);
@@ -37,7 +37,7 @@ internal static class TopUpBenchmark
     }
 
     private static async Task<bool> RunOnceAsync(
-        string connectionString, Simulator supplier, int orders, int concurrency, int? rate, CancellationToken cancellationToken)
+        string connectionString, GenericRestSimulator supplier, int orders, int concurrency, int? rate, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         await using var app = await LocalApp.StartAsync(

@@ -25,7 +25,7 @@ Step("Starting Azurite (data in .azurite/) on 127.0.0.1:10000-10002");
 await using var azurite = await StartAzuriteUnlessRunningAsync(Path.Combine(root, ".azurite"));
 
 Step("Starting the supplier simulator on http://127.0.0.1:7080");
-await using var supplier = await Simulator.StartAsync("local-supplier-key", port: 7080);
+await using var supplier = await GenericRestSimulator.StartAsync("local-supplier-key", port: 7080);
 
 Step("Starting the Fulfilment app with its local trigger host on http://127.0.0.1:7071");
 await using var app = await LocalApp.StartAsync(

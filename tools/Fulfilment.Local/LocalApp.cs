@@ -38,7 +38,8 @@ public sealed class LocalApp : IAsyncDisposable
         int? port = null,
         Action<IServiceCollection>? replaceServices = null)
     {
-        var url = $"http://127.0.0.1:{port ?? Azurite.FreePort()}";
+        // A caller that must know the address before the app starts (to give it out as a callback URL) sets "urls".
+        var url = settings?.GetValueOrDefault("urls") ?? $"http://127.0.0.1:{port ?? Azurite.FreePort()}";
         var merged = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = storageConnectionString,

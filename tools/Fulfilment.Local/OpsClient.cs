@@ -17,9 +17,11 @@ public sealed class OpsClient(HttpClient http)
     public async Task<Sku> SaveSkuAsync(
         string sku, string name, string kind, decimal unitPrice, string currency,
         string[]? suppliers = null, string? productCode = null, decimal? unitCost = null, CancellationToken cancellationToken = default,
-        int? shardCount = null, int? lowStockThreshold = null, bool? caseSensitiveKeys = null, bool? holdStock = null)
+        int? shardCount = null, int? lowStockThreshold = null, bool? caseSensitiveKeys = null, bool? holdStock = null,
+        IReadOnlyList<SupplierProduct>? supplierProducts = null)
     {
-        var request = new SaveSkuRequest(name, kind, unitPrice, currency, unitCost, suppliers, productCode, shardCount, lowStockThreshold, caseSensitiveKeys, holdStock);
+        var request = new SaveSkuRequest(
+            name, kind, unitPrice, currency, unitCost, suppliers, productCode, shardCount, lowStockThreshold, caseSensitiveKeys, holdStock, supplierProducts);
         var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", request, ContractJson.Options, cancellationToken);
         return await ReadAsync<Sku>(response, cancellationToken);
     }

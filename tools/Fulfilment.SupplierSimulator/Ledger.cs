@@ -4,6 +4,8 @@ namespace Fulfilment.SupplierSimulator;
 
 public enum CreditStatus
 {
+    /// <summary>Recorded but not confirmed by the caller: not a credit until it is (DT One's CREATED).</summary>
+    Created,
     Pending,
     Succeeded,
     Failed,
@@ -20,7 +22,11 @@ public sealed record Credit(
     CreditStatus Status,
     string? Reason,
     DateTimeOffset AcceptedAt,
-    DateTimeOffset? SettlesAt);
+    DateTimeOffset? SettlesAt)
+{
+    /// <summary>The supplier's own number for it, where its protocol has one.</summary>
+    public long TransactionId { get; init; }
+}
 
 /// <summary>Every credit the supplier made or is making, one per client reference: the truth the tests check against.</summary>
 public sealed class Ledger
@@ -32,6 +38,20 @@ public sealed class Ledger
     {
         var added = credits.TryAdd(credit.ClientReference, credit);
         return (Current(credits[credit.ClientReference]), added);
+    }
+
+    /// <summary>Changes the entry for a reference as it stands now; null if there is none.</summary>
+    public Credit? Update(string clientReference, Func<Credit, Credit> change)
+    {
+        while (Find(clientReference) is { } current)
+        {
+            if (credits.TryUpdate(clientReference, change(current), current))
+            {
+                return Find(clientReference);
+            }
+        }
+
+        return null;
     }
 
     public Credit? Find(string clientReference) => credits.TryGetValue(clientReference, out var credit) ? Current(credit) : null;

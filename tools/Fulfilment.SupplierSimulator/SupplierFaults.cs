@@ -40,4 +40,39 @@ public sealed record SupplierFaults
 
     /// <summary>Accounts that start with this are rejected as invalid (a permanent failure).</summary>
     public string InvalidAccountPrefix { get; init; } = "000";
+
+    /// <summary>The faults the tests name, one kind at a time.</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "none", "latency", "timeout-after-accepting", "server-error-before-crediting", "server-error-after-crediting",
+        "pending", "pending-then-failed", "rate-limited", "query-server-error", "invalid-account",
+    ];
+
+    /// <summary>One named fault (see <see cref="Names"/>); invalid accounts are the caller's to send.</summary>
+    public static SupplierFaults Named(string fault) => fault switch
+    {
+        "latency" => new SupplierFaults { LatencyMilliseconds = 300 },
+        "timeout-after-accepting" => new SupplierFaults { TimeoutAfterAccepting = 1 },
+        "server-error-before-crediting" => new SupplierFaults { ServerErrorBeforeCrediting = 0.5 },
+        "server-error-after-crediting" => new SupplierFaults { ServerErrorAfterCrediting = 1 },
+        "pending" => new SupplierFaults { Pending = 1, PendingMilliseconds = 400 },
+        "pending-then-failed" => new SupplierFaults { PendingThenFailed = 1, PendingMilliseconds = 400 },
+        "rate-limited" => new SupplierFaults { RateLimited = 0.5, RetryAfterSeconds = 1 },
+        "query-server-error" => new SupplierFaults { ServerErrorAfterCrediting = 1, QueryServerError = 0.7 },
+        _ => None,
+    };
+
+    /// <summary>A random mix of every fault, each at most a third of the time.</summary>
+    public static SupplierFaults Random(Random random) => new()
+    {
+        LatencyMilliseconds = random.Next(0, 50),
+        TimeoutAfterAccepting = random.NextDouble() * 0.3,
+        ServerErrorBeforeCrediting = random.NextDouble() * 0.3,
+        ServerErrorAfterCrediting = random.NextDouble() * 0.3,
+        Pending = random.NextDouble() * 0.3,
+        PendingThenFailed = random.NextDouble() * 0.2,
+        PendingMilliseconds = random.Next(50, 500),
+        RateLimited = random.NextDouble() * 0.2,
+        QueryServerError = random.NextDouble() * 0.3,
+    };
 }

@@ -49,13 +49,24 @@ internal sealed class SaveSkuFunction(
         }
 
         IReadOnlyList<string> supplierNames = body.Suppliers ?? [];
+        IReadOnlyList<Contract.SupplierProduct> supplierProducts = body.SupplierProducts ?? [];
+        string? CodeFor(string supplier) => supplierProducts.FirstOrDefault(p => p?.Supplier == supplier)?.ProductCode ?? body.ProductCode;
         if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption)
         {
             if (supplierNames.Count == 0) problems.Add("suppliers must name at least one supplier for this kind");
-            if (string.IsNullOrWhiteSpace(body.ProductCode)) problems.Add("productCode is required for this kind");
+            problems.AddRange(supplierNames.Where(s => string.IsNullOrWhiteSpace(CodeFor(s))).Select(s => $"productCode (or a supplierProducts entry) is required for supplier '{s}'"));
+        }
+        else if (supplierProducts.Count > 0)
+        {
+            problems.Add("supplierProducts are for top-ups and redemptions only");
         }
 
         problems.AddRange(supplierNames.Where(s => !suppliers.IsConfigured(s)).Select(s => $"supplier '{s}' is not configured"));
+        problems.AddRange(supplierProducts.Where(p => p is null || string.IsNullOrWhiteSpace(p.Supplier) || string.IsNullOrWhiteSpace(p.ProductCode))
+            .Select(_ => "each supplierProducts entry needs a supplier and a productCode"));
+        problems.AddRange(supplierProducts.Where(p => p?.Supplier is { } s && !supplierNames.Contains(s)).Select(p => $"supplierProducts names '{p.Supplier}', which is not one of suppliers"));
+        problems.AddRange(supplierProducts.GroupBy(p => p?.Supplier).Where(g => g.Count() > 1).Select(g => $"supplierProducts names '{g.Key}' more than once"));
+        problems.AddRange(supplierNames.Where(suppliers.IsConfigured).Select(s => CodeFor(s) is { Length: > 0 } code ? suppliers.CheckProductCode(s, code) : null).OfType<string>());
         if (problems.Count > 0)
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "invalid_sku", "The SKU is not valid.", problems);
@@ -74,6 +85,7 @@ internal sealed class SaveSkuFunction(
             {
                 Suppliers = supplierNames,
                 ProductCode = body.ProductCode,
+                SupplierProducts = supplierProducts.Select(p => new Catalogue.SupplierProduct(p.Supplier, p.ProductCode)).ToList(),
                 UnitCost = body.UnitCost,
                 LowStockThreshold = body.LowStockThreshold,
                 HoldStock = body.HoldStock ?? false,
@@ -83,7 +95,8 @@ internal sealed class SaveSkuFunction(
             body.CaseSensitiveKeys);
         return Results.Json(new Contract.Sku(
             sku.Id, sku.Name, sku.Kind, sku.UnitPrice, sku.Currency, sku.ShardCount, sku.Suppliers, sku.ProductCode, sku.UnitCost, sku.UnitMargin,
-            sku.PastShardCounts, sku.ShardSlots, sku.LowStockThreshold, sku.CaseSensitiveKeys, sku.HoldStock));
+            sku.PastShardCounts, sku.ShardSlots, sku.LowStockThreshold, sku.CaseSensitiveKeys, sku.HoldStock,
+            sku.SupplierProducts.Select(p => new Contract.SupplierProduct(p.Supplier, p.ProductCode)).ToList()));
     }
 
     private async Task<bool> HasKeysAsync(Catalogue.Sku sku, CancellationToken cancellationToken)

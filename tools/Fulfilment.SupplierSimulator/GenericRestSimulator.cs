@@ -4,67 +4,23 @@ using System.Text.Json;
 namespace Fulfilment.SupplierSimulator;
 
 /// <summary>
-/// A supplier on 127.0.0.1 speaking the generic REST supplier protocol (docs/supplier-protocol.md), keeping a
-/// ledger of every credit and misbehaving on demand (see <see cref="SupplierFaults"/>).
+/// A supplier speaking the generic REST supplier protocol (docs/supplier-protocol.md), keeping a ledger of every
+/// credit and misbehaving on demand (see <see cref="SupplierFaults"/>).
 /// </summary>
-public sealed class Simulator : IAsyncDisposable
+public sealed class GenericRestSimulator : SimulatedSupplier
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-    private readonly WebApplication app;
-    private readonly Random random;
     private readonly string apiKey;
     private int supplierSequence;
 
-    private Simulator(WebApplication app, string apiKey, int? seed)
-    {
-        this.app = app;
-        this.apiKey = apiKey;
-        random = seed is null ? new Random() : new Random(seed.Value);
-    }
+    private GenericRestSimulator(string apiKey) => this.apiKey = apiKey;
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public static Task<GenericRestSimulator> StartAsync(string apiKey, int port = 0, int? seed = null, bool log = false) =>
+        StartAsync(new GenericRestSimulator(apiKey), port, seed, log);
 
-    public Ledger Ledger { get; } = new();
-
-    public SupplierFaults Faults { get; set; } = SupplierFaults.None;
-
-    /// <summary>Submits and queries received, for tests that check what was asked.</summary>
-    public int Submits;
-    public int Queries;
-
-    public static async Task<Simulator> StartAsync(string apiKey, int port = 0, int? seed = null, bool log = false)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        if (!log)
-        {
-            builder.Logging.ClearProviders();
-        }
-
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-        var simulator = new Simulator(app, apiKey, seed);
-        simulator.Map();
-        await app.StartAsync();
-        simulator.BaseAddress = new Uri(app.Urls.First() + "/");
-        return simulator;
-    }
-
-    private void Map()
+    protected override void Map(WebApplication app)
     {
         app.MapPost("/v1/credits", (Delegate)SubmitAsync);
         app.MapGet("/v1/credits/{clientReference}", QueryAsync);
-        app.MapGet("/admin/ledger", () => Results.Json(Ledger.All(), Json));
-        app.MapDelete("/admin/ledger", () =>
-        {
-            Ledger.Clear();
-            return Results.NoContent();
-        });
-        app.MapGet("/admin/faults", () => Results.Json(Faults, Json));
-        app.MapPut("/admin/faults", (SupplierFaults faults) =>
-        {
-            Faults = faults;
-            return Results.Json(Faults, Json);
-        });
     }
 
     private async Task<IResult> SubmitAsync(HttpContext context)
@@ -75,15 +31,7 @@ public sealed class Simulator : IAsyncDisposable
             return Error(401, "unauthorized", "wrong API key");
         }
 
-        CreditRequest? request;
-        try
-        {
-            request = await context.Request.ReadFromJsonAsync<CreditRequest>(Json, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
+        var request = await ReadAsync<CreditRequest>(context);
 
         if (request is not { ClientReference.Length: > 0, Account.Length: > 0, ProductCode.Length: > 0, Amount.Length: > 0, Currency.Length: > 0 })
         {
@@ -116,10 +64,7 @@ public sealed class Simulator : IAsyncDisposable
         }
 
         var now = DateTimeOffset.UtcNow;
-        (CreditStatus Status, string? Reason, DateTimeOffset? SettlesAt) outcome =
-            Roll(faults.Pending) ? (CreditStatus.Pending, null, now.AddMilliseconds(faults.PendingMilliseconds))
-            : Roll(faults.PendingThenFailed) ? (CreditStatus.Pending, "the operator declined the credit", now.AddMilliseconds(faults.PendingMilliseconds))
-            : (CreditStatus.Succeeded, null, null);
+        var outcome = Outcome(faults, "the operator declined the credit");
         var (credit, _) = Ledger.Add(new Credit(
             request.ClientReference, $"SIM-{Interlocked.Increment(ref supplierSequence):D8}", request.ProductCode, request.Account,
             request.Amount, request.Currency, outcome.Status, outcome.Reason, now, outcome.SettlesAt));
@@ -168,25 +113,6 @@ public sealed class Simulator : IAsyncDisposable
         Results.Json(new { error = new { code, message } }, Json, statusCode: status);
 
     private bool Authorized(HttpContext context) => context.Request.Headers.Authorization.ToString() == $"Bearer {apiKey}";
-
-    private bool Roll(double probability)
-    {
-        if (probability <= 0)
-        {
-            return false;
-        }
-
-        lock (random)
-        {
-            return random.NextDouble() < probability;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
 
     private sealed record CreditRequest(string? ClientReference, string? ProductCode, string? Account, string? Amount, string? Currency);
 }

@@ -1,0 +1,27 @@
+namespace Fulfilment.Suppliers.Reloadly;
+
+/// <summary>Reloadly's airtime top-up API (<c>Protocol = reloadly</c>): OAuth2 client credentials, <c>customIdentifier</c>.</summary>
+internal sealed class ReloadlyProtocol(ReloadlyTokens tokens, TimeProvider clock) : ISupplierProtocol
+{
+    public const string ProtocolName = "reloadly";
+
+    public string Name => ProtocolName;
+
+    public ISupplierClient Create(string name, HttpClient http, SupplierOptions options) => new ReloadlySupplier(name, http, options, tokens, clock);
+
+    public IEnumerable<string> CheckSettings(string name, SupplierOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ClientId) || string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            yield return $"Suppliers:{name}:ClientId and ClientSecret are required";
+        }
+
+        if (options.AuthUrl is null)
+        {
+            yield return $"Suppliers:{name}:AuthUrl is required";
+        }
+    }
+
+    public string? CheckProductCode(string productCode) =>
+        ReloadlyProduct.Parse(productCode) is null ? $"'{productCode}' is not a Reloadly product code: {ReloadlyProduct.Grammar}" : null;
+}
