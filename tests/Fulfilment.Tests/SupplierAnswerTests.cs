@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text;
+using Fulfilment.Suppliers;
+using Fulfilment.Suppliers.DtOne;
+using Fulfilment.Suppliers.Reloadly;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fulfilment.Tests;
+
+/// <summary>
+/// What the Reloadly and DT One adapters make of answers a broken or hostile supplier could give: nothing that is not
+/// certain may read as a confirmed failure (that would allow a failover, hence a second credit), and nothing about
+/// another reference may read as ours.
+/// </summary>
+public sealed class SupplierAnswerTests
+{
+    private const string Reference = "p-1:order-1:1";
+    private static readonly CreditRequest Request = new("p-1", "order-1", Reference, "NG:341", "+2348031234567", 30m, "USD");
+    private static readonly CreditRequest DtOneRequest = Request with { ProductCode = "12345" };
+
+    [Fact]
+    public async Task A_reloadly_answer_about_another_reference_is_unknown_never_success()
+    {
+        var supplier = new Peer().Answer("POST topups", 200, Transaction("someone-else", "SUCCESSFUL")).Reloadly();
+        Assert.Equal(SupplierVerdict.Unknown, (await supplier.SubmitAsync(Request, default)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"transactionId\": {\"x\": 1}, \"status\": \"SUCCESSFUL\"}")]
+    [InlineData("[]")]
+    public async Task A_reloadly_answer_that_cannot_be_read_is_unknown(string body)
+    {
+        var supplier = new Peer().Answer("POST topups", 200, body).Reloadly();
+        Assert.Equal(SupplierVerdict.Unknown, (await supplier.SubmitAsync(Request, default)).Verdict);
+    }
+
+    [Fact]
+    public async Task A_reloadly_report_counts_only_transactions_under_our_reference()
+    {
+        var others = $"{{\"content\": [{Transaction("someone-else", "SUCCESSFUL")}, null]}}";
+        Assert.Equal(SupplierVerdict.NotFound, (await new Peer().Answer("GET topups/reports", 200, others).Reloadly().QueryAsync(Reference, default)).Verdict);
+
+        var twice = $"{{\"content\": [{Transaction(Reference, "SUCCESSFUL")}, {Transaction(Reference, "REFUNDED")}]}}";
+        Assert.Equal(SupplierVerdict.ReferenceConflict, (await new Peer().Answer("GET topups/reports", 200, twice).Reloadly().QueryAsync(Reference, default)).Verdict);
+
+        Assert.Equal(SupplierVerdict.Unknown, (await new Peer().Answer("GET topups/reports", 404, "{}").Reloadly().QueryAsync(Reference, default)).Verdict);
+    }
+
+    [Fact]
+    public async Task An_unrecognised_reloadly_refusal_is_checked_by_query_and_never_a_confirmed_failure()
+    {
+        var refusal = "{\"message\": \"something new\", \"errorCode\": \"SOMETHING_NEW\"}";
+        var none = new Peer().Answer("POST topups", 400, refusal).Answer("GET topups/reports", 200, "{\"content\": []}").Reloadly();
+        Assert.Equal(SupplierVerdict.Unknown, (await none.SubmitAsync(Request, default)).Verdict);
+
+        var made = new Peer().Answer("POST topups", 400, refusal).Answer("GET topups/reports", 200, $"{{\"content\": [{Transaction(Reference, "SUCCESSFUL")}]}}").Reloadly();
+        Assert.Equal(SupplierVerdict.Succeeded, (await made.SubmitAsync(Request, default)).Verdict);
+
+        var otherNumber = new Peer().Answer("POST topups", 400, refusal)
+            .Answer("GET topups/reports", 200, $"{{\"content\": [{Transaction(Reference, "SUCCESSFUL", "447700900000")}]}}").Reloadly();
+        Assert.Equal(SupplierVerdict.ReferenceConflict, (await otherNumber.SubmitAsync(Request, default)).Verdict);
+
+        var invalid = new Peer().Answer("POST topups", 400, "{\"errorCode\": \"INVALID_RECIPIENT_PHONE\", \"message\": \"no\"}").Reloadly();
+        Assert.Equal(SupplierVerdict.Rejected, (await invalid.SubmitAsync(Request, default)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("{\"access_token\": \"t\"}")]
+    [InlineData("{\"access_token\": \"t\", \"expires_in\": 0}")]
+    [InlineData("{\"expires_in\": 3600}")]
+    [InlineData("<html>")]
+    public async Task A_broken_token_answer_sends_nothing(string tokenAnswer)
+    {
+        var peer = new Peer(tokenAnswer).Answer("POST topups", 200, Transaction(Reference, "SUCCESSFUL"));
+        var outcome = await peer.Reloadly().SubmitAsync(Request, default);
+
+        Assert.Equal(SupplierVerdict.NotAccepted, outcome.Verdict);
+        Assert.DoesNotContain(peer.Asked, a => a.StartsWith("POST topups", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_dt_one_404_without_its_not_found_code_is_unknown_so_a_wrong_url_never_reads_as_never_received()
+    {
+        Assert.Equal(SupplierVerdict.Unknown, (await new Peer().Answer("GET transactions", 404, "<html>Not Found</html>").DtOne().QueryAsync(Reference, default)).Verdict);
+        Assert.Equal(SupplierVerdict.NotFound, (await new Peer().Answer("GET transactions", 404, DtOneError(1008004)).DtOne().QueryAsync(Reference, default)).Verdict);
+        Assert.Equal(SupplierVerdict.NotFound, (await new Peer().Answer("GET transactions", 200, "[]").DtOne().QueryAsync(Reference, default)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("COMPLETED", "COMPLETED", "Succeeded")]
+    [InlineData("CONFIRMED", "CONFIRMED", "Pending")]
+    [InlineData("SUBMITTED", "SUBMITTED", "Pending")]
+    [InlineData("DECLINED-OPERATOR-CURRENTLY-UNAVAILABLE", "DECLINED", "Failed")]
+    [InlineData("REJECTED-INSUFFICIENT-BALANCE", "REJECTED", "Failed")]
+    [InlineData("DECLINED-INVALID-CREDIT-PARTY", "DECLINED", "Rejected")]
+    [InlineData("REJECTED-BARRED-CREDIT-PARTY", "REJECTED", "Rejected")]
+    [InlineData("REVERSED", "REVERSED", "Failed")]
+    [InlineData("SOMETHING-NEW", "SOMETHING-NEW", "Unknown")]
+    public async Task Dt_one_statuses_are_read_by_their_class(string status, string statusClass, string expected)
+    {
+        var peer = new Peer().Answer("GET transactions", 200, $"[{DtOneTransaction(Reference, status, statusClass)}]");
+        Assert.Equal(expected, (await peer.DtOne().QueryAsync(Reference, default)).Verdict.ToString());
+    }
+
+    [Fact]
+    public async Task A_dt_one_external_id_already_used_is_settled_by_what_dt_one_holds_under_it()
+    {
+        var peer = new Peer().Answer("POST async/transactions", 400, DtOneError(1007001))
+            .Answer("GET transactions", 200, $"[{DtOneTransaction("someone-else", "COMPLETED", "COMPLETED")}, {DtOneTransaction(Reference, "CONFIRMED", "CONFIRMED")}]");
+        Assert.Equal(SupplierVerdict.Pending, (await peer.DtOne().SubmitAsync(DtOneRequest, default)).Verdict);
+
+        var unrecognised = new Peer().Answer("POST async/transactions", 400, DtOneError(1999999)).Answer("GET transactions", 404, DtOneError(1008004));
+        Assert.Equal(SupplierVerdict.Unknown, (await unrecognised.DtOne().SubmitAsync(DtOneRequest, default)).Verdict);
+
+        var noBalance = new Peer().Answer("POST async/transactions", 400, DtOneError(1006001));
+        Assert.Equal(SupplierVerdict.Failed, (await noBalance.DtOne().SubmitAsync(DtOneRequest, default)).Verdict);
+    }
+
+    [Fact]
+    public async Task A_created_dt_one_transaction_past_its_confirmation_window_is_a_confirmed_failure()
+    {
+        var peer = new Peer().Answer("GET transactions", 200, $"[{DtOneTransaction(Reference, "CREATED", "CREATED")}]")
+            .Answer("POST async/transactions/7/confirm", 400, DtOneError(1007004));
+        Assert.Equal(SupplierVerdict.Failed, (await peer.DtOne().QueryAsync(Reference, default)).Verdict);
+
+        var confirmed = new Peer().Answer("GET transactions", 200, $"[{DtOneTransaction(Reference, "CREATED", "CREATED")}]")
+            .Answer("POST async/transactions/7/confirm", 400, DtOneError(1007002));
+        Assert.Equal(SupplierVerdict.Pending, (await confirmed.DtOne().QueryAsync(Reference, default)).Verdict);
+    }
+
+    [Fact]
+    public void A_reference_longer_than_dt_one_allows_becomes_the_same_digest_every_time()
+    {
+        var longReference = new string('p', 64) + ":" + new string('o', 64) + ":1";
+        var externalId = DtOneSupplier.ExternalId(longReference);
+
+        Assert.Equal(DtOneSupplier.ExternalIdMaxLength, externalId.Length);
+        Assert.Equal(externalId, DtOneSupplier.ExternalId(longReference));
+        Assert.NotEqual(externalId, DtOneSupplier.ExternalId(longReference[..^1] + "2"));
+        Assert.Equal(Reference, DtOneSupplier.ExternalId(Reference));
+    }
+
+    [Theory]
+    [InlineData("GB:535", true)]
+    [InlineData("NG:auto", true)]
+    [InlineData("NG:auto:local", true)]
+    [InlineData("ng:535", false)]
+    [InlineData("GB:-1", false)]
+    [InlineData("GB", false)]
+    [InlineData("GB:535:foreign", false)]
+    public void Reloadly_product_codes_are_read_strictly(string code, bool valid) => Assert.Equal(valid, ReloadlyProduct.Parse(code) is not null);
+
+    private static string Transaction(string reference, string status, string phone = "2348031234567") =>
+        $"{{\"transactionId\": 42, \"status\": \"{status}\", \"customIdentifier\": \"{reference}\", \"recipientPhone\": \"{phone}\", \"operatorId\": 341}}";
+
+    private static string DtOneTransaction(string externalId, string status, string statusClass) =>
+        $"{{\"id\": 7, \"external_id\": \"{externalId}\", \"status\": {{\"id\": 1, \"message\": \"{status}\", \"class\": {{\"id\": 1, \"message\": \"{statusClass}\"}}}}}}";
+
+    private static string DtOneError(int code) => $"{{\"errors\": [{{\"code\": {code}, \"message\": \"m\"}}]}}";
+
+    /// <summary>A supplier that answers what each test tells it to, by method and path prefix, and remembers what it was asked.</summary>
+    private sealed class Peer(string tokenAnswer = "{\"access_token\": \"t\", \"expires_in\": 3600}") : HttpMessageHandler, IHttpClientFactory
+    {
+        private readonly List<(string Prefix, int Status, string Body)> answers = [];
+
+        public List<string> Asked { get; } = [];
+
+        public Peer Answer(string prefix, int status, string body)
+        {
+            answers.Add((prefix, status, body));
+            return this;
+        }
+
+        public ISupplierClient Reloadly() =>
+            new ReloadlyProtocol(new ReloadlyTokens(this, TimeProvider.System, NullLogger<ReloadlyTokens>.Instance), TimeProvider.System)
+                .Create("reloadly", CreateClient(""), new SupplierOptions { BaseUrl = new Uri("https://topups.test/"), AuthUrl = new Uri("https://auth.test/"), ClientId = "id", ClientSecret = "secret" });
+
+        public ISupplierClient DtOne() =>
+            new DtOneProtocol(TimeProvider.System).Create("dtone", CreateClient(""), new SupplierOptions { BaseUrl = new Uri("https://dvs.test/v1/"), ApiKey = "k", ApiSecret = "s" });
+
+        public HttpClient CreateClient(string name) => new(this, disposeHandler: false) { BaseAddress = new Uri(name.StartsWith("supplier-auth", StringComparison.Ordinal) ? "https://auth.test/" : "https://api.test/") };
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var asked = $"{request.Method} {request.RequestUri!.PathAndQuery.TrimStart('/')}";
+            Asked.Add(asked);
+            var (status, body) = asked.StartsWith("POST oauth/token", StringComparison.Ordinal) ? (200, tokenAnswer)
+                : answers.FirstOrDefault(a => asked.StartsWith(a.Prefix, StringComparison.Ordinal)) is { Prefix: not null } found ? (found.Status, found.Body)
+                : (500, "{}");
+            return Task.FromResult(new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
+    }
+}
