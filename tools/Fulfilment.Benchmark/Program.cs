@@ -24,15 +24,24 @@ command.SetAction((result, cancellationToken) => OrderThroughputBenchmark.RunAsy
     result.GetValue(riskRules), cancellationToken));
 
 var timeouts = new Option<double>("--timeouts") { Description = "Share of submits that time out after the supplier credited.", DefaultValueFactory = _ => 0.2 };
-var topUps = new Command("top-ups", "Direct top-ups through the app against the supplier simulator: no faults, then with submits timing out after crediting.")
+var protocols = new Option<string[]>("--protocol")
+{
+    Description = "The suppliers' protocols to run through, each in turn: generic-rest, reloadly, dtone.",
+    DefaultValueFactory = _ => ["generic-rest", "reloadly", "dtone"],
+    AllowMultipleArgumentsPerToken = true,
+};
+protocols.AcceptOnlyFromAmong("generic-rest", "reloadly", "dtone");
+var topUps = new Command(
+    "top-ups", "Direct top-ups through the app against each protocol's supplier simulator: no faults, then with submits timing out after crediting.")
 {
     orders,
     concurrency,
     timeouts,
     rate,
+    protocols,
 };
-topUps.SetAction((result, cancellationToken) =>
-    TopUpBenchmark.RunAsync(result.GetValue(orders), result.GetValue(concurrency), result.GetValue(timeouts), result.GetValue(rate), cancellationToken));
+topUps.SetAction((result, cancellationToken) => TopUpBenchmark.RunAsync(
+    result.GetValue(orders), result.GetValue(concurrency), result.GetValue(timeouts), result.GetValue(rate), result.GetValue(protocols)!, cancellationToken));
 command.Subcommands.Add(topUps);
 
 var entries = new Option<int>("--entries") { Description = "Redemption log entries to pull.", DefaultValueFactory = _ => 100_000 };
