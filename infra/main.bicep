@@ -22,6 +22,34 @@ param opsApiKey string
 @description('The key of the keyed hashes that stand for blocklisted e-mails, phones and accounts: base64 of 32 random bytes (openssl rand -base64 32). Never change it once blocklists are saved.')
 param identityHashKey string
 
+@description('Reloadly top-ups (docs/suppliers.md): the OAuth2 client id; empty = no Reloadly supplier.')
+param reloadlyClientId string = ''
+
+@secure()
+@description('Reloadly: the OAuth2 client secret. Stored as a Key Vault secret.')
+param reloadlyClientSecret string = ''
+
+@description('Reloadly: the live API (true) or its sandbox (false).')
+param reloadlyLive bool = false
+
+@secure()
+@description('DT One DVS top-ups (docs/suppliers.md): the API key; empty = no DT One supplier. Stored as a Key Vault secret.')
+param dtoneApiKey string = ''
+
+@secure()
+@description('DT One: the API secret. Stored as a Key Vault secret.')
+param dtoneApiSecret string = ''
+
+@description('DT One: the live API (true) or its pre-production sandbox (false).')
+param dtoneLive bool = false
+
+@description('The app\'s public base URL (e.g. https://fulfil.example.com/) to which DT One posts final statuses; empty = polling only.')
+param publicBaseUrl string = ''
+
+@secure()
+@description('The key (at least 32 characters) that signs the callback URLs given to DT One. Stored as a Key Vault secret.')
+param supplierCallbackSecret string = ''
+
 @description('Partitions per new card-key SKU.')
 @minValue(1)
 @maxValue(64)
@@ -75,6 +103,12 @@ module vault 'modules/keyvault.bicep' = {
     initialKek: initialKek
     opsApiKey: opsApiKey
     identityHashKey: identityHashKey
+    supplierSecrets: {
+      'reloadly-client-secret': reloadlyClientSecret
+      'dtone-api-key': dtoneApiKey
+      'dtone-api-secret': dtoneApiSecret
+      'supplier-callback-secret': empty(publicBaseUrl) ? '' : supplierCallbackSecret
+    }
     principalId: identity.properties.principalId
   }
 }
@@ -94,6 +128,14 @@ module app 'modules/functionapp.bicep' = {
     kekSecretName: vault.outputs.kekSecretName
     opsApiKeyReference: vault.outputs.opsApiKeyReference
     identityHashKeyReference: vault.outputs.identityHashKeyReference
+    keyVaultName: vault.outputs.vaultName
+    suppliers: {
+      reloadlyClientId: reloadlyClientId
+      reloadlyLive: reloadlyLive
+      dtone: !empty(dtoneApiKey)
+      dtoneLive: dtoneLive
+      callbackBaseUrl: empty(supplierCallbackSecret) ? '' : publicBaseUrl
+    }
     queues: queues
     inventoryShardCount: inventoryShardCount
     maximumInstanceCount: maximumInstanceCount

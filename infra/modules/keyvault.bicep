@@ -9,6 +9,9 @@ param initialKek string
 param opsApiKey string
 @secure()
 param identityHashKey string
+@secure()
+@description('Supplier credentials by secret name; an empty one is not stored (that supplier is not configured).')
+param supplierSecrets object
 param principalId string
 
 var kekSecretName = 'card-key-kek'
@@ -54,6 +57,14 @@ resource identityKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource supplierSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secret in items(supplierSecrets): if (!empty(secret.value)) {
+  parent: vault
+  name: secret.key
+  properties: {
+    value: secret.value
+  }
+}]
+
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
   name: guid(vault.id, principalId, keyVaultSecretsUser)
@@ -65,6 +76,7 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 output vaultUri string = vault.properties.vaultUri
+output vaultName string = vault.name
 output kekSecretName string = kek.name
 @description('A Key Vault reference to the ops API key, for the app setting (the reference, not the key).')
 output opsApiKeyReference string = '@Microsoft.KeyVault(SecretUri=${opsKey.properties.secretUri})'

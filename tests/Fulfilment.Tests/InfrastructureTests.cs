@@ -43,7 +43,13 @@ public sealed class InfrastructureTests
         Assert.Contains("AzureWebJobsStorage__clientId", appSettings);
 
         string[] storageByIdentity = ["AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId"];
-        Assert.All(appSettings, s => Assert.True(read.Contains(s) || storageByIdentity.Contains(s) || HostSettings.Contains(s), $"the templates set {s}, which nothing reads"));
+        // Suppliers are sections of their own name (Suppliers__<name>__<setting>), set only when configured.
+        var supplierSettings = typeof(Fulfilment.Suppliers.SupplierOptions).GetProperties().Select(p => p.Name).ToHashSet();
+        bool IsSupplierSetting(string s) => s.Split("__") is ["Suppliers", _, var setting] && supplierSettings.Contains(setting);
+        Assert.Contains("Suppliers__reloadly__ClientSecret", appSettings);
+        Assert.Contains("Suppliers__dtone__CallbackSecret", appSettings);
+        Assert.All(appSettings, s => Assert.True(
+            read.Contains(s) || storageByIdentity.Contains(s) || HostSettings.Contains(s) || IsSupplierSetting(s), $"the templates set {s}, which nothing reads"));
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", appSettings); // Flex Consumption takes the runtime from functionAppConfig
     }
 
@@ -73,8 +79,23 @@ public sealed class InfrastructureTests
         using var arm = JsonDocument.Parse(output);
         var site = arm.RootElement.GetProperty("resources").EnumerateArray()
             .Single(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites");
-        return site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
-            .Select(s => s.GetProperty("name").GetString()!).ToHashSet();
+        var appSettings = site.GetProperty("properties").GetProperty("siteConfig").GetProperty("appSettings");
+        if (appSettings.ValueKind == JsonValueKind.Array)
+        {
+            return Names(appSettings).ToHashSet();
+        }
+
+        // concat(variables('core'), variables('…')): a literal list, or one that exists only under a condition
+        // (if(…, createArray(), createArray(createObject('name', '…', …)))): every name either can set.
+        var variables = arm.RootElement.GetProperty("variables");
+        return System.Text.RegularExpressions.Regex.Matches(appSettings.GetString()!, @"variables\('([^']+)'\)")
+            .Select(m => variables.GetProperty(m.Groups[1].Value))
+            .SelectMany(v => v.ValueKind == JsonValueKind.Array
+                ? Names(v)
+                : System.Text.RegularExpressions.Regex.Matches(v.GetString()!, @"createObject\('name', '([^']+)'").Select(m => m.Groups[1].Value))
+            .ToHashSet();
+
+        static IEnumerable<string> Names(JsonElement settings) => settings.EnumerateArray().Select(s => s.GetProperty("name").GetString()!);
     }
 
     private static (int ExitCode, string Output, string Errors) Bicep(params string[] args)
