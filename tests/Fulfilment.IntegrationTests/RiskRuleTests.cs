@@ -299,6 +299,8 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
         (await scenario.Webhooks.SendAsync(partner.PartnerId, partner.WebhookSecret, Payment("fo-new-large", sku, "new", quantity: 2))).EnsureSuccessStatusCode();
         await scenario.WaitForStateAsync(partner, "fo-known-large", "delivered");
         await scenario.WaitForStateAsync(partner, "fo-new-large", "held-for-review");
+        // A held order joins the review list when its fulfilment message is taken, a moment after its payment.
+        await Scenario.EventuallyAsync(async () => (await scenario.Ops.ListReviewsAsync(partner.PartnerId)).Orders.Count > 0, "the held order listed for review");
         var held = Assert.Single((await scenario.Ops.ListReviewsAsync(partner.PartnerId)).Orders);
         Assert.Equal(("review_first_order", "the buyer's first order, 20 CNY, above 15"), (held.Rule, held.Detail));
 
