@@ -34,6 +34,7 @@ internal sealed class SupplierDelivery(
     OpsAlerts alerts,
     QueueMessages queueMessages,
     OrderOutcomes outcomes,
+    SupplierHealth health,
     IOptions<QueueNames> queues,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
@@ -114,6 +115,7 @@ internal sealed class SupplierDelivery(
             clock.GetUtcNow(), order.Supplier!, order.ClientReference!, action, outcome.Verdict.ToString(),
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Reason ?? outcome.SupplierReference);
         var recorded = order with { History = [.. order.History, attempt] };
+        health.Record(order.Supplier!, outcome.Verdict);
         supplierOutcomes.Add(1, new KeyValuePair<string, object?>("supplier", order.Supplier), new KeyValuePair<string, object?>("action", action),
             new KeyValuePair<string, object?>("verdict", outcome.Verdict.ToString()));
         logger.LogInformation("Order {OrderId}: {Action} at {Supplier} for {ClientReference} → {Verdict} {Detail}",

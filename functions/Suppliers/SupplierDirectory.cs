@@ -14,6 +14,9 @@ internal sealed class SupplierDirectory(
 
     public bool IsConfigured(string name) => names.Contains(name);
 
+    /// <summary>Every configured supplier's name.</summary>
+    public IReadOnlyCollection<string> Names => names;
+
     public ISupplierClient Get(string name)
     {
         if (!IsConfigured(name))

@@ -270,7 +270,7 @@ public sealed class CommandLineTests(StorageFixture storage)
     }
 
     /// <summary>Runs <c>fulfil</c> in-process against the app, capturing stdout and stderr.</summary>
-    private sealed class Fulfil(Uri baseUrl, string? opsKey = LocalApp.OpsKey)
+    internal sealed class Fulfil(Uri baseUrl, string? opsKey = LocalApp.OpsKey)
     {
         public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
         {

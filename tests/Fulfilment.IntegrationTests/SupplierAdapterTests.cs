@@ -303,6 +303,34 @@ public sealed class SupplierAdapterTests(StorageFixture storage)
     }
 
 
+    [Fact]
+    public async Task Fulfil_suppliers_shows_each_suppliers_circuit_and_recent_verdicts()
+    {
+        await using var reloadly = await StartSupplierAsync("reloadly", seed: 2);
+        await using var dtone = await StartSupplierAsync("dtone", seed: 3);
+        dtone.Faults = new SupplierFaults { PendingThenFailed = 1, PendingMilliseconds = 100 };
+        await using var scenario = await StartAsync([("dtone", dtone), ("reloadly", reloadly)]);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario, "dtone", "reloadly");
+        await PayAsync(scenario, partner, sku, "health-1", Account);
+        await TopUpTests.WaitForTerminalAsync(scenario, partner, ["health-1"]);
+
+        var shown = await new CommandLineTests.Fulfil(scenario.App.BaseAddress).RunAsync("suppliers", "--json");
+        Assert.Equal(0, shown.ExitCode);
+        var list = System.Text.Json.JsonSerializer.Deserialize<SupplierList>(shown.Output, ContractJson.Options)!;
+        var byName = list.Suppliers.ToDictionary(s => s.Name);
+        Assert.Equal(["dtone", "reloadly"], byName.Keys.Order());
+        Assert.Equal(("closed", "reloadly"), (byName["reloadly"].Circuit, byName["reloadly"].Protocol));
+        Assert.Contains(byName["reloadly"].Verdicts, v => v.Verdict == "Succeeded" && v.Count == 1);
+        Assert.Contains(byName["dtone"].Verdicts, v => v.Verdict == "Failed" && v.Count == 1);
+        Assert.NotNull(byName["dtone"].LastFailedAt);
+        Assert.Null(byName["dtone"].LastSucceededAt);
+
+        var table = await new CommandLineTests.Fulfil(scenario.App.BaseAddress).RunAsync("suppliers");
+        Assert.Contains("reloadly", table.Output, StringComparison.Ordinal);
+        Assert.Contains("1 Succeeded", table.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<SimulatedSupplier> StartSupplierAsync(string protocol, int seed) => protocol switch
     {
         "reloadly" => await ReloadlySimulator.StartAsync(ClientId, ClientSecret, seed: seed),

@@ -24,7 +24,7 @@ public sealed class FunctionMetadataTests
         Assert.Equal(
             ["AddPartnerApiKey", "AddPaymentCredential", "AddWebhookSecret", "AlertOverdueReviews", "AlipayWebhook", "ApproveReview", "CreatePartner", "ExportRedemptions",
              "FulfilOrder", "GetOpenApiDocument", "GetOrderTrace", "GetPartnerOrder", "GetRiskRules", "GetStock", "ImportKeys", "ListCompromisedKeys", "ListKeyBatches",
-             "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListReviews", "ListSkus", "NotifyPartner", "OpenOrder", "PaymentWebhook",
+             "ListPartnerCredentials", "ListPoisonMessages", "ListPoisonQueues", "ListRedemptions", "ListReviews", "ListSkus", "ListSuppliers", "NotifyPartner", "OpenOrder", "PaymentWebhook",
              "PurgePoisonMessages", "RefuseReview", "ReleaseExpiredHolds", "ReplayPoisonMessages", "ResendNotification", "RetirePartnerApiKey", "RetirePaymentCredential",
              "RetireWebhookSecret", "RetryRedemption", "RevokePartnerApiKey", "RotateKek", "SaveRiskRules", "SaveSku", "SaveSkuRiskRules", "StripeWebhook", "SupplierCallback", "SweepStalledOrders",
              "VoidKey", "VoidKeyBatch", "WeChatPayWebhook"],

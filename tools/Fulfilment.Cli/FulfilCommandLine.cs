@@ -88,6 +88,7 @@ internal static class FulfilCommandLine
         root.Subcommands.Add(KekCommand.Build(interactive));
         root.Subcommands.Add(RiskCommand.Build());
         root.Subcommands.Add(ReviewCommand.Build());
+        root.Subcommands.Add(SuppliersCommand.Build());
         return root;
     }
 
