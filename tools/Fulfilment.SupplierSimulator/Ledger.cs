@@ -26,6 +26,9 @@ public sealed record Credit(
 {
     /// <summary>The supplier's own number for it, where its protocol has one.</summary>
     public long TransactionId { get; init; }
+
+    /// <summary>A gift card bought: its redeem code (card number and PIN), which only the buyer may ever see.</summary>
+    public string? Code { get; init; }
 }
 
 /// <summary>Every credit the supplier made or is making, one per client reference: the truth the tests check against.</summary>

@@ -67,6 +67,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
         app.MapPost("/topups", (Delegate)TopUpAsync);
         app.MapGet("/topups/reports/transactions", Transactions);
         app.MapGet("/operators/auto-detect/phone/{phone}/countries/{country}", DetectOperator);
+        app.MapPost("/orders", (Delegate)OrderGiftCardAsync);
+        app.MapGet("/orders/transactions/{transactionId:long}/cards", RedeemCodeAsync);
+        app.MapGet("/reports/transactions", GiftCardTransactions);
     }
 
     private async Task<IResult> IssueTokenAsync(HttpContext context)
@@ -171,7 +174,7 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             return Error(context, 503, null, "Could not retrieve/update resources at the moment, please try again later");
         }
 
-        var found = Ledger.All().Where(c => customIdentifier is null || c.ClientReference == customIdentifier).Select(c => Transaction(c, null)).ToList();
+        var found = Ledger.All().Where(c => c.Code is null && (customIdentifier is null || c.ClientReference == customIdentifier)).Select(c => Transaction(c, null)).ToList();
         return Results.Json(new { content = found, totalElements = found.Count, totalPages = 1, number = 0, size = 200 });
     }
 
@@ -191,6 +194,120 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             ? Error(context, 404, null, "Could not auto detect operator for given phone number")
             : Results.Json(new { id = DetectedOperatorId, operatorId = DetectedOperatorId, name = "MTN Nigeria", country = new { isoName = country, name = country } });
     }
+
+    private async Task<IResult> OrderGiftCardAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref Submits);
+        if (Unauthorized(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var request = await ReadAsync<GiftCardOrder>(context);
+        var productId = Number(request?.productId);
+        var unitPrice = Number(request?.unitPrice);
+        if (request is null || productId is not > 0 || unitPrice is not > 0 || Number(request.quantity) != 1 || request.senderName is not { Length: > 0 })
+        {
+            return Error(context, 400, null, "productId, quantity (1 here), unitPrice and senderName are required");
+        }
+
+        var faults = Faults;
+        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+        if (Roll(faults.RateLimited))
+        {
+            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Error(context, 429, null, "Too many requests");
+        }
+
+        if (Roll(faults.ServerErrorBeforeCrediting))
+        {
+            return Error(context, 503, null, "Service unavailable");
+        }
+
+        if (request.customIdentifier is { Length: > 0 } used && Ledger.Find(used) is not null)
+        {
+            return Error(context, 400, null, "The custom identifier has already been used"); // undocumented answer: ours
+        }
+
+        if (productId.Value.ToString(CultureInfo.InvariantCulture).StartsWith(faults.InvalidAccountPrefix, StringComparison.Ordinal))
+        {
+            return Error(context, 400, null, "Invalid price, please ensure you selected the right price.");
+        }
+
+        var outcome = Outcome(faults, "the gift card could not be issued; the amount was refunded");
+        var (card, _) = Ledger.Add(new Credit(
+            request.customIdentifier is { Length: > 0 } reference ? reference : $"none-{Guid.NewGuid():N}", "", productId.Value.ToString(CultureInfo.InvariantCulture),
+            "", unitPrice.Value.ToString(CultureInfo.InvariantCulture), "USD", outcome.Status, outcome.Reason, DateTimeOffset.UtcNow, outcome.SettlesAt)
+        {
+            TransactionId = Interlocked.Increment(ref transactionSequence),
+            Code = $"GC-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}/{RandomNumberGenerator.GetInt32(1000, 9999)}",
+        });
+
+        if (Roll(faults.TimeoutAfterAccepting))
+        {
+            context.Abort();
+            return Results.Empty;
+        }
+
+        return Roll(faults.ServerErrorAfterCrediting) ? Error(context, 500, null, "Something went wrong") : Results.Json(GiftCardTransaction(card));
+    }
+
+    private async Task<IResult> RedeemCodeAsync(HttpContext context, long transactionId)
+    {
+        Interlocked.Increment(ref Queries);
+        if (Unauthorized(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var faults = Faults;
+        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+        if (Roll(faults.QueryServerError))
+        {
+            return Error(context, 503, null, "Could not retrieve/update resources at the moment, please try again later");
+        }
+
+        return Ledger.All().FirstOrDefault(c => c.TransactionId == transactionId && c.Code is not null) is { Status: CreditStatus.Succeeded } card
+            ? Results.Json(new[] { new { cardNumber = card.Code![..card.Code!.IndexOf('/')], pinCode = card.Code[(card.Code.IndexOf('/') + 1)..] } })
+            : Error(context, 404, null, "Invalid transaction id");
+    }
+
+    private async Task<IResult> GiftCardTransactions(HttpContext context, string? customIdentifier)
+    {
+        Interlocked.Increment(ref Queries);
+        if (Unauthorized(context) is { } refused)
+        {
+            return refused;
+        }
+
+        var faults = Faults;
+        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+        if (Roll(faults.QueryServerError))
+        {
+            return Error(context, 503, null, "Could not retrieve/update resources at the moment, please try again later");
+        }
+
+        var found = Ledger.All().Where(c => c.Code is not null && (customIdentifier is null || c.ClientReference == customIdentifier)).Select(GiftCardTransaction).ToList();
+        return Results.Json(new { content = found, totalElements = found.Count, totalPages = 1, number = 0, size = 200 });
+    }
+
+    private static object GiftCardTransaction(Credit card) => new
+    {
+        transactionId = card.TransactionId,
+        amount = decimal.Parse(card.Amount, CultureInfo.InvariantCulture),
+        discount = 0,
+        currencyCode = card.Currency,
+        fee = 0,
+        customIdentifier = card.ClientReference,
+        status = card.Status switch
+        {
+            CreditStatus.Succeeded => "SUCCESSFUL",
+            CreditStatus.Failed => "REFUNDED",
+            _ => "PROCESSING",
+        },
+        product = new { productId = long.Parse(card.ProductCode, CultureInfo.InvariantCulture), productName = "Simulated gift card", quantity = 1, unitPrice = decimal.Parse(card.Amount, CultureInfo.InvariantCulture) },
+        transactionCreatedTime = card.AcceptedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+    };
 
     private static object Transaction(Credit credit, string? countryCode) => new
     {
@@ -263,6 +380,8 @@ public sealed class ReloadlySimulator : SimulatedSupplier
     private sealed record TokenRequest(string? client_id, string? client_secret, string? grant_type, string? audience);
 
     private sealed record Phone(string? countryCode, string? number);
+
+    private sealed record GiftCardOrder(JsonElement? productId, string? countryCode, JsonElement? quantity, JsonElement? unitPrice, string? customIdentifier, string? senderName);
 
     private sealed record TopUpRequest(JsonElement? operatorId, JsonElement? amount, bool? useLocalAmount, string? customIdentifier, Phone? recipientPhone);
 #pragma warning restore IDE1006, SA1300
