@@ -16,11 +16,6 @@ internal sealed class ReloadlyTokens(IHttpClientFactory httpClients, TimeProvide
     private static readonly TimeSpan MostEarly = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, Holder> holders = new(StringComparer.Ordinal);
 
-    /// <summary>Tokens asked for so far, by this instance.</summary>
-    public int Requested => requested;
-
-    private int requested;
-
     /// <summary>A token for <paramref name="supplier"/>; a new one if the current one is <paramref name="refused"/>.</summary>
     /// <exception cref="ReloadlyTokenException">No token could be had.</exception>
     public async Task<string> GetAsync(string supplier, SupplierOptions options, string? refused, CancellationToken cancellationToken)
@@ -53,7 +48,6 @@ internal sealed class ReloadlyTokens(IHttpClientFactory httpClients, TimeProvide
 
     private async Task<Token> RequestAsync(string supplier, SupplierOptions options, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref requested);
         var audience = options.Audience ?? options.BaseUrl!.ToString().TrimEnd('/');
         using var request = new HttpRequestMessage(HttpMethod.Post, "oauth/token")
         {
