@@ -1,8 +1,8 @@
 namespace Fulfilment.Contract;
 
 /// <summary>
-/// One supplier: its protocol and API, its circuit breaker (<c>closed</c>, <c>open</c>, <c>half-open</c>, <c>isolated</c>,
-/// or <c>unknown</c> before its first call), its calls' verdicts over the window, and when it last credited and last
+/// One supplier: its protocol and API, its circuit breaker at its last call (<c>open</c>: the call was not sent;
+/// <c>closed</c>; <c>unknown</c> before its first call), its calls' verdicts over the window, and when it last credited and last
 /// failed to (a verdict other than succeeded or pending).
 /// </summary>
 public sealed record SupplierStatus(

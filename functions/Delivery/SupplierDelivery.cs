@@ -115,7 +115,7 @@ internal sealed class SupplierDelivery(
             clock.GetUtcNow(), order.Supplier!, order.ClientReference!, action, outcome.Verdict.ToString(),
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Reason ?? outcome.SupplierReference);
         var recorded = order with { History = [.. order.History, attempt] };
-        health.Record(order.Supplier!, outcome.Verdict);
+        health.Record(order.Supplier!, outcome);
         supplierOutcomes.Add(1, new KeyValuePair<string, object?>("supplier", order.Supplier), new KeyValuePair<string, object?>("action", action),
             new KeyValuePair<string, object?>("verdict", outcome.Verdict.ToString()));
         logger.LogInformation("Order {OrderId}: {Action} at {Supplier} for {ClientReference} → {Verdict} {Detail}",
@@ -215,6 +215,24 @@ internal sealed class SupplierDelivery(
         await (order.SkuKind == SkuKind.Redemption
             ? requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken)
             : requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay));
+    }
+
+    /// <summary>
+    /// The supplier called back about an order already delivered: it is asked again, and if it no longer says the
+    /// account was credited (DT One's rare manual <c>REVERSED</c>), ops are alerted: the buyer was credited and the credit
+    /// taken back, which only people can settle with the supplier and the partner. The order stays delivered.
+    /// </summary>
+    public async Task RecheckDeliveredAsync(Order order, CancellationToken cancellationToken)
+    {
+        var outcome = await suppliers.Get(order.Supplier!).QueryAsync(order.ClientReference!, cancellationToken);
+        if (outcome.Verdict is not (SupplierVerdict.Failed or SupplierVerdict.Rejected or SupplierVerdict.NotFound))
+        {
+            return; // still credited, or nothing certain to say
+        }
+
+        var reason = $"{order.Supplier} now says {outcome.Verdict} ({outcome.Reason}) for {order.ClientReference}, delivered at {order.DeliveredAt:u}";
+        logger.LogError("Order {OrderId} was delivered but its credit was taken back: {Reason}", order.OrderId, reason);
+        await alerts.RaiseAsync("supplier-reversed", order.PartnerId, order.OrderId, reason, cancellationToken);
     }
 
     /// <summary>Gives up on an order whose reconciliation stalled; false if it changed meanwhile (someone is working on it).</summary>

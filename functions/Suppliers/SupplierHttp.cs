@@ -10,6 +10,9 @@ namespace Fulfilment.Suppliers;
 /// </summary>
 internal static class SupplierHttp
 {
+    /// <summary>The reason of a call our circuit breaker kept from being sent.</summary>
+    public const string CircuitOpen = "not sent: the circuit breaker is open";
+
     public static async Task<(SupplierReply? Reply, SupplierOutcome? NoAnswer)> SendAsync(
         HttpClient http, HttpRequestMessage request, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -20,7 +23,11 @@ internal static class SupplierHttp
             var retryAfter = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - clock.GetUtcNow());
             return (new SupplierReply(response.StatusCode, body, retryAfter), null);
         }
-        catch (Exception e) when (e is BrokenCircuitException or RateLimiterRejectedException)
+        catch (BrokenCircuitException)
+        {
+            return (null, new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: CircuitOpen));
+        }
+        catch (RateLimiterRejectedException e)
         {
             return (null, new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "not sent: " + e.GetType().Name));
         }

@@ -18,8 +18,7 @@ internal static class SuppliersRegistration
     public static IServiceCollection AddSuppliers(this IServiceCollection services, IConfiguration configuration, EgressOptions egress)
     {
         var allowPrivateNetworks = egress.AllowPrivateNetworks;
-        var health = new SupplierHealth(TimeProvider.System);
-        services.AddSingleton(health);
+        services.AddSingleton<SupplierHealth>();
         services.AddSingleton<SupplierDirectory>();
         services.AddSingleton<IValidateOptions<SupplierOptions>, SupplierSettingsCheck>();
         services.AddSingleton<ReloadlyTokens>();
@@ -88,7 +87,6 @@ internal static class SuppliersRegistration
                     resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(attempt.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
                     resilience.CircuitBreaker.FailureRatio = supplier.CircuitBreakerFailureRatio;
                     resilience.CircuitBreaker.MinimumThroughput = 20;
-                    resilience.CircuitBreaker.StateProvider = health.CircuitOf(section.Key);
                     resilience.Retry.MaxRetryAttempts = 2;
                     resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
                     resilience.Retry.DisableForUnsafeHttpMethods();

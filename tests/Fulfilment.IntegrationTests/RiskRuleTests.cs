@@ -470,7 +470,7 @@ public sealed class RiskRuleTests(StorageFixture storage, Xunit.Abstractions.ITe
     }
 
     /// <summary>The ops alerts about one order on the scenario's alerts queue (read whole: other tests' alerts may be there too).</summary>
-    private static async Task<List<string>> AlertsAboutAsync(Scenario scenario, string orderId)
+    internal static async Task<List<string>> AlertsAboutAsync(Scenario scenario, string orderId)
     {
         var queue = scenario.Service<Azure.Storage.Queues.QueueServiceClient>().GetQueueClient(scenario.Queue + "-alerts");
         if (!(await queue.ExistsAsync()).Value)

@@ -269,6 +269,12 @@ public sealed class SupplierAdapterTests(StorageFixture storage)
             "delivered through the callback, well before the 20 s poll", TimeSpan.FromSeconds(10));
         Assert.Equal(1, dtone.CallbacksSent);
 
+        // DT One's rare manual reversal of a completed top-up: the order stays delivered, and ops are told.
+        Assert.Empty(await RiskRuleTests.AlertsAboutAsync(scenario, "callback-1"));
+        dtone.Reverse($"{partner.PartnerId}:callback-1:1");
+        await Scenario.EventuallyAsync(async () => (await RiskRuleTests.AlertsAboutAsync(scenario, "callback-1")).Any(a => a.Contains("supplier-reversed", StringComparison.Ordinal)), "an ops alert about the reversal");
+        Assert.Equal("delivered", (await scenario.GetOrderAsync(partner, "callback-1"))!.State);
+
         // A callback URL we did not sign, or for another order, is refused and does nothing.
         var forged = $"api/suppliers/dtone/callbacks?partner={partner.PartnerId}&order=callback-1&sig=AAAA";
         Assert.Equal(HttpStatusCode.Unauthorized, (await scenario.Http.PostAsJsonAsync(forged, new { external_id = "x" })).StatusCode);

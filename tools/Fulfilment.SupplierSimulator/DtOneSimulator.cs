@@ -183,6 +183,16 @@ public sealed class DtOneSimulator : SimulatedSupplier
         return found.Count == 0 && external_id is not null ? Error(404, 1008004, "Transaction not found") : Results.Json(found);
     }
 
+    /// <summary>DT One's manual reversal of a completed transaction: the credit is taken back and the caller told at its callback URL.</summary>
+    public void Reverse(string externalId)
+    {
+        Ledger.Update(externalId, c => c with { Status = CreditStatus.Failed, Reason = "REVERSED" });
+        if (transactions[externalId].CallbackUrl is { } url)
+        {
+            _ = CallBackAsync(url, externalId, DateTimeOffset.UtcNow);
+        }
+    }
+
     /// <summary>Sends the order to the operator: it settles later, and the caller hears of it at its callback URL.</summary>
     private Credit Confirm(Credit credit, SupplierFaults faults)
     {
@@ -217,7 +227,7 @@ public sealed class DtOneSimulator : SimulatedSupplier
             CreditStatus.Created => ("CREATED", "CREATED"),
             CreditStatus.Pending => ("CONFIRMED", "CONFIRMED"),
             CreditStatus.Succeeded => ("COMPLETED", "COMPLETED"),
-            _ when credit.Reason == "CANCELLED" => ("CANCELLED", "CANCELLED"),
+            _ when credit.Reason is "CANCELLED" or "REVERSED" => (credit.Reason, credit.Reason),
             _ => (credit.Reason ?? "DECLINED", "DECLINED"),
         };
         transactions.TryGetValue(credit.ClientReference, out var pending);

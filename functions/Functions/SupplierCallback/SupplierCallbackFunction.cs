@@ -1,3 +1,4 @@
+using Fulfilment.Delivery;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
 using Fulfilment.Orders;
@@ -10,10 +11,16 @@ namespace Fulfilment.Functions.SupplierCallback;
 /// POST /api/suppliers/{supplier}/callbacks?partner=…&amp;order=…&amp;sig=… — a supplier telling us an order's credit
 /// changed (DT One posts the transaction when it is final). The URL's signature is ours (<see cref="SupplierCallbacks"/>);
 /// the body is never believed: a genuine callback only has the order's supplier asked now rather than at the next
-/// back-off, and that answer is what counts. Answered 202 once the order's turn is queued; 401 for a URL we did not sign.
+/// back-off, and that answer is what counts; about an order already delivered, it has the supplier asked whether the
+/// credit still stands (ops are alerted if not). Answered 202 once done; 401 for a URL we did not sign.
 /// </summary>
 internal sealed class SupplierCallbackFunction(
-    SupplierDirectory suppliers, IOptionsMonitor<SupplierOptions> settings, FulfilmentRequests requests, ILogger<SupplierCallbackFunction> logger) : IHttpFunction
+    SupplierDirectory suppliers,
+    IOptionsMonitor<SupplierOptions> settings,
+    OrderBook orders,
+    FulfilmentRequests requests,
+    SupplierDelivery delivery,
+    ILogger<SupplierCallbackFunction> logger) : IHttpFunction
 {
     private const int MaxBodyBytes = 64 * 1024;
 
@@ -40,6 +47,13 @@ internal sealed class SupplierCallbackFunction(
         if (await ApiResults.ReadBodyAsync(context.Request, MaxBodyBytes) is null)
         {
             return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"A callback is at most {MaxBodyBytes} bytes.");
+        }
+
+        if (await orders.GetAsync(partnerId, orderId, context.RequestAborted) is { State: OrderState.Delivered } delivered && delivered.Supplier == supplier)
+        {
+            // Delivered already: a callback now can only be about a credit taken back.
+            await delivery.RecheckDeliveredAsync(delivered, context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
         }
 
         await requests.RequestAsync(partnerId, orderId, context.RequestAborted);
