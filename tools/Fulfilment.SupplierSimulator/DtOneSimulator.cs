@@ -70,15 +70,9 @@ public sealed class DtOneSimulator : SimulatedSupplier
         }
 
         var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.RateLimited))
+        if (await BeforeSubmitAsync(context, faults) is { } failed)
         {
-            return Error(429, 1000429, "Too many requests");
-        }
-
-        if (Roll(faults.ServerErrorBeforeCrediting))
-        {
-            return Error(503, 1009503, "Service unavailable, please retry later");
+            return failed;
         }
 
         if (Ledger.Find(request.external_id) is not null)
@@ -106,15 +100,7 @@ public sealed class DtOneSimulator : SimulatedSupplier
             credit = Confirm(credit, faults);
         }
 
-        if (Roll(faults.TimeoutAfterAccepting))
-        {
-            context.Abort();
-            return Results.Empty;
-        }
-
-        return Roll(faults.ServerErrorAfterCrediting)
-            ? Error(500, 1009001, "Unexpected error, please contact our support team")
-            : Results.Json(Transaction(credit), statusCode: 201);
+        return AfterSubmit(context, faults) ?? Results.Json(Transaction(credit), statusCode: 201);
     }
 
     private async Task<IResult> ConfirmAsync(HttpContext context, long id)
@@ -126,10 +112,9 @@ public sealed class DtOneSimulator : SimulatedSupplier
         }
 
         var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.ServerErrorBeforeCrediting))
+        if (await BeforeSubmitAsync(context, faults) is { } failed)
         {
-            return Error(503, 1009503, "Service unavailable, please retry later");
+            return failed;
         }
 
         var credit = Ledger.All().FirstOrDefault(c => c.TransactionId == id);
@@ -150,13 +135,7 @@ public sealed class DtOneSimulator : SimulatedSupplier
         }
 
         credit = Confirm(credit, faults);
-        if (Roll(faults.TimeoutAfterAccepting))
-        {
-            context.Abort();
-            return Results.Empty;
-        }
-
-        return Results.Json(Transaction(credit), statusCode: 202);
+        return AfterSubmit(context, faults) ?? Results.Json(Transaction(credit), statusCode: 202);
     }
 
     private async Task<IResult> FindAsync(HttpContext context, string? external_id)
@@ -167,16 +146,9 @@ public sealed class DtOneSimulator : SimulatedSupplier
             return Error(401, 1000401, "Unauthorized");
         }
 
-        var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.QueryRateLimited))
+        if (await BeforeQueryAsync(context, Faults) is { } failed)
         {
-            return Error(429, 1000429, "Too many requests");
-        }
-
-        if (Roll(faults.QueryServerError))
-        {
-            return Error(503, 1009503, "Service unavailable, please retry later");
+            return failed;
         }
 
         var found = Ledger.All().Where(c => external_id is null || c.ClientReference == external_id).Select(Transaction).ToList();
@@ -248,6 +220,16 @@ public sealed class DtOneSimulator : SimulatedSupplier
     private static readonly List<string> StatusIds = ["CREATED", "CONFIRMED", "REJECTED", "CANCELLED", "SUBMITTED", "COMPLETED", "REVERSED", "DECLINED"];
 
     private bool Authorized(HttpContext context) => context.Request.Headers.Authorization.ToString() == authorization;
+
+    /// <summary>DVS documents no Retry-After on its 429s.</summary>
+    protected override bool SendsRetryAfter => false;
+
+    protected override IResult FaultAnswer(HttpContext context, int status) => status switch
+    {
+        429 => Error(429, 1000429, "Too many requests"),
+        500 => Error(500, 1009001, "Unexpected error, please contact our support team"),
+        _ => Error(status, 1009503, "Service unavailable, please retry later"),
+    };
 
     private static IResult Error(int status, int code, string message) =>
         Results.Json(new { errors = new[] { new { code, message } } }, statusCode: status);

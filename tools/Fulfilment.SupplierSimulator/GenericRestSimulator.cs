@@ -39,16 +39,9 @@ public sealed class GenericRestSimulator : SimulatedSupplier
         }
 
         var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.RateLimited))
+        if (await BeforeSubmitAsync(context, faults) is { } refused)
         {
-            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Error(429, "rate_limited", "slow down");
-        }
-
-        if (Roll(faults.ServerErrorBeforeCrediting))
-        {
-            return Error(503, "unavailable", "try again later");
+            return refused;
         }
 
         if (Ledger.Find(request.ClientReference) is { } known)
@@ -69,13 +62,7 @@ public sealed class GenericRestSimulator : SimulatedSupplier
             request.ClientReference, $"SIM-{Interlocked.Increment(ref supplierSequence):D8}", request.ProductCode, request.Account,
             request.Amount, request.Currency, outcome.Status, outcome.Reason, now, outcome.SettlesAt));
 
-        if (Roll(faults.TimeoutAfterAccepting))
-        {
-            context.Abort();
-            return Results.Empty;
-        }
-
-        return Roll(faults.ServerErrorAfterCrediting) ? Error(500, "internal_error", "something broke") : Answer(credit);
+        return AfterSubmit(context, faults) ?? Answer(credit);
     }
 
     private async Task<IResult> QueryAsync(HttpContext context, string clientReference)
@@ -86,17 +73,9 @@ public sealed class GenericRestSimulator : SimulatedSupplier
             return Error(401, "unauthorized", "wrong API key");
         }
 
-        var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.QueryRateLimited))
+        if (await BeforeQueryAsync(context, Faults) is { } refused)
         {
-            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Error(429, "rate_limited", "slow down");
-        }
-
-        if (Roll(faults.QueryServerError))
-        {
-            return Error(503, "unavailable", "try again later");
+            return refused;
         }
 
         return Ledger.Find(clientReference) is { } credit ? Answer(credit, query: true) : Error(404, "not_found", "no such credit");
@@ -107,6 +86,13 @@ public sealed class GenericRestSimulator : SimulatedSupplier
         CreditStatus.Succeeded => Results.Json(new { status = "succeeded", supplierReference = credit.SupplierReference }, Json, statusCode: 200),
         CreditStatus.Pending => Results.Json(new { status = "pending", supplierReference = credit.SupplierReference }, Json, statusCode: query ? 200 : 202),
         _ => Results.Json(new { status = "failed", supplierReference = credit.SupplierReference, reason = credit.Reason }, Json, statusCode: 200),
+    };
+
+    protected override IResult FaultAnswer(HttpContext context, int status) => status switch
+    {
+        429 => Error(429, "rate_limited", "slow down"),
+        500 => Error(500, "internal_error", "something broke"),
+        _ => Error(status, "unavailable", "try again later"),
     };
 
     private static IResult Error(int status, string code, string message) =>

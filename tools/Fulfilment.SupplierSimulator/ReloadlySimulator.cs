@@ -108,16 +108,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
         }
 
         var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.RateLimited))
+        if (await BeforeSubmitAsync(context, faults) is { } failed)
         {
-            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Error(context, 429, null, "Too many requests");
-        }
-
-        if (Roll(faults.ServerErrorBeforeCrediting))
-        {
-            return Error(context, 503, null, "Service unavailable");
+            return failed;
         }
 
         var reference = request.customIdentifier;
@@ -142,15 +135,7 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             TransactionId = Interlocked.Increment(ref transactionSequence),
         });
 
-        if (Roll(faults.TimeoutAfterAccepting))
-        {
-            context.Abort();
-            return Results.Empty;
-        }
-
-        return Roll(faults.ServerErrorAfterCrediting)
-            ? Error(context, 500, null, "Something went wrong")
-            : Results.Json(Transaction(credit, request.recipientPhone.countryCode));
+        return AfterSubmit(context, faults) ?? Results.Json(Transaction(credit, request.recipientPhone.countryCode));
     }
 
     private async Task<IResult> Transactions(HttpContext context, string? customIdentifier)
@@ -161,17 +146,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             return refused;
         }
 
-        var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.QueryRateLimited))
+        if (await BeforeQueryAsync(context, Faults) is { } failed)
         {
-            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Error(context, 429, null, "Too many requests");
-        }
-
-        if (Roll(faults.QueryServerError))
-        {
-            return Error(context, 503, null, "Could not retrieve/update resources at the moment, please try again later");
+            return failed;
         }
 
         var found = Ledger.All().Where(c => c.Code is null && (customIdentifier is null || c.ClientReference == customIdentifier)).Select(c => Transaction(c, null)).ToList();
@@ -212,16 +189,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
         }
 
         var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.RateLimited))
+        if (await BeforeSubmitAsync(context, faults) is { } failed)
         {
-            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Error(context, 429, null, "Too many requests");
-        }
-
-        if (Roll(faults.ServerErrorBeforeCrediting))
-        {
-            return Error(context, 503, null, "Service unavailable");
+            return failed;
         }
 
         if (request.customIdentifier is { Length: > 0 } used && Ledger.Find(used) is not null)
@@ -243,13 +213,7 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             Code = $"GC-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}/{RandomNumberGenerator.GetInt32(1000, 9999)}",
         });
 
-        if (Roll(faults.TimeoutAfterAccepting))
-        {
-            context.Abort();
-            return Results.Empty;
-        }
-
-        return Roll(faults.ServerErrorAfterCrediting) ? Error(context, 500, null, "Something went wrong") : Results.Json(GiftCardTransaction(card));
+        return AfterSubmit(context, faults) ?? Results.Json(GiftCardTransaction(card));
     }
 
     private async Task<IResult> RedeemCodeAsync(HttpContext context, long transactionId)
@@ -260,11 +224,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             return refused;
         }
 
-        var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.QueryServerError))
+        if (await BeforeQueryAsync(context, Faults) is { } failed)
         {
-            return Error(context, 503, null, "Could not retrieve/update resources at the moment, please try again later");
+            return failed;
         }
 
         return Ledger.All().FirstOrDefault(c => c.TransactionId == transactionId && c.Code is not null) is { Status: CreditStatus.Succeeded } card
@@ -280,11 +242,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             return refused;
         }
 
-        var faults = Faults;
-        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
-        if (Roll(faults.QueryServerError))
+        if (await BeforeQueryAsync(context, Faults) is { } failed)
         {
-            return Error(context, 503, null, "Could not retrieve/update resources at the moment, please try again later");
+            return failed;
         }
 
         var found = Ledger.All().Where(c => c.Code is not null && (customIdentifier is null || c.ClientReference == customIdentifier)).Select(GiftCardTransaction).ToList();
@@ -362,6 +322,13 @@ public sealed class ReloadlySimulator : SimulatedSupplier
         { ValueKind: JsonValueKind.Number } v => v.GetDecimal(),
         { ValueKind: JsonValueKind.String } v when decimal.TryParse(v.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var n) => n,
         _ => null,
+    };
+
+    protected override IResult FaultAnswer(HttpContext context, int status) => status switch
+    {
+        429 => Error(context, 429, null, "Too many requests"),
+        500 => Error(context, 500, null, "Something went wrong"),
+        _ => Error(context, status, null, "Could not retrieve/update resources at the moment, please try again later"),
     };
 
     private static IResult Error(HttpContext context, int status, string? errorCode, string message) => Results.Json(

@@ -68,6 +68,52 @@ public abstract class SimulatedSupplier : IAsyncDisposable
         });
     }
 
+    /// <summary>The supplier's own answer to a fault: 429 (rate limited), 500 (broke after recording), 503 (unavailable).</summary>
+    protected abstract IResult FaultAnswer(HttpContext context, int status);
+
+    /// <summary>Whether its 429 answers carry Retry-After.</summary>
+    protected virtual bool SendsRetryAfter => true;
+
+    /// <summary>Latency, then the faults that refuse a submit before anything is recorded; null: go on.</summary>
+    protected async Task<IResult?> BeforeSubmitAsync(HttpContext context, SupplierFaults faults)
+    {
+        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+        return Roll(faults.RateLimited) ? RateLimited(context, faults)
+            : Roll(faults.ServerErrorBeforeCrediting) ? FaultAnswer(context, 503)
+            : null;
+    }
+
+    /// <summary>Latency, then the faults that refuse a status query; null: go on.</summary>
+    protected async Task<IResult?> BeforeQueryAsync(HttpContext context, SupplierFaults faults)
+    {
+        await Task.Delay(faults.LatencyMilliseconds, context.RequestAborted);
+        return Roll(faults.QueryRateLimited) ? RateLimited(context, faults)
+            : Roll(faults.QueryServerError) ? FaultAnswer(context, 503)
+            : null;
+    }
+
+    /// <summary>The faults once a submit is recorded: the connection dropped unanswered, or a 500; null: answer it.</summary>
+    protected IResult? AfterSubmit(HttpContext context, SupplierFaults faults)
+    {
+        if (Roll(faults.TimeoutAfterAccepting))
+        {
+            context.Abort();
+            return Results.Empty;
+        }
+
+        return Roll(faults.ServerErrorAfterCrediting) ? FaultAnswer(context, 500) : null;
+    }
+
+    private IResult RateLimited(HttpContext context, SupplierFaults faults)
+    {
+        if (SendsRetryAfter)
+        {
+            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return FaultAnswer(context, 429);
+    }
+
     /// <summary>How an accepted credit turns out, by the faults: at once, later, or later as a failure.</summary>
     protected (CreditStatus Status, string? Reason, DateTimeOffset? SettlesAt) Outcome(SupplierFaults faults, string declineReason, int settleMilliseconds = 0)
     {
