@@ -110,6 +110,10 @@ public sealed class SupplierAnswerTests
             .Answer("GET transactions", 200, $"[{DtOneTransaction("someone-else", "COMPLETED", "COMPLETED")}, {DtOneTransaction(Reference, "CONFIRMED", "CONFIRMED")}]");
         Assert.Equal(SupplierVerdict.Pending, (await peer.DtOne().SubmitAsync(DtOneRequest, default)).Verdict);
 
+        var otherNumber = new Peer().Answer("POST async/transactions", 400, DtOneError(1007001))
+            .Answer("GET transactions", 200, $"[{DtOneTransaction(Reference, "COMPLETED", "COMPLETED", "+447700900000")}]");
+        Assert.Equal(SupplierVerdict.ReferenceConflict, (await otherNumber.DtOne().SubmitAsync(DtOneRequest, default)).Verdict);
+
         var unrecognised = new Peer().Answer("POST async/transactions", 400, DtOneError(1999999)).Answer("GET transactions", 404, DtOneError(1008004));
         Assert.Equal(SupplierVerdict.Unknown, (await unrecognised.DtOne().SubmitAsync(DtOneRequest, default)).Verdict);
 
@@ -154,8 +158,9 @@ public sealed class SupplierAnswerTests
     private static string Transaction(string reference, string status, string phone = "2348031234567") =>
         $"{{\"transactionId\": 42, \"status\": \"{status}\", \"customIdentifier\": \"{reference}\", \"recipientPhone\": \"{phone}\", \"operatorId\": 341}}";
 
-    private static string DtOneTransaction(string externalId, string status, string statusClass) =>
-        $"{{\"id\": 7, \"external_id\": \"{externalId}\", \"status\": {{\"id\": 1, \"message\": \"{status}\", \"class\": {{\"id\": 1, \"message\": \"{statusClass}\"}}}}}}";
+    private static string DtOneTransaction(string externalId, string status, string statusClass, string number = "+2348031234567") =>
+        $"{{\"id\": 7, \"external_id\": \"{externalId}\", \"credit_party_identifier\": {{\"mobile_number\": \"{number}\"}}, " +
+        $"\"status\": {{\"id\": 1, \"message\": \"{status}\", \"class\": {{\"id\": 1, \"message\": \"{statusClass}\"}}}}}}";
 
     private static string DtOneError(int code) => $"{{\"errors\": [{{\"code\": {code}, \"message\": \"m\"}}]}}";
 

@@ -92,7 +92,10 @@ internal sealed class DtOneSupplier(string name, HttpClient http, SupplierOption
             (401 or 403, _) => new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"DT One refused our credentials ({reply.Code})"),
             (>= 400 and < 500, { } code) when BadNumber.Contains(code) => new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"{code}: {error!.Message}"),
             (>= 400 and < 500, { } code) when NotMade.Contains(code) => new SupplierOutcome(SupplierVerdict.Failed, Reason: $"{code}: {error!.Message}"),
-            (>= 400 and < 500, _) => await CheckRefusalAsync(externalId, reply, error, cancellationToken),
+            (>= 400 and < 500, _) => await SupplierLookup.AfterRefusalAsync(
+                await FindAsync(externalId, cancellationToken), $"{reply.Code} {error?.Code}: {error?.Message}",
+                found => found.CreditPartyIdentifier?.MobileNumber is not { } number || number == request.Account,
+                found => SettleAsync(found, cancellationToken), externalId),
             _ => new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"HTTP {reply.Code}: {error?.Code} {error?.Message}"),
         };
     }
@@ -101,20 +104,6 @@ internal sealed class DtOneSupplier(string name, HttpClient http, SupplierOption
     {
         var (found, outcome) = await FindAsync(ExternalId(clientReference), cancellationToken);
         return found is null ? outcome! : await SettleAsync(found, cancellationToken);
-    }
-
-    /// <summary>Already used (1007001) or not recognised: what DVS holds under our external id decides.</summary>
-    private async Task<SupplierOutcome> CheckRefusalAsync(string externalId, SupplierReply reply, DtOneError? error, CancellationToken cancellationToken)
-    {
-        var (found, outcome) = await FindAsync(externalId, cancellationToken);
-        if (found is not null)
-        {
-            return await SettleAsync(found, cancellationToken);
-        }
-
-        return outcome!.Verdict == SupplierVerdict.NotFound
-            ? new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"refused ({reply.Code} {error?.Code}: {error?.Message}) and not found by external_id")
-            : outcome;
     }
 
     private async Task<(DtOneTransaction? Found, SupplierOutcome? Outcome)> FindAsync(string externalId, CancellationToken cancellationToken)
@@ -133,14 +122,7 @@ internal sealed class DtOneSupplier(string name, HttpClient http, SupplierOption
                     return (null, new SupplierOutcome(SupplierVerdict.Unknown, Reason: "transactions: an answer that is not a list"));
                 }
 
-                // Only a transaction under our very external id counts, whatever else the list carries.
-                var ours = list.Where(t => t?.ExternalId == externalId).ToList();
-                return ours.Count switch
-                {
-                    0 => (null, new SupplierOutcome(SupplierVerdict.NotFound)),
-                    1 => (ours[0], null),
-                    _ => (null, new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"DT One lists {ours.Count} transactions under {externalId}")),
-                };
+                return SupplierLookup.Single(list, t => t.ExternalId, externalId, "DT One");
             case 404 when reply.Read<DtOneErrors>()?.First?.Code == TransactionNotFound:
                 return (null, new SupplierOutcome(SupplierVerdict.NotFound));
             case 429:

@@ -72,7 +72,10 @@ internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOpt
             401 or 403 => new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"Reloadly refused our token ({error?.ErrorCode})"),
             400 when error?.ErrorCode == "INVALID_RECIPIENT_PHONE" => new SupplierOutcome(SupplierVerdict.Rejected, Reason: $"INVALID_RECIPIENT_PHONE: {error.Message}"),
             400 when error?.ErrorCode is { } code && NotMade.Contains(code) => new SupplierOutcome(SupplierVerdict.Failed, Reason: $"{code}: {error.Message}"),
-            >= 400 and < 500 => await CheckRefusalAsync(request, reply, error, cancellationToken),
+            >= 400 and < 500 => await SupplierLookup.AfterRefusalAsync(
+                await FindAsync(request.ClientReference, cancellationToken), $"{reply.Code} {error?.ErrorCode}: {error?.Message}",
+                found => found.RecipientPhone is not { } phone || phone.EndsWith(request.Account.TrimStart('+'), StringComparison.Ordinal),
+                found => Task.FromResult(Classify(found)), request.ClientReference),
             _ => new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"HTTP {reply.Code}: {error?.ErrorCode} {error?.Message}"),
         };
     }
@@ -81,25 +84,6 @@ internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOpt
     {
         var (found, outcome) = await FindAsync(clientReference, cancellationToken);
         return outcome ?? Classify(found!);
-    }
-
-    /// <summary>
-    /// A refusal we do not recognise: if Reloadly holds our reference, its transaction says what happened; if it does
-    /// not, the refusal stands but is not trusted as a confirmed failure (no failover): the order keeps reconciling.
-    /// </summary>
-    private async Task<SupplierOutcome> CheckRefusalAsync(CreditRequest request, SupplierReply reply, ReloadlyError? error, CancellationToken cancellationToken)
-    {
-        var (found, outcome) = await FindAsync(request.ClientReference, cancellationToken);
-        if (found is null)
-        {
-            return outcome!.Verdict == SupplierVerdict.NotFound
-                ? new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"refused ({reply.Code} {error?.ErrorCode}: {error?.Message}) and not in Reloadly's transactions")
-                : outcome;
-        }
-
-        return found.RecipientPhone is { } phone && !phone.EndsWith(request.Account.TrimStart('+'), StringComparison.Ordinal)
-            ? new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"Reloadly holds {request.ClientReference} for another number")
-            : Classify(found);
     }
 
     /// <summary>The transaction under our reference, or the outcome that stands for it (never made, or unknown).</summary>
@@ -124,14 +108,7 @@ internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOpt
             return (null, new SupplierOutcome(SupplierVerdict.Unknown, Reason: "transactions report: an answer without content"));
         }
 
-        // Only transactions under our very reference count, whatever else a report carries.
-        var ours = content.Where(t => t?.CustomIdentifier == clientReference).ToList();
-        return ours.Count switch
-        {
-            0 => (null, new SupplierOutcome(SupplierVerdict.NotFound)),
-            1 => (ours[0], null),
-            _ => (null, new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"Reloadly reports {ours.Count} transactions under {clientReference}")),
-        };
+        return SupplierLookup.Single(content, t => t.CustomIdentifier, clientReference, "Reloadly");
     }
 
     private async Task<(long? OperatorId, SupplierOutcome? NotDetected)> DetectOperatorAsync(string account, string country, CancellationToken cancellationToken)
