@@ -218,11 +218,27 @@ internal sealed class SupplierDelivery(
     }
 
     /// <summary>
+    /// A supplier called back about an order (its body is never believed): a delivered order is checked again, any other
+    /// has its supplier asked now rather than at its next back-off.
+    /// </summary>
+    public async Task HearCallbackAsync(string supplier, string partnerId, string orderId, CancellationToken cancellationToken)
+    {
+        if (await orders.GetAsync(partnerId, orderId, cancellationToken) is { State: OrderState.Delivered } delivered && delivered.Supplier == supplier)
+        {
+            await RecheckDeliveredAsync(delivered, cancellationToken);
+            return;
+        }
+
+        await requests.RequestAsync(partnerId, orderId, cancellationToken);
+        logger.LogInformation("Order {OrderId}: {Supplier} called back; asking it now", orderId, supplier);
+    }
+
+    /// <summary>
     /// The supplier called back about an order already delivered: it is asked again, and if it no longer says the
     /// account was credited (DT One's rare manual <c>REVERSED</c>), ops are alerted: the buyer was credited and the credit
     /// taken back, which only people can settle with the supplier and the partner. The order stays delivered.
     /// </summary>
-    public async Task RecheckDeliveredAsync(Order order, CancellationToken cancellationToken)
+    private async Task RecheckDeliveredAsync(Order order, CancellationToken cancellationToken)
     {
         var outcome = await suppliers.Get(order.Supplier!).QueryAsync(order.ClientReference!, cancellationToken);
         if (outcome.Verdict is not (SupplierVerdict.Failed or SupplierVerdict.Rejected or SupplierVerdict.NotFound))

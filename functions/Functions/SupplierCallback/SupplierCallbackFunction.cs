@@ -1,7 +1,6 @@
 using Fulfilment.Delivery;
 using Fulfilment.Hosting;
 using Fulfilment.Http;
-using Fulfilment.Orders;
 using Fulfilment.Suppliers;
 using Microsoft.Extensions.Options;
 
@@ -17,8 +16,6 @@ namespace Fulfilment.Functions.SupplierCallback;
 internal sealed class SupplierCallbackFunction(
     SupplierDirectory suppliers,
     IOptionsMonitor<SupplierOptions> settings,
-    OrderBook orders,
-    FulfilmentRequests requests,
     SupplierDelivery delivery,
     ILogger<SupplierCallbackFunction> logger) : IHttpFunction
 {
@@ -49,15 +46,7 @@ internal sealed class SupplierCallbackFunction(
             return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"A callback is at most {MaxBodyBytes} bytes.");
         }
 
-        if (await orders.GetAsync(partnerId, orderId, context.RequestAborted) is { State: OrderState.Delivered } delivered && delivered.Supplier == supplier)
-        {
-            // Delivered already: a callback now can only be about a credit taken back.
-            await delivery.RecheckDeliveredAsync(delivered, context.RequestAborted);
-            return Results.StatusCode(StatusCodes.Status202Accepted);
-        }
-
-        await requests.RequestAsync(partnerId, orderId, context.RequestAborted);
-        logger.LogInformation("Order {OrderId}: {Supplier} called back; asking it now", orderId, supplier);
+        await delivery.HearCallbackAsync(supplier, partnerId, orderId, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 }
