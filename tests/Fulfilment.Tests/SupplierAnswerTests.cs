@@ -80,6 +80,27 @@ public sealed class SupplierAnswerTests
     }
 
     [Fact]
+    public async Task A_reloadly_token_is_kept_until_shortly_before_it_expires_and_a_refused_one_is_replaced_once_for_all_callers()
+    {
+        var peer = new Peer();
+        var clock = new TestClock();
+        var tokens = new ReloadlyTokens(peer, clock, NullLogger<ReloadlyTokens>.Instance);
+        var options = new SupplierOptions { BaseUrl = new Uri("https://topups.test/"), AuthUrl = new Uri("https://auth.test/"), ClientId = "id", ClientSecret = "secret" };
+
+        Assert.Equal("t1", await tokens.GetAsync("reloadly", options, null, default));
+        clock.Now += TimeSpan.FromSeconds(3299); // valid 3600 s, renewed 300 s before the end
+        Assert.Equal("t1", await tokens.GetAsync("reloadly", options, null, default));
+        clock.Now += TimeSpan.FromSeconds(2);
+        Assert.Equal("t2", await tokens.GetAsync("reloadly", options, null, default));
+        Assert.Equal("t2", await tokens.GetAsync("reloadly", options, refused: "t1", default)); // someone else's stale refusal
+
+        // Twenty callers meet a refusal of the current token at once: one new token for all of them.
+        var renewed = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => tokens.GetAsync("reloadly", options, refused: "t2", default))));
+        Assert.All(renewed, token => Assert.Equal("t3", token));
+        Assert.Equal(3, peer.TokensIssued);
+    }
+
+    [Fact]
     public async Task A_dt_one_404_without_its_not_found_code_is_unknown_so_a_wrong_url_never_reads_as_never_received()
     {
         Assert.Equal(SupplierVerdict.Unknown, (await new Peer().Answer("GET transactions", 404, "<html>Not Found</html>").DtOne().QueryAsync(Reference, default)).Verdict);
@@ -164,10 +185,21 @@ public sealed class SupplierAnswerTests
 
     private static string DtOneError(int code) => $"{{\"errors\": [{{\"code\": {code}, \"message\": \"m\"}}]}}";
 
+    private sealed class TestClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     /// <summary>A supplier that answers what each test tells it to, by method and path prefix, and remembers what it was asked.</summary>
-    private sealed class Peer(string tokenAnswer = "{\"access_token\": \"t\", \"expires_in\": 3600}") : HttpMessageHandler, IHttpClientFactory
+    private sealed class Peer(string? tokenAnswer = null) : HttpMessageHandler, IHttpClientFactory
     {
         private readonly List<(string Prefix, int Status, string Body)> answers = [];
+        private int tokensIssued;
+
+        /// <summary>Tokens asked for so far (each answered, by default, with a new one valid for an hour).</summary>
+        public int TokensIssued => tokensIssued;
 
         public List<string> Asked { get; } = [];
 
@@ -189,8 +221,13 @@ public sealed class SupplierAnswerTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var asked = $"{request.Method} {request.RequestUri!.PathAndQuery.TrimStart('/')}";
-            Asked.Add(asked);
-            var (status, body) = asked.StartsWith("POST oauth/token", StringComparison.Ordinal) ? (200, tokenAnswer)
+            lock (Asked)
+            {
+                Asked.Add(asked);
+            }
+
+            var (status, body) = asked.StartsWith("POST oauth/token", StringComparison.Ordinal)
+                ? (200, tokenAnswer ?? $"{{\"access_token\": \"t{Interlocked.Increment(ref tokensIssued)}\", \"expires_in\": 3600}}")
                 : answers.FirstOrDefault(a => asked.StartsWith(a.Prefix, StringComparison.Ordinal)) is { Prefix: not null } found ? (found.Status, found.Body)
                 : (500, "{}");
             return Task.FromResult(new HttpResponseMessage((HttpStatusCode)status) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
