@@ -76,6 +76,44 @@ public sealed class StartupTests
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("too-short-Qx7")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public async Task A_dt_one_callback_secret_that_is_missing_short_or_not_random_stops_the_app(string secret)
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Suppliers:dtone:Protocol"] = "dtone",
+            ["Suppliers:dtone:BaseUrl"] = "https://dvs.example/v1/",
+            ["Suppliers:dtone:ApiKey"] = "key",
+            ["Suppliers:dtone:ApiSecret"] = "secret",
+            ["Suppliers:dtone:CallbackBaseUrl"] = "https://fulfil.example/",
+            ["Suppliers:dtone:CallbackSecret"] = secret,
+        };
+        var app = FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development");
+        await using var disposable = (IAsyncDisposable)app;
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("CallbackSecret", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reloadly_token_server_on_a_private_address_stops_the_app()
+    {
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Egress:AllowPrivateNetworks"] = "false",
+            ["Suppliers:reloadly:Protocol"] = "reloadly",
+            ["Suppliers:reloadly:BaseUrl"] = "https://topups.example/",
+            ["Suppliers:reloadly:AuthUrl"] = "http://169.254.169.254/",
+            ["Suppliers:reloadly:ClientId"] = "id",
+            ["Suppliers:reloadly:ClientSecret"] = "secret",
+        };
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            FulfilmentApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings), "Development"));
+        Assert.Contains("Suppliers:reloadly:AuthUrl", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Development_starts_with_the_development_KEK()
     {

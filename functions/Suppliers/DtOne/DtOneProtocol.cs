@@ -16,9 +16,10 @@ internal sealed class DtOneProtocol(TimeProvider clock) : ISupplierProtocol
             yield return $"Suppliers:{name}:ApiKey and ApiSecret are required";
         }
 
-        if (options.CallbackBaseUrl is not null && options.CallbackSecret.Length < 32)
+        if (options.CallbackBaseUrl is not null && (options.CallbackSecret.Length < 32 || options.CallbackSecret.Distinct().Count() < 12))
         {
-            yield return $"Suppliers:{name}:CallbackSecret must be at least 32 characters when CallbackBaseUrl is set";
+            // Whoever knows it can sign callback URLs: it must be a random secret, never a placeholder.
+            yield return $"Suppliers:{name}:CallbackSecret must be a random secret of at least 32 characters when CallbackBaseUrl is set";
         }
     }
 
