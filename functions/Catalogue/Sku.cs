@@ -3,13 +3,16 @@ namespace Fulfilment.Catalogue;
 /// <summary>A sellable item: its kind, unit price and currency, and over how many partitions new card keys are spread.</summary>
 internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPrice, string Currency, int ShardCount)
 {
-    /// <summary>Top-ups and redemptions: the suppliers to ask, in failover order.</summary>
+    /// <summary>
+    /// Top-ups and redemptions: the suppliers to ask, in failover order. Card keys: the suppliers that sell codes (gift
+    /// cards) to buy from, in failover order, when local stock cannot serve an order.
+    /// </summary>
     public IReadOnlyList<string> Suppliers { get; init; } = [];
 
-    /// <summary>Top-ups and redemptions: the product as the suppliers name it.</summary>
+    /// <summary>The product as the suppliers name it.</summary>
     public string? ProductCode { get; init; }
 
-    /// <summary>Top-ups and redemptions: the product as one supplier names it, where it differs from <see cref="ProductCode"/>.</summary>
+    /// <summary>The product as one supplier names it, where it differs from <see cref="ProductCode"/>.</summary>
     public IReadOnlyList<SupplierProduct> SupplierProducts { get; init; } = [];
 
     /// <summary>The product code to send <paramref name="supplier"/>: its own, else the SKU's; null if neither.</summary>
@@ -35,6 +38,15 @@ internal sealed record Sku(string Id, string Name, string Kind, decimal UnitPric
     /// so the buyer who is paying is not sold out meanwhile. Off by default.
     /// </summary>
     public bool HoldStock { get; init; }
+
+    /// <summary>
+    /// Card keys bought from suppliers: the most the SKU may spend on codes per UTC day, in <see cref="Currency"/>, each
+    /// code counted at <see cref="UnitCost"/>. Required with suppliers: spending is never unbounded.
+    /// </summary>
+    public decimal? DailyCodeSpendCap { get; init; }
+
+    /// <summary>Card keys: whether codes are bought from suppliers when local stock cannot serve an order.</summary>
+    public bool BuysCodes => Kind == SkuKind.CardKey && Suppliers.Count > 0;
 
     /// <summary>Card keys: whether two keys that differ only in case are two keys (fixed once keys are imported).</summary>
     public bool CaseSensitiveKeys { get; init; } = true;

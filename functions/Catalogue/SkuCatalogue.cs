@@ -76,6 +76,7 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
                 ["ProductCode"] = saved.ProductCode,
                 ["SupplierProducts"] = saved.SupplierProducts.Count == 0 ? null : JsonSerializer.Serialize(saved.SupplierProducts, AppJson.Options),
                 ["UnitCost"] = saved.UnitCost?.ToString(CultureInfo.InvariantCulture),
+                ["DailyCodeSpendCap"] = saved.DailyCodeSpendCap?.ToString(CultureInfo.InvariantCulture),
                 ["CaseSensitiveKeys"] = saved.CaseSensitiveKeys,
                 ["HoldStock"] = saved.HoldStock,
             },
@@ -99,6 +100,7 @@ internal sealed class SkuCatalogue(TableServiceClient tables, IMemoryCache cache
             ? JsonSerializer.Deserialize<List<SupplierProduct>>(products, AppJson.Options)!
             : [],
         UnitCost = e.GetString("UnitCost") is { Length: > 0 } cost ? decimal.Parse(cost, CultureInfo.InvariantCulture) : null,
+        DailyCodeSpendCap = e.GetString("DailyCodeSpendCap") is { Length: > 0 } cap ? decimal.Parse(cap, CultureInfo.InvariantCulture) : null,
         PastShardCounts = (e.GetString("PastShardCounts") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(),
         LowStockThreshold = e.GetInt32("LowStockThreshold"),

@@ -20,6 +20,12 @@ namespace Fulfilment.Delivery;
 /// writes a lease onto the order, which changes its ETag, so no attempt that read the order earlier can bind
 /// it any more, and attempts that read it later see the lease and come back after it.
 /// </para>
+/// <para>
+/// A SKU that names code suppliers buys what local stock cannot serve (<see cref="CodeBuying"/>): local keys first, the
+/// rest bought and reserved for the order, then bound with them. While a purchase is under way (<c>submitting</c>,
+/// <c>reconciling</c>) its outcome is asked first; an order whose payment was reversed meanwhile is cancelled and
+/// everything reserved for it, codes bought included, goes to stock.
+/// </para>
 /// </summary>
 internal sealed class CardKeyDelivery(
     OrderBook orders,
@@ -28,6 +34,7 @@ internal sealed class CardKeyDelivery(
     OpenOrders openOrders,
     FulfilmentRequests requests,
     OrderOutcomes outcomes,
+    CodeBuying codeBuying,
     TimeProvider clock,
     ILogger<CardKeyDelivery> logger)
 {
@@ -52,6 +59,13 @@ internal sealed class CardKeyDelivery(
             return;
         }
 
+        if (order.State == OrderState.NeedsAttention)
+        {
+            // A purchase of codes whose outcome stayed unknown: only ops settle it; a stray message must not claim or buy.
+            await outcomes.PublishAsync(order, cancellationToken);
+            return;
+        }
+
         if (order.IsLeasedAt(clock.GetUtcNow()))
         {
             await ComeBackAfterLeaseAsync(order, cancellationToken);
@@ -62,7 +76,32 @@ internal sealed class CardKeyDelivery(
         // message or one queued again by a duplicate webhook arrives with count 1). Every attempt marks the order before
         // it claims, so only a marked order can have reservations: the first attempt marks it and searches nothing.
         List<KeyRef> found;
-        if (order.ClaimStartedAt is null)
+        var bought = false;
+        if (order.State is OrderState.Submitting or OrderState.Reconciling)
+        {
+            // Codes are being bought for it: how that went comes first; never a second purchase while one may be under way.
+            var buying = await codeBuying.ContinueAsync(order, sku, cancellationToken);
+            if (buying.Waiting)
+            {
+                return;
+            }
+
+            if (buying.Order.IsFullyReversed)
+            {
+                await CancelAfterPurchaseAsync(buying.Order, sku, cancellationToken);
+                return;
+            }
+
+            (order, bought) = (buying.Order, buying.Bought);
+            if (buying.WaitForStockBecause is { } reason)
+            {
+                await WaitForStockAsync(order, sku, reason, cancellationToken);
+                return;
+            }
+
+            found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
+        }
+        else if (order.ClaimStartedAt is null)
         {
             order = await orders.TryChangeAsync(order with { ClaimStartedAt = clock.GetUtcNow() }, cancellationToken)
                 ?? throw new RetryLaterException($"Order {order.OrderId} changed as its first claim began; retrying.");
@@ -74,9 +113,29 @@ internal sealed class CardKeyDelivery(
         }
 
         var keys = await CompleteAsync(order, sku, found, cancellationToken);
+        if (keys.Count < order.Quantity && sku.BuysCodes && !bought && order.State == OrderState.Paid)
+        {
+            // Only a paid order buys: one waiting for stock (the cap was reached, or every supplier failed) waits for stock.
+            var buying = await codeBuying.BuyAsync(order, sku, order.Quantity - keys.Count, cancellationToken);
+            if (buying.Waiting)
+            {
+                return;
+            }
+
+            if (buying.WaitForStockBecause is { } reason)
+            {
+                await WaitForStockAsync(buying.Order, sku, reason, cancellationToken);
+                return;
+            }
+
+            order = buying.Order;
+            found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
+            keys = await CompleteAsync(order, sku, found, cancellationToken);
+        }
+
         if (keys.Count < order.Quantity)
         {
-            await WaitForStockAsync(order, sku, cancellationToken);
+            await WaitForStockAsync(order, sku, $"not enough keys of {sku.Id} in stock", cancellationToken);
             return;
         }
 
@@ -102,7 +161,7 @@ internal sealed class CardKeyDelivery(
     /// Not enough stock. Under the order's lease: look again (keys may have come back), and either deliver or give
     /// every reservation of the order back to stock and join the waiting list, oldest first.
     /// </summary>
-    private async Task WaitForStockAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    private async Task WaitForStockAsync(Order order, Sku sku, string reason, CancellationToken cancellationToken)
     {
         var held = Stopwatch.StartNew();
         var leased = await orders.TryChangeAsync(order with { LeaseUntil = clock.GetUtcNow() + Order.LeaseDuration }, cancellationToken)
@@ -127,7 +186,7 @@ internal sealed class CardKeyDelivery(
         await inventory.ReleaseAsync(sku, order.Reference, found.Union(keys), cancellationToken);
         await awaiting.AddAsync(order, cancellationToken);
         _ = await orders.TryChangeAsync(
-                leased with { State = OrderState.AwaitingStock, StateReason = $"not enough keys of {sku.Id} in stock", LeaseUntil = null },
+                leased with { State = OrderState.AwaitingStock, StateReason = reason, LeaseUntil = null },
                 cancellationToken)
             ?? throw new RetryLaterException($"Order {order.OrderId} lost its lease; retrying.");
         logger.LogWarning("Order {OrderId} is {State}: needs {Quantity} key(s) of {Sku}", order.OrderId, OrderState.AwaitingStock, order.Quantity, sku.Id);
@@ -145,6 +204,28 @@ internal sealed class CardKeyDelivery(
             logger.LogInformation("Order {OrderId}: {Available} key(s) of {Sku} are in stock again; retrying in {Delay}", order.OrderId, available, sku.Id, delay);
             await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
         }
+    }
+
+    /// <summary>
+    /// The payment was given back while codes were bought: the order is cancelled under its lease (no attempt that read it
+    /// before can bind a key any more), and everything reserved for it goes to stock, to be sold to the next order.
+    /// </summary>
+    private async Task CancelAfterPurchaseAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var cancelled = await orders.TryChangeAsync(
+                order.WithNewOutcome(now) with
+                {
+                    State = OrderState.Cancelled,
+                    StateReason = $"payment {order.ReversalKind} recorded while codes were bought for it: they go to stock",
+                    LeaseUntil = now + Order.LeaseDuration,
+                },
+                cancellationToken)
+            ?? throw new RetryLaterException($"Order {order.OrderId} changed as it was cancelled; retrying.");
+        await inventory.ReleaseAsync(sku, order.Reference, await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken), cancellationToken);
+        var released = await orders.TryChangeAsync(cancelled with { LeaseUntil = null }, cancellationToken) ?? cancelled;
+        logger.LogWarning("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.Cancelled, cancelled.StateReason);
+        await outcomes.PublishAsync(released, cancellationToken);
     }
 
     private async Task FinishAsync(Order before, Order delivered, Sku sku, bool settleStrays, CancellationToken cancellationToken)

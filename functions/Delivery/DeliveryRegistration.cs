@@ -10,6 +10,7 @@ internal static class DeliveryRegistration
         services.AddSettings<SupplierDeliveryOptions>("SupplierDelivery");
         services.AddSettings<OrderSweepOptions>("OrderSweep");
         services.AddSingleton<CardKeyDelivery>();
+        services.AddSingleton<CodeBuying>();
         services.AddSingleton<SupplierDelivery>();
         services.AddSingleton<OrderFulfilment>();
         services.AddSingleton<ReviewDesk>();

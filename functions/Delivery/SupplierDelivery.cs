@@ -270,7 +270,7 @@ internal sealed class SupplierDelivery(
     {
         await ChangeAsync(order with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken);
         logger.LogError("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.NeedsAttention, reason);
-        await alerts.RaiseAsync("top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
+        await alerts.RaiseAsync(order.SkuKind == SkuKind.CardKey ? "code-purchase-unknown" : "top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
     }
 
     private TimeSpan Backoff(int attempt, TimeSpan? retryAfter) =>

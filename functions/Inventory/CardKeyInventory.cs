@@ -113,6 +113,9 @@ internal sealed class CardKeyInventory(
     private ShardWriter Writer(string sku, int shard) =>
         writers.GetOrAdd(Partition(sku, shard), _ => new ShardWriter(table, sku, shard, clock, Statistics, logger));
 
+    /// <summary>The shard was written outside its writer (codes bought added to it): its counts are read again before its next transaction.</summary>
+    public void ForgetCounts(string sku, int shard) => Writer(sku, shard).Forget("", []);
+
     /// <summary>Keys reserved for the order by any attempt, including one that crashed before binding them.</summary>
     public async Task<List<KeyRef>> FindReservationsAsync(Sku sku, string orderReference, CancellationToken cancellationToken)
     {

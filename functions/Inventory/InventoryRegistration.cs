@@ -16,6 +16,8 @@ internal static class InventoryRegistration
         services.AddSingleton<StockGauge>();
         services.AddSingleton<KeyImport>();
         services.AddSingleton<CompromisedKeys>();
+        services.AddSingleton<BoughtCodes>();
+        services.AddSingleton<DailyCodeSpend>();
         return services;
     }
 }

@@ -67,6 +67,9 @@ internal sealed record Order(
 
     public string? SupplierReference { get; init; }
 
+    /// <summary>Card keys: how many codes the purchase under <see cref="ClientReference"/> buys (local stock served the rest).</summary>
+    public int CodesBuying { get; init; }
+
     /// <summary>When an unknown outcome stops being reconciled automatically.</summary>
     public DateTimeOffset? ReconcileBy { get; init; }
 

@@ -20,7 +20,7 @@ internal static class OrderState
     /// <summary>The order has everything it paid for.</summary>
     public const string Delivered = "delivered";
 
-    /// <summary>Our client reference is stored; the supplier is being asked to credit (or may have been).</summary>
+    /// <summary>Our client reference is stored; the supplier is being asked to credit, or to sell codes (or may have been).</summary>
     public const string Submitting = "submitting";
 
     /// <summary>The outcome at the supplier is not known yet: we query it by our client reference, backing off.</summary>

@@ -20,7 +20,8 @@ internal static class TableNames
     public const string RiskRules = "RiskRules";
     public const string RiskCounts = "RiskCounts";
     public const string Reviews = "Reviews";
+    public const string CodeSpend = "CodeSpend";
 
     public static readonly string[] All =
-        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds, CompromisedKeys, RiskRules, RiskCounts, Reviews];
+        [Partners, PartnerApiKeys, Skus, Orders, OpenOrders, AwaitingStock, CardKeys, KeyBatches, DataKeys, QueueFailures, RedemptionLog, PaymentReferences, PaymentHolds, CompromisedKeys, RiskRules, RiskCounts, Reviews, CodeSpend];
 }

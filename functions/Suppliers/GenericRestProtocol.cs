@@ -1,7 +1,7 @@
 namespace Fulfilment.Suppliers;
 
 /// <summary>The generic REST supplier protocol (docs/supplier-protocol.md): the default when a supplier names none.</summary>
-internal sealed class GenericRestProtocol(TimeProvider clock) : ISupplierProtocol
+internal sealed class GenericRestProtocol(TimeProvider clock) : ICreditProtocol
 {
     public const string ProtocolName = "generic-rest";
 

@@ -17,7 +17,20 @@ internal sealed class SupplierDirectory(
     /// <summary>Every configured supplier's name.</summary>
     public IReadOnlyCollection<string> Names => names;
 
-    public ISupplierClient Get(string name)
+    /// <summary>The client of a supplier that credits accounts.</summary>
+    public ISupplierClient Get(string name) => ProtocolOf(name) is ICreditProtocol credits
+        ? credits.Create(name, httpClients.CreateClient(HttpClientName(name)), options.Get(name))
+        : throw new InvalidOperationException($"Supplier '{name}' sells codes, not credits: it cannot top up or redeem.");
+
+    /// <summary>The client of a supplier that sells codes (gift cards).</summary>
+    public ICodeSupplier GetCodeSupplier(string name) => ProtocolOf(name) is ICodeProtocol codes
+        ? codes.Create(name, httpClients.CreateClient(HttpClientName(name)), options.Get(name))
+        : throw new InvalidOperationException($"Supplier '{name}' credits accounts: it sells no codes.");
+
+    /// <summary>Whether a configured supplier sells codes (gift cards) rather than credits.</summary>
+    public bool SellsCodes(string name) => IsConfigured(name) && byProtocol.GetValueOrDefault(options.Get(name).Protocol) is ICodeProtocol;
+
+    private ISupplierProtocol ProtocolOf(string name)
     {
         if (!IsConfigured(name))
         {
@@ -26,7 +39,7 @@ internal sealed class SupplierDirectory(
 
         var settings = options.Get(name);
         return byProtocol.TryGetValue(settings.Protocol, out var protocol)
-            ? protocol.Create(name, httpClients.CreateClient(HttpClientName(name)), settings)
+            ? protocol
             : throw new InvalidOperationException($"Suppliers:{name}:Protocol '{settings.Protocol}' is not one the app speaks.");
     }
 

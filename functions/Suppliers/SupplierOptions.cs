@@ -33,6 +33,10 @@ internal sealed class SupplierOptions
     /// <summary>reloadly: the audience tokens are asked for; by default the base URL without its trailing slash.</summary>
     public string? Audience { get; set; }
 
+    /// <summary>reloadly-giftcards: the name on Reloadly's receipt of each gift card bought (its <c>senderName</c>).</summary>
+    [StringLength(100, MinimumLength = 1)]
+    public string SenderName { get; set; } = "Fulfilment";
+
     /// <summary>
     /// dtone: the public base URL of this app (for example <c>https://fulfil.example.com/</c>), to which DT One posts
     /// a transaction's final status; none = no callbacks, polling only.

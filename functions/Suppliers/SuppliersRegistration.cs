@@ -25,6 +25,7 @@ internal static class SuppliersRegistration
         services.AddSingleton<ISupplierProtocol, GenericRestProtocol>(); // the protocols the app speaks, by name
         services.AddSingleton<ISupplierProtocol, ReloadlyProtocol>();
         services.AddSingleton<ISupplierProtocol, DtOneProtocol>();
+        services.AddSingleton<ISupplierProtocol, ReloadlyGiftCardProtocol>();
         services.AddHttpClient();
         foreach (var section in configuration.GetSection("Suppliers").GetChildren())
         {

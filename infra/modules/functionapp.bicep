@@ -44,6 +44,12 @@ var reloadlySettings = empty(suppliers.reloadlyClientId) ? [] : [
   { name: 'Suppliers__reloadly__AuthUrl', value: 'https://auth.reloadly.com/' }
   { name: 'Suppliers__reloadly__ClientId', value: suppliers.reloadlyClientId }
   { name: 'Suppliers__reloadly__ClientSecret', value: '@Microsoft.KeyVault(${secretReference}reloadly-client-secret)' }
+  // The same Reloadly account sells gift cards: card-key SKUs may buy codes from 'giftcards' when their stock runs out.
+  { name: 'Suppliers__giftcards__Protocol', value: 'reloadly-giftcards' }
+  { name: 'Suppliers__giftcards__BaseUrl', value: suppliers.reloadlyLive ? 'https://giftcards.reloadly.com/' : 'https://giftcards-sandbox.reloadly.com/' }
+  { name: 'Suppliers__giftcards__AuthUrl', value: 'https://auth.reloadly.com/' }
+  { name: 'Suppliers__giftcards__ClientId', value: suppliers.reloadlyClientId }
+  { name: 'Suppliers__giftcards__ClientSecret', value: '@Microsoft.KeyVault(${secretReference}reloadly-client-secret)' }
 ]
 var dtoneSettings = !suppliers.dtone ? [] : concat([
   { name: 'Suppliers__dtone__Protocol', value: 'dtone' }

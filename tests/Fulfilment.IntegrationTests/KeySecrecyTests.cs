@@ -48,27 +48,8 @@ public sealed class KeySecrecyTests(StorageFixture storage)
         bodies.Add(await (await ops.GetAsync($"api/ops/skus/{sku}/batches")).Content.ReadAsStringAsync());
         bodies.Add(await (await ops.GetAsync("api/ops/skus")).Content.ReadAsStringAsync());
 
-        var everything = new StringBuilder();
-        foreach (var line in scenario.Logs.Lines) everything.AppendLine(line);
+        var everything = await StoredText.CollectAsync(storage, scenario);
         foreach (var body in bodies) everything.AppendLine(body);
-        await foreach (var queue in storage.Queues.GetQueuesAsync())
-        {
-            foreach (var message in (await storage.Queues.GetQueueClient(queue.Name).PeekMessagesAsync(32)).Value)
-            {
-                everything.AppendLine(message.Body.ToString()).AppendLine(Decode(message.Body.ToString()));
-            }
-        }
-
-        foreach (var table in TableNames.All)
-        {
-            await foreach (var entity in storage.Tables.GetTableClient(table).QueryAsync<TableEntity>())
-            {
-                foreach (var value in ((IDictionary<string, object>)entity).Values)
-                {
-                    everything.AppendLine(value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString());
-                }
-            }
-        }
 
         var text = everything.ToString();
         Assert.Contains("order-1", text, StringComparison.Ordinal); // the scan did see the run
@@ -117,18 +98,6 @@ public sealed class KeySecrecyTests(StorageFixture storage)
         {
             using var client = scenario.App.CreateClient(key);
             return (await client.GetAsync(path)).StatusCode;
-        }
-    }
-
-    private static string Decode(string body)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(body));
-        }
-        catch (FormatException)
-        {
-            return "";
         }
     }
 }

@@ -12,9 +12,9 @@ namespace Fulfilment.IntegrationTests;
 [Collection(StorageCollection.Name)]
 public sealed class PaymentReversalTests(StorageFixture storage)
 {
-    private sealed record Paid(CreatedPartner Partner, string Secret, string PaymentIntent, OpenedOrder Order);
+    internal sealed record Paid(CreatedPartner Partner, string Secret, string PaymentIntent, OpenedOrder Order);
 
-    private static async Task<Paid> PayWithStripeAsync(Scenario scenario, CreatedPartner partner, string secret, string sku, string orderId, int quantity, string? account = null)
+    internal static async Task<Paid> PayWithStripeAsync(Scenario scenario, CreatedPartner partner, string secret, string sku, string orderId, int quantity, string? account = null)
     {
         var opened = (await scenario.OpenOrderAsync(partner, new OpenOrderRequest(orderId, sku, quantity, "buyer-" + orderId, account))).Order!;
         var intent = StripeEventSender.NewId("pi");
@@ -24,11 +24,11 @@ public sealed class PaymentReversalTests(StorageFixture storage)
         return new Paid(partner, secret, intent, opened);
     }
 
-    private static Task<HttpResponseMessage> RefundAsync(Scenario scenario, Paid paid, long refundedSoFar, string? eventId = null) =>
+    internal static Task<HttpResponseMessage> RefundAsync(Scenario scenario, Paid paid, long refundedSoFar, string? eventId = null) =>
         scenario.Stripe.SendAsync(paid.Partner.PartnerId, paid.Secret, StripeEventSender.ChargeRefundedEvent(
             eventId ?? StripeEventSender.NewId("evt"), "ch_" + paid.PaymentIntent[3..], paid.PaymentIntent, paid.Order.AmountInMinorUnits, refundedSoFar, paid.Order.Currency));
 
-    private static async Task<(CreatedPartner Partner, string Secret)> StripePartnerAsync(Scenario scenario, Uri? callback = null)
+    internal static async Task<(CreatedPartner Partner, string Secret)> StripePartnerAsync(Scenario scenario, Uri? callback = null)
     {
         var partner = await scenario.NewPartnerAsync(callback);
         var secret = StripeEventSender.NewEndpointSecret();

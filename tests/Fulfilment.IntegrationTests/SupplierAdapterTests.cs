@@ -322,6 +322,39 @@ public sealed class SupplierAdapterTests(StorageFixture storage)
         Assert.Contains("1 Succeeded", table.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Fulfil_suppliers_shows_an_open_circuit_while_a_failing_supplier_is_cut_off_and_orders_still_settle()
+    {
+        await using var supplier = await StartSupplierAsync("reloadly", seed: 8);
+        supplier.Faults = new SupplierFaults { ServerErrorBeforeCrediting = 1, QueryServerError = 1 };
+        await using var scenario = await StartAsync([("reloadly", supplier)]);
+        var partner = await scenario.NewPartnerAsync();
+        var sku = await NewTopUpSkuAsync(scenario, "reloadly");
+        var orderIds = Enumerable.Range(0, 6).Select(i => $"cut-{i}").ToList();
+        foreach (var orderId in orderIds)
+        {
+            await PayAsync(scenario, partner, sku, orderId, Account);
+        }
+
+        // Every call fails: after 20 of them the circuit breaker opens, and the calls it keeps from being sent show it.
+        var cli = new CommandLineTests.Fulfil(scenario.App.BaseAddress);
+        await Scenario.EventuallyAsync(async () =>
+        {
+            var shown = await cli.RunAsync("suppliers", "--json");
+            var list = System.Text.Json.JsonSerializer.Deserialize<SupplierList>(shown.Output, ContractJson.Options)!;
+            return list.Suppliers.Single().Circuit == "open";
+        }, "the circuit shown open", TimeSpan.FromSeconds(60));
+        Assert.Contains("open", (await cli.RunAsync("suppliers")).Output, StringComparison.Ordinal);
+
+        // The supplier recovers: the circuit closes and every order settles, credited once.
+        supplier.Faults = SupplierFaults.None;
+        var orders = await TopUpTests.WaitForTerminalAsync(scenario, partner, orderIds);
+        TopUpTests.AssertLedgersAgree(orders, supplier);
+        Assert.All(orders, o => Assert.Equal("delivered", o.State));
+        var after = System.Text.Json.JsonSerializer.Deserialize<SupplierList>((await cli.RunAsync("suppliers", "--json")).Output, ContractJson.Options)!;
+        Assert.Equal("closed", after.Suppliers.Single().Circuit);
+    }
+
     private static async Task<SimulatedSupplier> StartSupplierAsync(string protocol, int seed) => protocol switch
     {
         "reloadly" => await ReloadlySimulator.StartAsync(ClientId, ClientSecret, seed: seed),

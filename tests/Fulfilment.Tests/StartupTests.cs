@@ -61,6 +61,7 @@ public sealed class StartupTests
     [InlineData("smoke-signals", "Protocol")]
     [InlineData("", "Protocol")]
     [InlineData("reloadly", "ClientId")]
+    [InlineData("reloadly-giftcards", "ClientSecret")]
     [InlineData("dtone", "ApiSecret")]
     public async Task A_supplier_naming_a_protocol_the_app_does_not_speak_or_missing_its_credentials_stops_the_app_at_start(string protocol, string named)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Fulfilment.Tests;
 
 /// <summary>
-/// What the Reloadly and DT One adapters make of answers a broken or hostile supplier could give: nothing that is not
+/// What the Reloadly (top-ups and gift cards) and DT One adapters make of answers a broken or hostile supplier could give: nothing that is not
 /// certain may read as a confirmed failure (that would allow a failover, hence a second credit), and nothing about
 /// another reference may read as ours.
 /// </summary>
@@ -176,6 +176,92 @@ public sealed class SupplierAnswerTests
     [InlineData("GB:535:foreign", false)]
     public void Reloadly_product_codes_are_read_strictly(string code, bool valid) => Assert.Equal(valid, ReloadlyProduct.Parse(code) is not null);
 
+    private static readonly CodeOrder GiftCards = new(Reference, "120:25", 2);
+
+    [Fact]
+    public async Task A_successful_gift_card_order_is_bought_only_with_exactly_its_codes_in_hand()
+    {
+        var cards = "[{\"cardNumber\": 6120200345149064, \"pinCode\": 5821}, {\"cardNumber\": \" AB-12 \", \"pinCode\": null}]";
+        var bought = await new Peer().Answer("POST orders", 200, GiftCardTransaction(Reference, "SUCCESSFUL")).Answer("GET orders/transactions/77/cards", 200, cards)
+            .GiftCards().BuyAsync(GiftCards, default);
+        Assert.Equal(SupplierVerdict.Succeeded, bought.Outcome.Verdict);
+        Assert.Equal(["6120200345149064 PIN 5821", "AB-12"], bought.Codes.Select(c => c.Reveal()));
+        Assert.DoesNotContain("6120200345149064", $"{bought} {bought.Codes[0]}", StringComparison.Ordinal); // a code never prints itself
+
+        foreach (var broken in new[] { "[{\"cardNumber\": \"A\"}]", "[{\"cardNumber\": \"A\"}, {\"cardNumber\": \"B\"}, {\"cardNumber\": \"C\"}]", "[{\"cardNumber\": \"A\"}, {\"cardNumber\": \" \"}]", "[{\"cardNumber\": \"A\"}, null]", "{}", "<html>" })
+        {
+            var unread = await new Peer().Answer("POST orders", 200, GiftCardTransaction(Reference, "SUCCESSFUL")).Answer("GET orders/transactions/77/cards", 200, broken)
+                .GiftCards().BuyAsync(GiftCards, default);
+            Assert.Equal((SupplierVerdict.Unknown, 0), (unread.Outcome.Verdict, unread.Codes.Count));
+        }
+
+        var missing = await new Peer().Answer("POST orders", 200, GiftCardTransaction(Reference, "SUCCESSFUL")).Answer("GET orders/transactions/77/cards", 404, "{}")
+            .GiftCards().BuyAsync(GiftCards, default);
+        Assert.Equal(SupplierVerdict.Unknown, missing.Outcome.Verdict);
+    }
+
+    [Theory]
+    [InlineData("PROCESSING", "Pending")]
+    [InlineData("PENDING", "Pending")]
+    [InlineData("FAILED", "Failed")]
+    [InlineData("REFUNDED", "Failed")]
+    [InlineData("SOMETHING_NEW", "Unknown")]
+    public async Task A_gift_card_order_status_is_read_for_the_money(string status, string expected)
+    {
+        var verdict = Enum.Parse<SupplierVerdict>(expected);
+        var peer = new Peer().Answer("GET reports/transactions", 200, $"[{GiftCardTransaction(Reference, status)}]");
+        var purchase = await peer.GiftCards().QueryAsync(GiftCards, default);
+        Assert.Equal((verdict, 0), (purchase.Outcome.Verdict, purchase.Codes.Count));
+        Assert.DoesNotContain(peer.Asked, a => a.Contains("/cards", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_gift_card_answer_about_another_reference_product_or_quantity_is_never_ours()
+    {
+        var other = await new Peer().Answer("POST orders", 200, GiftCardTransaction("someone-else", "SUCCESSFUL")).GiftCards().BuyAsync(GiftCards, default);
+        Assert.Equal(SupplierVerdict.Unknown, other.Outcome.Verdict);
+
+        var otherProduct = $"{{\"content\": [{GiftCardTransaction(Reference, "SUCCESSFUL", productId: 999)}]}}";
+        Assert.Equal(SupplierVerdict.ReferenceConflict, (await new Peer().Answer("GET reports/transactions", 200, otherProduct).GiftCards().QueryAsync(GiftCards, default)).Outcome.Verdict);
+        var otherQuantity = $"[{GiftCardTransaction(Reference, "SUCCESSFUL", quantity: 5)}]";
+        Assert.Equal(SupplierVerdict.ReferenceConflict, (await new Peer().Answer("GET reports/transactions", 200, otherQuantity).GiftCards().QueryAsync(GiftCards, default)).Outcome.Verdict);
+        var twice = $"[{GiftCardTransaction(Reference, "SUCCESSFUL")}, {GiftCardTransaction(Reference, "REFUNDED")}]";
+        Assert.Equal(SupplierVerdict.ReferenceConflict, (await new Peer().Answer("GET reports/transactions", 200, twice).GiftCards().QueryAsync(GiftCards, default)).Outcome.Verdict);
+        var none = $"{{\"content\": [{GiftCardTransaction("someone-else", "SUCCESSFUL")}, null]}}";
+        Assert.Equal(SupplierVerdict.NotFound, (await new Peer().Answer("GET reports/transactions", 200, none).GiftCards().QueryAsync(GiftCards, default)).Outcome.Verdict);
+    }
+
+    [Fact]
+    public async Task A_refused_gift_card_order_is_checked_by_query_and_never_a_confirmed_failure()
+    {
+        var refusal = "{\"message\": \"Invalid price, please ensure you selected the right price.\", \"errorCode\": null}";
+        var none = new Peer().Answer("POST orders", 400, refusal).Answer("GET reports/transactions", 200, "[]").GiftCards();
+        Assert.Equal(SupplierVerdict.Unknown, (await none.BuyAsync(GiftCards, default)).Outcome.Verdict);
+
+        var made = await new Peer().Answer("POST orders", 400, refusal).Answer("GET reports/transactions", 200, $"[{GiftCardTransaction(Reference, "SUCCESSFUL")}]")
+            .Answer("GET orders/transactions/77/cards", 200, "[{\"cardNumber\": \"A\"}, {\"cardNumber\": \"B\"}]").GiftCards().BuyAsync(GiftCards, default);
+        Assert.Equal((SupplierVerdict.Succeeded, 2), (made.Outcome.Verdict, made.Codes.Count));
+
+        Assert.Equal(SupplierVerdict.NotAccepted, (await new Peer().Answer("POST orders", 429, "{}").GiftCards().BuyAsync(GiftCards, default)).Outcome.Verdict);
+        Assert.Equal(SupplierVerdict.Unknown, (await new Peer().Answer("POST orders", 502, "{}").GiftCards().BuyAsync(GiftCards, default)).Outcome.Verdict);
+    }
+
+    [Theory]
+    [InlineData("120:25", true)]
+    [InlineData("4:5.50", true)]
+    [InlineData("120", false)]
+    [InlineData("120:0", false)]
+    [InlineData("120:-5", false)]
+    [InlineData("0:25", false)]
+    [InlineData("x:25", false)]
+    [InlineData("120:25:1", false)]
+    [InlineData("120:1e3", false)]
+    public void Reloadly_gift_card_product_codes_are_read_strictly(string code, bool valid) => Assert.Equal(valid, ReloadlyGiftCardProduct.Parse(code) is not null);
+
+    private static string GiftCardTransaction(string reference, string status, long productId = 120, int quantity = 2) =>
+        $"{{\"transactionId\": 77, \"amount\": 51.2, \"currencyCode\": \"USD\", \"customIdentifier\": \"{reference}\", \"status\": \"{status}\", " +
+        $"\"product\": {{\"productId\": {productId}, \"quantity\": {quantity}, \"unitPrice\": 25, \"totalPrice\": 50}}}}";
+
     private static string Transaction(string reference, string status, string phone = "2348031234567") =>
         $"{{\"transactionId\": 42, \"status\": \"{status}\", \"customIdentifier\": \"{reference}\", \"recipientPhone\": \"{phone}\", \"operatorId\": 341}}";
 
@@ -212,6 +298,10 @@ public sealed class SupplierAnswerTests
         public ISupplierClient Reloadly() =>
             new ReloadlyProtocol(new ReloadlyTokens(this, TimeProvider.System, NullLogger<ReloadlyTokens>.Instance), TimeProvider.System)
                 .Create("reloadly", CreateClient(""), new SupplierOptions { BaseUrl = new Uri("https://topups.test/"), AuthUrl = new Uri("https://auth.test/"), ClientId = "id", ClientSecret = "secret" });
+
+        public ICodeSupplier GiftCards() =>
+            new ReloadlyGiftCardProtocol(new ReloadlyTokens(this, TimeProvider.System, NullLogger<ReloadlyTokens>.Instance), TimeProvider.System)
+                .Create("giftcards", CreateClient(""), new SupplierOptions { BaseUrl = new Uri("https://giftcards.test/"), AuthUrl = new Uri("https://auth.test/"), ClientId = "id", ClientSecret = "secret" });
 
         public ISupplierClient DtOne() =>
             new DtOneProtocol(TimeProvider.System).Create("dtone", CreateClient(""), new SupplierOptions { BaseUrl = new Uri("https://dvs.test/v1/"), ApiKey = "k", ApiSecret = "s" });

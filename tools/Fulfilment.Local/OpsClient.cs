@@ -18,10 +18,11 @@ public sealed class OpsClient(HttpClient http)
         string sku, string name, string kind, decimal unitPrice, string currency,
         string[]? suppliers = null, string? productCode = null, decimal? unitCost = null, CancellationToken cancellationToken = default,
         int? shardCount = null, int? lowStockThreshold = null, bool? caseSensitiveKeys = null, bool? holdStock = null,
-        IReadOnlyList<SupplierProduct>? supplierProducts = null)
+        IReadOnlyList<SupplierProduct>? supplierProducts = null, decimal? dailyCodeSpendCap = null)
     {
         var request = new SaveSkuRequest(
-            name, kind, unitPrice, currency, unitCost, suppliers, productCode, shardCount, lowStockThreshold, caseSensitiveKeys, holdStock, supplierProducts);
+            name, kind, unitPrice, currency, unitCost, suppliers, productCode, shardCount, lowStockThreshold, caseSensitiveKeys, holdStock, supplierProducts,
+            dailyCodeSpendCap);
         var response = await http.PutAsJsonAsync($"api/ops/skus/{sku}", request, ContractJson.Options, cancellationToken);
         return await ReadAsync<Sku>(response, cancellationToken);
     }

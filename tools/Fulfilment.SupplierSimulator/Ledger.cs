@@ -27,7 +27,7 @@ public sealed record Credit(
     /// <summary>The supplier's own number for it, where its protocol has one.</summary>
     public long TransactionId { get; init; }
 
-    /// <summary>A gift card bought: its redeem code (card number and PIN), which only the buyer may ever see.</summary>
+    /// <summary>Gift cards bought: their redeem codes (card number/PIN), one per line, which only the buyers may ever see.</summary>
     public string? Code { get; init; }
 }
 

@@ -15,7 +15,11 @@ namespace Fulfilment.SupplierSimulator;
 /// <c>recipientPhone {countryCode, number}</c>; answers the transaction, <c>SUCCESSFUL</c> or <c>PROCESSING</c>;</item>
 /// <item><c>GET /topups/reports/transactions?customIdentifier=</c> — the transactions made under that reference
 /// (<c>{"content": [...]}</c>), where a <c>PROCESSING</c> one later turns <c>SUCCESSFUL</c> or <c>REFUNDED</c>;</item>
-/// <item><c>GET /operators/auto-detect/phone/{phone}/countries/{iso}</c> — the operator of a number.</item>
+/// <item><c>GET /operators/auto-detect/phone/{phone}/countries/{iso}</c> — the operator of a number;</item>
+/// <item>gift cards: <c>POST /orders</c> (<c>productId</c>, <c>quantity</c>, <c>unitPrice</c>, <c>customIdentifier</c>,
+/// <c>senderName</c>), <c>GET /orders/transactions/{id}/cards</c> (the redeem codes, <c>[{cardNumber, pinCode}]</c>) and
+/// <c>GET /reports/transactions?customIdentifier=</c>. A product id that starts with the faults' invalid-account prefix
+/// is refused as Reloadly refuses a wrong price.</item>
 /// </list>
 /// Errors are <c>{timeStamp, message, path, errorCode, infoLink, details}</c>. Phone numbers that start with the
 /// faults' invalid-account prefix are refused with <c>INVALID_RECIPIENT_PHONE</c>. The auth server and the API share
@@ -23,6 +27,9 @@ namespace Fulfilment.SupplierSimulator;
 /// </summary>
 public sealed class ReloadlySimulator : SimulatedSupplier
 {
+    /// <summary>The most gift cards one order may buy here (Reloadly documents no limit).</summary>
+    public const int MaxCardsPerOrder = 10;
+
     /// <summary>The operator auto-detection answers for any valid number.</summary>
     public const int DetectedOperatorId = 341;
 
@@ -39,6 +46,12 @@ public sealed class ReloadlySimulator : SimulatedSupplier
 
     /// <summary>How long a token it issues lasts (Reloadly's example: 5,184,000 s).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Gift-card codes (<c>cardNumber/pinCode</c>) to sell before making up new ones: a broken or hostile supplier that
+    /// sells the same code twice, or a code the shop already has.
+    /// </summary>
+    public ConcurrentQueue<string> CodesToSell { get; } = new();
 
     /// <summary>Tokens issued so far.</summary>
     public int TokensIssued;
@@ -183,9 +196,11 @@ public sealed class ReloadlySimulator : SimulatedSupplier
         var request = await ReadAsync<GiftCardOrder>(context);
         var productId = Number(request?.productId);
         var unitPrice = Number(request?.unitPrice);
-        if (request is null || productId is not > 0 || unitPrice is not > 0 || Number(request.quantity) != 1 || request.senderName is not { Length: > 0 })
+        var quantity = Number(request?.quantity);
+        if (request is null || productId is not > 0 || unitPrice is not > 0 || quantity is not (>= 1 and <= MaxCardsPerOrder) || quantity % 1 != 0
+            || request.senderName is not { Length: > 0 })
         {
-            return Error(context, 400, null, "productId, quantity (1 here), unitPrice and senderName are required");
+            return Error(context, 400, null, $"productId, quantity (1-{MaxCardsPerOrder} here), unitPrice and senderName are required");
         }
 
         var faults = Faults;
@@ -210,7 +225,9 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             "", unitPrice.Value.ToString(CultureInfo.InvariantCulture), "USD", outcome.Status, outcome.Reason, DateTimeOffset.UtcNow, outcome.SettlesAt)
         {
             TransactionId = Interlocked.Increment(ref transactionSequence),
-            Code = $"GC-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}/{RandomNumberGenerator.GetInt32(1000, 9999)}",
+            Code = string.Join('\n', Enumerable.Range(0, (int)quantity).Select(_ => CodesToSell.TryDequeue(out var given)
+                ? given
+                : $"GC-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}/{RandomNumberGenerator.GetInt32(1000, 9999)}")),
         });
 
         return AfterSubmit(context, faults) ?? Results.Json(GiftCardTransaction(card));
@@ -230,7 +247,7 @@ public sealed class ReloadlySimulator : SimulatedSupplier
         }
 
         return Ledger.All().FirstOrDefault(c => c.TransactionId == transactionId && c.Code is not null) is { Status: CreditStatus.Succeeded } card
-            ? Results.Json(new[] { new { cardNumber = card.Code![..card.Code!.IndexOf('/')], pinCode = card.Code[(card.Code.IndexOf('/') + 1)..] } })
+            ? Results.Json(Codes(card).Select(code => new { cardNumber = code[..code.IndexOf('/')], pinCode = code[(code.IndexOf('/') + 1)..] }))
             : Error(context, 404, null, "Invalid transaction id");
     }
 
@@ -265,9 +282,20 @@ public sealed class ReloadlySimulator : SimulatedSupplier
             CreditStatus.Failed => "REFUNDED",
             _ => "PROCESSING",
         },
-        product = new { productId = long.Parse(card.ProductCode, CultureInfo.InvariantCulture), productName = "Simulated gift card", quantity = 1, unitPrice = decimal.Parse(card.Amount, CultureInfo.InvariantCulture) },
+        product = new
+        {
+            productId = long.Parse(card.ProductCode, CultureInfo.InvariantCulture),
+            productName = "Simulated gift card",
+            quantity = Codes(card).Length,
+            unitPrice = decimal.Parse(card.Amount, CultureInfo.InvariantCulture),
+            totalPrice = decimal.Parse(card.Amount, CultureInfo.InvariantCulture) * Codes(card).Length,
+            currencyCode = card.Currency,
+        },
         transactionCreatedTime = card.AcceptedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The codes of a gift-card order, each <c>cardNumber/pinCode</c>.</summary>
+    public static string[] Codes(Credit card) => card.Code?.Split('\n') ?? [];
 
     private static object Transaction(Credit credit, string? countryCode) => new
     {

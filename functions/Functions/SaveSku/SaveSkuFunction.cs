@@ -11,7 +11,8 @@ namespace Fulfilment.Functions.SaveSku;
 /// <summary>
 /// PUT /api/ops/skus/{sku} — create or update a SKU: <c>{"name", "kind", "unitPrice", "currency", "unitCost"?}</c>, plus for
 /// card keys <c>"shardCount"</c> (partitions for new imports) and <c>"lowStockThreshold"</c>, and for top-ups and
-/// redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>.
+/// redemptions <c>"suppliers"</c> (configured supplier names, in failover order) and <c>"productCode"</c>. A card-key SKU
+/// may name suppliers that sell codes, with their product codes, a <c>"unitCost"</c> and a <c>"dailyCodeSpendCap"</c>.
 /// </summary>
 internal sealed class SaveSkuFunction(
     SkuCatalogue catalogue, CardKeyInventory keys, SupplierDirectory suppliers, IOptions<InventoryOptions> inventory) : IHttpFunction
@@ -54,11 +55,32 @@ internal sealed class SaveSkuFunction(
         if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption)
         {
             if (supplierNames.Count == 0) problems.Add("suppliers must name at least one supplier for this kind");
+            problems.AddRange(supplierNames.Where(suppliers.SellsCodes).Select(s => $"supplier '{s}' sells codes: it cannot top up or redeem"));
+        }
+
+        if (body.Kind == SkuKind.CardKey && supplierNames.Count > 0)
+        {
+            problems.AddRange(supplierNames.Where(s => suppliers.IsConfigured(s) && !suppliers.SellsCodes(s)).Select(s => $"supplier '{s}' sells no codes: a card-key SKU can only buy codes"));
+            if (body.UnitCost is not > 0) problems.Add("unitCost is required when a card-key SKU buys codes: each code bought counts against the daily cap at it");
+            if (body.DailyCodeSpendCap is not > 0) problems.Add("dailyCodeSpendCap is required when a card-key SKU buys codes: spending is never unbounded");
+        }
+        else if (body.DailyCodeSpendCap is not null)
+        {
+            problems.Add("dailyCodeSpendCap is for card-key SKUs that buy codes from suppliers");
+        }
+
+        if (body.Kind is SkuKind.DirectTopUp or SkuKind.Redemption || supplierNames.Count > 0)
+        {
             problems.AddRange(supplierNames.Where(s => string.IsNullOrWhiteSpace(CodeFor(s))).Select(s => $"productCode (or a supplierProducts entry) is required for supplier '{s}'"));
         }
         else if (supplierProducts.Count > 0)
         {
-            problems.Add("supplierProducts are for top-ups and redemptions only");
+            problems.Add("supplierProducts need suppliers");
+        }
+
+        if (body.DailyCodeSpendCap is { } spendCap && CurrencyCode.IsValid(body.Currency) && !Money.IsExact(spendCap, body.Currency!))
+        {
+            problems.Add($"dailyCodeSpendCap must have at most {Money.MinorUnits(body.Currency!)} decimals in {body.Currency}");
         }
 
         problems.AddRange(supplierNames.Where(s => !suppliers.IsConfigured(s)).Select(s => $"supplier '{s}' is not configured"));
@@ -89,6 +111,7 @@ internal sealed class SaveSkuFunction(
                 UnitCost = body.UnitCost,
                 LowStockThreshold = body.LowStockThreshold,
                 HoldStock = body.HoldStock ?? false,
+                DailyCodeSpendCap = body.DailyCodeSpendCap,
             },
             body.ShardCount,
             context.RequestAborted,
@@ -96,7 +119,7 @@ internal sealed class SaveSkuFunction(
         return Results.Json(new Contract.Sku(
             sku.Id, sku.Name, sku.Kind, sku.UnitPrice, sku.Currency, sku.ShardCount, sku.Suppliers, sku.ProductCode, sku.UnitCost, sku.UnitMargin,
             sku.PastShardCounts, sku.ShardSlots, sku.LowStockThreshold, sku.CaseSensitiveKeys, sku.HoldStock,
-            sku.SupplierProducts.Select(p => new Contract.SupplierProduct(p.Supplier, p.ProductCode)).ToList()));
+            sku.SupplierProducts.Select(p => new Contract.SupplierProduct(p.Supplier, p.ProductCode)).ToList(), sku.DailyCodeSpendCap));
     }
 
     private async Task<bool> HasKeysAsync(Catalogue.Sku sku, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace Fulfilment.Suppliers.DtOne;
 
 /// <summary>DT One's Digital Value Services API (<c>Protocol = dtone</c>): Basic authentication, <c>external_id</c>, callbacks.</summary>
-internal sealed class DtOneProtocol(TimeProvider clock) : ISupplierProtocol
+internal sealed class DtOneProtocol(TimeProvider clock) : ICreditProtocol
 {
     public const string ProtocolName = "dtone";
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Fulfilment.Catalogue;
 using Fulfilment.Serialization;
 
@@ -18,7 +17,7 @@ namespace Fulfilment.Suppliers.Reloadly;
 /// <item>429 → not accepted, retry later; 5xx, timeouts, unreadable answers → unknown.</item>
 /// </list>
 /// </summary>
-internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOptions options, ReloadlyTokens tokens, TimeProvider clock) : ISupplierClient
+internal sealed class ReloadlySupplier(ReloadlyApi api) : ISupplierClient
 {
     public const string MediaType = "application/com.reloadly.topups-v1+json";
 
@@ -52,7 +51,7 @@ internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOpt
             customIdentifier = request.ClientReference,
             recipientPhone = new { countryCode = product.Country, number = request.Account },
         };
-        var (reply, noAnswer) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "topups") { Content = JsonContent.Create(body, options: AppJson.Options) }, cancellationToken);
+        var (reply, noAnswer) = await api.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "topups") { Content = JsonContent.Create(body, options: AppJson.Options) }, cancellationToken);
         if (noAnswer is not null)
         {
             return noAnswer;
@@ -87,34 +86,14 @@ internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOpt
     }
 
     /// <summary>The transaction under our reference, or the outcome that stands for it (never made, or unknown).</summary>
-    private async Task<(ReloadlyTransaction? Found, SupplierOutcome? Outcome)> FindAsync(string clientReference, CancellationToken cancellationToken)
-    {
-        var path = $"topups/reports/transactions?customIdentifier={Uri.EscapeDataString(clientReference)}&page=1&size=10";
-        var (reply, noAnswer) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        if (noAnswer is not null)
-        {
-            return (null, noAnswer);
-        }
-
-        if (reply!.Status != HttpStatusCode.OK)
-        {
-            return (null, reply.Code == 429
-                ? new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "rate limited", RetryAfter: reply.RetryAfter)
-                : new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"transactions report: HTTP {reply.Code}"));
-        }
-
-        if (reply.Read<Page>()?.Content is not { } content)
-        {
-            return (null, new SupplierOutcome(SupplierVerdict.Unknown, Reason: "transactions report: an answer without content"));
-        }
-
-        return SupplierLookup.Single(content, t => t.CustomIdentifier, clientReference, "Reloadly");
-    }
+    private Task<(ReloadlyTransaction? Found, SupplierOutcome? Outcome)> FindAsync(string clientReference, CancellationToken cancellationToken) =>
+        api.FindAsync<ReloadlyTransaction>(
+            $"topups/reports/transactions?customIdentifier={Uri.EscapeDataString(clientReference)}&page=1&size=10", t => t.CustomIdentifier, clientReference, cancellationToken);
 
     private async Task<(long? OperatorId, SupplierOutcome? NotDetected)> DetectOperatorAsync(string account, string country, CancellationToken cancellationToken)
     {
         var path = $"operators/auto-detect/phone/{Uri.EscapeDataString(account)}/countries/{country}";
-        var (reply, noAnswer) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        var (reply, noAnswer) = await api.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
         if (noAnswer is not null)
         {
             // Nothing was submitted yet: whatever happened, no credit can have been made.
@@ -137,37 +116,6 @@ internal sealed class ReloadlySupplier(string name, HttpClient http, SupplierOpt
         "FAILED" or "REFUNDED" => new SupplierOutcome(SupplierVerdict.Failed, transaction.TransactionId?.ToString(System.Globalization.CultureInfo.InvariantCulture), $"Reloadly: {transaction.Status}"),
         var other => new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"Reloadly status '{other}'"),
     };
-
-    /// <summary>Sends with a token; a token refused (401) is replaced and the request made once more.</summary>
-    private async Task<(SupplierReply? Reply, SupplierOutcome? NoAnswer)> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
-    {
-        string? refused = null;
-        while (true)
-        {
-            string token;
-            try
-            {
-                token = await tokens.GetAsync(name, options, refused, cancellationToken);
-            }
-            catch (ReloadlyTokenException e)
-            {
-                return (null, new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "not sent: " + e.Message));
-            }
-
-            using var request = create();
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaType));
-            var (reply, noAnswer) = await SupplierHttp.SendAsync(http, request, clock, cancellationToken);
-            if (reply?.Status != HttpStatusCode.Unauthorized || refused is not null)
-            {
-                return (reply, noAnswer);
-            }
-
-            refused = token;
-        }
-    }
-
-    private sealed record Page(List<ReloadlyTransaction?>? Content);
 
     private sealed record DetectedOperator(long? OperatorId);
 }
