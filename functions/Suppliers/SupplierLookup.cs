@@ -24,19 +24,26 @@ internal static class SupplierLookup
     /// looking the reference up: a transaction for this very credit says what happened; one for another credit is a
     /// reference conflict; none leaves the refusal standing but untrusted — unknown, so never a failover.
     /// </summary>
-    public static async Task<SupplierOutcome> AfterRefusalAsync<T>(
+    public static Task<SupplierOutcome> AfterRefusalAsync<T>(
         (T? Found, SupplierOutcome? Outcome) lookup, string refusal, Func<T, bool> isThisCredit, Func<T, Task<SupplierOutcome>> settle, string reference)
+        where T : class =>
+        AfterRefusalAsync(lookup, refusal, isThisCredit, settle, outcome => outcome, reference);
+
+    /// <summary>The same, for an answer that carries more than its outcome (codes bought): <paramref name="only"/> makes one of a bare outcome.</summary>
+    public static async Task<TAnswer> AfterRefusalAsync<T, TAnswer>(
+        (T? Found, SupplierOutcome? Outcome) lookup, string refusal, Func<T, bool> isThisCredit, Func<T, Task<TAnswer>> settle,
+        Func<SupplierOutcome, TAnswer> only, string reference)
         where T : class
     {
         if (lookup.Found is { } found)
         {
             return isThisCredit(found)
                 ? await settle(found)
-                : new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"{reference} is held for another credit");
+                : only(new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"{reference} is held for another credit"));
         }
 
-        return lookup.Outcome!.Verdict == SupplierVerdict.NotFound
+        return only(lookup.Outcome!.Verdict == SupplierVerdict.NotFound
             ? new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"refused ({refusal}) and not found under our reference")
-            : lookup.Outcome;
+            : lookup.Outcome);
     }
 }

@@ -56,7 +56,9 @@ internal sealed class ReloadlyGiftCardSupplier(ReloadlyApi api, string senderNam
         {
             429 => CodePurchase.Without(new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: "rate limited", RetryAfter: reply.RetryAfter)),
             401 or 403 => CodePurchase.Without(new SupplierOutcome(SupplierVerdict.NotAccepted, Reason: $"Reloadly refused our token ({error?.ErrorCode})")),
-            >= 400 and < 500 => await RefusedAsync(order, product, $"{reply.Code} {error?.ErrorCode}: {error?.Message}", cancellationToken),
+            >= 400 and < 500 => await SupplierLookup.AfterRefusalAsync(
+                await FindAsync(order.ClientReference, cancellationToken), $"{reply.Code} {error?.ErrorCode}: {error?.Message}",
+                found => IsThisOrder(found, order, product), found => SettleAsync(found, order, product, cancellationToken), CodePurchase.Without, order.ClientReference),
             _ => CodePurchase.Without(new SupplierOutcome(SupplierVerdict.Unknown, Reason: $"HTTP {reply.Code}: {error?.ErrorCode} {error?.Message}")),
         };
     }
@@ -69,30 +71,7 @@ internal sealed class ReloadlyGiftCardSupplier(ReloadlyApi api, string senderNam
         }
 
         var (found, outcome) = await FindAsync(order.ClientReference, cancellationToken);
-        if (found is null)
-        {
-            return CodePurchase.Without(outcome!);
-        }
-
-        return IsThisOrder(found, order, product)
-            ? await SettleAsync(found, order, product, cancellationToken)
-            : CodePurchase.Without(new SupplierOutcome(SupplierVerdict.ReferenceConflict, Reason: $"{order.ClientReference} is held for another product or quantity"));
-    }
-
-    /// <summary>An unrecognised refusal: only what the report says under our reference counts, and nothing there is not a failure.</summary>
-    private async Task<CodePurchase> RefusedAsync(CodeOrder order, ReloadlyGiftCardProduct product, string refusal, CancellationToken cancellationToken)
-    {
-        CodePurchase? settled = null;
-        var outcome = await SupplierLookup.AfterRefusalAsync(
-            await FindAsync(order.ClientReference, cancellationToken), refusal,
-            found => IsThisOrder(found, order, product),
-            async found =>
-            {
-                settled = await SettleAsync(found, order, product, cancellationToken);
-                return settled.Outcome;
-            },
-            order.ClientReference);
-        return settled is not null && settled.Outcome == outcome ? settled : CodePurchase.Without(outcome);
+        return found is null ? CodePurchase.Without(outcome!) : await SettleAsync(found, order, product, cancellationToken);
     }
 
     private Task<(ReloadlyGiftCardTransaction? Found, SupplierOutcome? Outcome)> FindAsync(string clientReference, CancellationToken cancellationToken) =>
