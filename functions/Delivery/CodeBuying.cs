@@ -4,7 +4,6 @@ using Fulfilment.Inventory;
 using Fulfilment.Observability;
 using Fulfilment.Ops;
 using Fulfilment.Orders;
-using Fulfilment.Storage;
 using Fulfilment.Suppliers;
 using Microsoft.Extensions.Options;
 
@@ -29,14 +28,11 @@ namespace Fulfilment.Delivery;
 /// A code is only ever held in memory between the supplier's answer and its sealing; it is never logged.
 /// </summary>
 internal sealed class CodeBuying(
-    OrderBook orders,
     SupplierDirectory suppliers,
     BoughtCodes boughtCodes,
     DailyCodeSpend spend,
-    FulfilmentRequests requests,
+    SupplierFollowUp followUp,
     OpsAlerts alerts,
-    OrderOutcomes outcomes,
-    SupplierHealth health,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
     ILogger<CodeBuying> logger)
@@ -60,8 +56,7 @@ internal sealed class CodeBuying(
             return CodeBuyingResult.NotBuying(order, reason);
         }
 
-        var now = clock.GetUtcNow();
-        var submitting = await orders.TryChangeAsync(
+        var submitting = await followUp.ChangeAsync(
                 order with
                 {
                     State = OrderState.Submitting,
@@ -70,11 +65,10 @@ internal sealed class CodeBuying(
                     ClientReference = reference,
                     SubmitCount = count,
                     CodesBuying = missing,
-                    ReconcileBy = now + TimeSpan.FromMinutes(options.Value.ReconcileDeadlineMinutes),
+                    ReconcileBy = clock.GetUtcNow() + TimeSpan.FromMinutes(options.Value.ReconcileDeadlineMinutes),
                     ReconcileCount = 0,
                 },
-                cancellationToken)
-            ?? throw new RetryLaterException($"Order {order.OrderId} changed as it set out to buy codes; retrying.");
+                cancellationToken);
         return await SubmitAsync(submitting, sku, cancellationToken);
     }
 
@@ -101,13 +95,7 @@ internal sealed class CodeBuying(
     private async Task<CodeBuyingResult> RecordAsync(Order order, Sku sku, string action, CodePurchase purchase, long started, CancellationToken cancellationToken)
     {
         var outcome = purchase.Outcome;
-        var attempt = new OrderAttempt(
-            clock.GetUtcNow(), order.Supplier!, order.ClientReference!, action, outcome.Verdict.ToString(),
-            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Reason ?? outcome.SupplierReference);
-        var recorded = order with { History = [.. order.History, attempt] };
-        health.Record(order.Supplier!, outcome);
-        logger.LogInformation("Order {OrderId}: {Action} at {Supplier} for {ClientReference} → {Verdict} {Detail}",
-            order.OrderId, action, order.Supplier, order.ClientReference, outcome.Verdict, attempt.Detail);
+        var recorded = followUp.Record(order, action, outcome, started);
 
         switch (outcome.Verdict)
         {
@@ -116,7 +104,7 @@ internal sealed class CodeBuying(
                     sku, order.Reference, purchase.Codes.Select(c => c.Reveal()).ToList(), order.Supplier!, cancellationToken);
                 if (problem is not null)
                 {
-                    await NeedsAttentionAsync(recorded, $"{order.Supplier} sold codes under {order.ClientReference} that are not delivered: {problem}", cancellationToken);
+                    await followUp.NeedsAttentionAsync(recorded, $"{order.Supplier} sold codes under {order.ClientReference} that are not delivered: {problem}", cancellationToken);
                     return CodeBuyingResult.AskedAgainLater(recorded);
                 }
 
@@ -134,44 +122,13 @@ internal sealed class CodeBuying(
                 return await BuyAsync(recorded, sku, order.CodesBuying, cancellationToken);
 
             case SupplierVerdict.ReferenceConflict:
-                await NeedsAttentionAsync(recorded, $"{order.Supplier} holds {order.ClientReference} for another purchase: {outcome.Reason}", cancellationToken);
+                await followUp.NeedsAttentionAsync(recorded, $"{order.Supplier} holds {order.ClientReference} for another purchase: {outcome.Reason}", cancellationToken);
                 return CodeBuyingResult.AskedAgainLater(recorded);
 
             default:
-                await KeepReconcilingAsync(recorded, outcome, cancellationToken);
+                await followUp.AskAgainLaterAsync(recorded, outcome, cancellationToken);
                 return CodeBuyingResult.AskedAgainLater(recorded);
         }
-    }
-
-    /// <summary>Pending, unknown or not accepted: ask again later (queue visibility delay), until the deadline.</summary>
-    private async Task KeepReconcilingAsync(Order order, SupplierOutcome outcome, CancellationToken cancellationToken)
-    {
-        if (clock.GetUtcNow() > order.ReconcileBy)
-        {
-            await NeedsAttentionAsync(
-                order, $"codes bought at {order.Supplier} under {order.ClientReference} still unknown after {options.Value.ReconcileDeadlineMinutes} min: {outcome.Verdict} {outcome.Reason}",
-                cancellationToken);
-            return;
-        }
-
-        var delay = RetryDelay.Exponential(options.Value.ReconcileFirstDelaySeconds, options.Value.ReconcileMaxDelaySeconds, order.ReconcileCount, outcome.RetryAfter);
-        _ = await orders.TryChangeAsync(
-                order with { State = OrderState.Reconciling, StateReason = $"{outcome.Verdict}: {outcome.Reason}", ReconcileCount = order.ReconcileCount + 1 },
-                cancellationToken)
-            ?? throw new RetryLaterException($"Order {order.OrderId} changed while its codes were being bought; retrying.");
-        logger.LogInformation("Order {OrderId} is {State}: asking {Supplier} about its codes again in {Delay}", order.OrderId, OrderState.Reconciling, order.Supplier, delay);
-        await requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay);
-    }
-
-    /// <summary>Only ops can settle the order now: it says why, and an alert is raised. The keys reserved for it stay reserved.</summary>
-    private async Task NeedsAttentionAsync(Order order, string reason, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var written = await orders.TryChangeAsync(order.WithNewOutcome(now) with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken)
-            ?? throw new RetryLaterException($"Order {order.OrderId} changed while its codes were being bought; retrying.");
-        logger.LogError("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.NeedsAttention, reason);
-        await alerts.RaiseAsync("code-purchase-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
-        await outcomes.PublishAsync(written, cancellationToken);
     }
 
     /// <summary>The first of the SKU's suppliers that has not confirmed it sold this order no codes.</summary>

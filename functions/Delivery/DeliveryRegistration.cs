@@ -12,6 +12,7 @@ internal static class DeliveryRegistration
         services.AddSingleton<CardKeyDelivery>();
         services.AddSingleton<CodeBuying>();
         services.AddSingleton<SupplierDelivery>();
+        services.AddSingleton<SupplierFollowUp>();
         services.AddSingleton<OrderFulfilment>();
         services.AddSingleton<ReviewDesk>();
         services.AddSingleton<OrderOutcomes>();

@@ -27,7 +27,7 @@ internal sealed class StalledOrderSweep(
     OpenOrders openOrders,
     OrderBook orders,
     FulfilmentRequests requests,
-    SupplierDelivery suppliers,
+    SupplierFollowUp supplierFollowUp,
     QueueServiceClient queues,
     IOptions<QueueNames> queueOptions,
     IOptions<SupplierDeliveryOptions> supplierOptions,
@@ -100,7 +100,7 @@ internal sealed class StalledOrderSweep(
         if (reconciling && now > order.ReconcileBy + TimeSpan.FromMinutes(options.Value.DeadlineGraceMinutes))
         {
             var reason = $"still {order.State} {options.Value.DeadlineGraceMinutes} min past its reconciliation deadline ({order.ReconcileBy:O}): its messages stopped coming";
-            return await suppliers.TryGiveUpAsync(order, reason, cancellationToken) ? result with { GaveUp = result.GaveUp + 1 } : result;
+            return await supplierFollowUp.TryGiveUpAsync(order, reason, cancellationToken) ? result with { GaveUp = result.GaveUp + 1 } : result;
         }
 
         var waitFor = order.State is OrderState.Reconciling or OrderState.RetryScheduled

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Fulfilment.Catalogue;
 using Fulfilment.Observability;
 using Fulfilment.Ops;
@@ -30,20 +29,16 @@ namespace Fulfilment.Delivery;
 internal sealed class SupplierDelivery(
     OrderBook orders,
     SupplierDirectory suppliers,
+    SupplierFollowUp followUp,
     FulfilmentRequests requests,
     OpsAlerts alerts,
     QueueMessages queueMessages,
     OrderOutcomes outcomes,
-    SupplierHealth health,
     IOptions<QueueNames> queues,
     IOptions<SupplierDeliveryOptions> options,
     TimeProvider clock,
-    IMeterFactory meters,
     ILogger<SupplierDelivery> logger)
 {
-    private readonly Counter<long> supplierOutcomes = meters.Create(Storage.StorageRequestCounter.MeterName)
-        .CreateCounter<long>("fulfilment.supplier.outcomes", "{call}", "Supplier calls by supplier, action (submit, query) and verdict.");
-
     public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
         switch (order.State)
@@ -53,7 +48,7 @@ internal sealed class SupplierDelivery(
                 await outcomes.PublishAsync(order, cancellationToken);
                 break;
             case OrderState.Paid when sku.Suppliers.Count == 0 || sku.ProductCodeFor(sku.Suppliers[0]) is null || order.TargetAccount is null:
-                await ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code", FailureCode = PartnerReason.NotFulfillable }, cancellationToken);
+                await followUp.ChangeAsync(order with { State = OrderState.Failed, StateReason = $"SKU {sku.Id} has no supplier or product code", FailureCode = PartnerReason.NotFulfillable }, cancellationToken);
                 break;
             case OrderState.Paid:
                 await SubmitAsync(order, sku, sku.Suppliers[0], newReference: true, cancellationToken);
@@ -73,13 +68,13 @@ internal sealed class SupplierDelivery(
         if (newReference && order.ReversalKind is not null)
         {
             // The buyer has the money back: a new credit would be a gift. A call in flight was reconciled before this.
-            await ChangeAsync(order with { State = OrderState.Cancelled, StateReason = $"payment {order.ReversalKind} recorded: never submitted again" }, cancellationToken);
+            await followUp.ChangeAsync(order with { State = OrderState.Cancelled, StateReason = $"payment {order.ReversalKind} recorded: never submitted again" }, cancellationToken);
             return;
         }
 
         var count = newReference ? order.SubmitCount + 1 : order.SubmitCount;
         var reference = newReference ? $"{order.PartnerId}:{order.OrderId}:{count}" : order.ClientReference!;
-        var submitting = await ChangeAsync(
+        var submitting = await followUp.ChangeAsync(
             order with
             {
                 State = OrderState.Submitting,
@@ -111,20 +106,12 @@ internal sealed class SupplierDelivery(
 
     private async Task RecordAsync(Order order, Sku sku, string action, SupplierOutcome outcome, long started, CancellationToken cancellationToken)
     {
-        var attempt = new OrderAttempt(
-            clock.GetUtcNow(), order.Supplier!, order.ClientReference!, action, outcome.Verdict.ToString(),
-            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Reason ?? outcome.SupplierReference);
-        var recorded = order with { History = [.. order.History, attempt] };
-        health.Record(order.Supplier!, outcome);
-        supplierOutcomes.Add(1, new KeyValuePair<string, object?>("supplier", order.Supplier), new KeyValuePair<string, object?>("action", action),
-            new KeyValuePair<string, object?>("verdict", outcome.Verdict.ToString()));
-        logger.LogInformation("Order {OrderId}: {Action} at {Supplier} for {ClientReference} → {Verdict} {Detail}",
-            order.OrderId, action, order.Supplier, order.ClientReference, outcome.Verdict, attempt.Detail);
+        var recorded = followUp.Record(order, action, outcome, started);
 
         switch (outcome.Verdict)
         {
             case SupplierVerdict.Succeeded:
-                await ChangeAsync(recorded with
+                await followUp.ChangeAsync(recorded with
                 {
                     State = OrderState.Delivered, StateReason = null, SupplierReference = outcome.SupplierReference, DeliveredAt = clock.GetUtcNow(),
                 }, cancellationToken);
@@ -133,7 +120,7 @@ internal sealed class SupplierDelivery(
                 break;
 
             case SupplierVerdict.Rejected:
-                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"{order.Supplier} rejected the credit: {outcome.Reason}", FailureCode = PartnerReason.AccountRejected }, cancellationToken);
+                await followUp.ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"{order.Supplier} rejected the credit: {outcome.Reason}", FailureCode = PartnerReason.AccountRejected }, cancellationToken);
                 logger.LogWarning("Order {OrderId} is {State}: {Supplier} rejected it: {Reason}", order.OrderId, OrderState.Failed, order.Supplier, outcome.Reason);
                 break;
 
@@ -145,7 +132,7 @@ internal sealed class SupplierDelivery(
             case SupplierVerdict.ReferenceConflict:
                 // The supplier holds our reference for another credit and may have credited under it: never a
                 // refundable failure, never a blind new reference. Ops must look.
-                await NeedsAttentionAsync(recorded, $"{order.Supplier} holds {order.ClientReference} for a different credit: {outcome.Reason}", cancellationToken);
+                await followUp.NeedsAttentionAsync(recorded, $"{order.Supplier} holds {order.ClientReference} for a different credit: {outcome.Reason}", cancellationToken);
                 break;
 
             case SupplierVerdict.Failed when sku.Kind == SkuKind.Redemption:
@@ -159,7 +146,7 @@ internal sealed class SupplierDelivery(
                 break;
 
             case SupplierVerdict.Failed:
-                await ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"no supplier could credit: {order.Supplier}: {outcome.Reason}", FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
+                await followUp.ChangeAsync(recorded with { State = OrderState.Failed, StateReason = $"no supplier could credit: {order.Supplier}: {outcome.Reason}", FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
                 logger.LogWarning("Order {OrderId} is {State}: {Supplier}: {Reason}; no supplier left", order.OrderId, OrderState.Failed, order.Supplier, outcome.Reason);
                 break;
 
@@ -167,7 +154,7 @@ internal sealed class SupplierDelivery(
                 // Pending, unknown, or not sent at all (our circuit breaker or rate limiter, the supplier's 429, a
                 // credentials refusal): ask again later, within the order's deadline. Nothing that was never sent
                 // uses up one of a redemption's attempts.
-                await KeepReconcilingAsync(recorded, outcome, cancellationToken);
+                await followUp.AskAgainLaterAsync(recorded, outcome, cancellationToken);
                 break;
         }
     }
@@ -178,7 +165,7 @@ internal sealed class SupplierDelivery(
         if (order.SubmitCount >= options.Value.RedemptionMaxAttempts)
         {
             var reason = $"{order.Supplier} did not redeem after {order.SubmitCount} attempts: {outcome.Verdict} {outcome.Reason}";
-            await ChangeAsync(order with { State = OrderState.Failed, StateReason = reason, FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
+            await followUp.ChangeAsync(order with { State = OrderState.Failed, StateReason = reason, FailureCode = PartnerReason.NotFulfilled }, cancellationToken);
             await queueMessages.PoisonAsync(
                 queues.Value.RedemptionRetryQueue,
                 System.Text.Json.JsonSerializer.Serialize(new { order.PartnerId, order.OrderId, reason, order.History }, AppJson.Options),
@@ -190,31 +177,11 @@ internal sealed class SupplierDelivery(
             return;
         }
 
-        var delay = Backoff(order.SubmitCount - 1, outcome.RetryAfter);
-        await ChangeAsync(order with { State = OrderState.RetryScheduled, StateReason = $"{outcome.Verdict}: {outcome.Reason}" }, cancellationToken);
+        var delay = followUp.Backoff(order.SubmitCount - 1, outcome.RetryAfter);
+        await followUp.ChangeAsync(order with { State = OrderState.RetryScheduled, StateReason = $"{outcome.Verdict}: {outcome.Reason}" }, cancellationToken);
         logger.LogInformation("Order {OrderId} is {State}: attempt {Attempt} at {Supplier} failed; next in {Delay}",
             order.OrderId, OrderState.RetryScheduled, order.SubmitCount, order.Supplier, delay);
         await requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken);
-    }
-
-    /// <summary>Pending, unknown or not accepted: ask again later (queue visibility delay), until the deadline.</summary>
-    private async Task KeepReconcilingAsync(Order order, SupplierOutcome outcome, CancellationToken cancellationToken)
-    {
-        if (clock.GetUtcNow() > order.ReconcileBy)
-        {
-            await NeedsAttentionAsync(
-                order,
-                $"outcome at {order.Supplier} for {order.ClientReference} still unknown after {options.Value.ReconcileDeadlineMinutes} min: {outcome.Verdict} {outcome.Reason}",
-                cancellationToken);
-            return;
-        }
-
-        var delay = Backoff(order.ReconcileCount, outcome.RetryAfter);
-        await ChangeAsync(order with { State = OrderState.Reconciling, StateReason = $"{outcome.Verdict}: {outcome.Reason}", ReconcileCount = order.ReconcileCount + 1 }, cancellationToken);
-        logger.LogInformation("Order {OrderId} is {State}: asking {Supplier} again in {Delay}", order.OrderId, OrderState.Reconciling, order.Supplier, delay);
-        await (order.SkuKind == SkuKind.Redemption
-            ? requests.RequestRedemptionRetryAsync(order.PartnerId, order.OrderId, delay, cancellationToken)
-            : requests.RequestAsync(order.PartnerId, order.OrderId, cancellationToken, delay));
     }
 
     /// <summary>
@@ -249,44 +216,6 @@ internal sealed class SupplierDelivery(
         var reason = $"{order.Supplier} now says {outcome.Verdict} ({outcome.Reason}) for {order.ClientReference}, delivered at {order.DeliveredAt:u}";
         logger.LogError("Order {OrderId} was delivered but its credit was taken back: {Reason}", order.OrderId, reason);
         await alerts.RaiseAsync("supplier-reversed", order.PartnerId, order.OrderId, reason, cancellationToken);
-    }
-
-    /// <summary>Gives up on an order whose reconciliation stalled; false if it changed meanwhile (someone is working on it).</summary>
-    public async Task<bool> TryGiveUpAsync(Order order, string reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await NeedsAttentionAsync(order, reason, cancellationToken);
-            return true;
-        }
-        catch (RetryLaterException)
-        {
-            return false; // the order changed meanwhile
-        }
-    }
-
-    /// <summary>Only ops can settle the order now: it says why, and an alert is raised.</summary>
-    private async Task NeedsAttentionAsync(Order order, string reason, CancellationToken cancellationToken)
-    {
-        await ChangeAsync(order with { State = OrderState.NeedsAttention, StateReason = reason }, cancellationToken);
-        logger.LogError("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.NeedsAttention, reason);
-        await alerts.RaiseAsync(order.SkuKind == SkuKind.CardKey ? "code-purchase-unknown" : "top-up-unknown", order.PartnerId, order.OrderId, reason, cancellationToken);
-    }
-
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter) =>
-        RetryDelay.Exponential(options.Value.ReconcileFirstDelaySeconds, options.Value.ReconcileMaxDelaySeconds, attempt, retryAfter);
-
-    private async Task<Order> ChangeAsync(Order changed, CancellationToken cancellationToken)
-    {
-        if (changed.IsTerminal && changed.FinalAt is null)
-        {
-            changed = changed with { FinalAt = clock.GetUtcNow() };
-        }
-
-        var written = await orders.TryChangeAsync(changed, cancellationToken)
-            ?? throw new RetryLaterException($"Order {changed.OrderId} changed concurrently; retrying.");
-        await outcomes.PublishAsync(written, cancellationToken);
-        return written;
     }
 
     private static string? NextSupplier(Sku sku, string current)
