@@ -40,22 +40,12 @@ internal sealed class CardKeyDelivery(
 {
     public async Task DeliverAsync(Order order, Sku sku, CancellationToken cancellationToken)
     {
-        if (order.State == OrderState.Cancelled)
+        if (order.State is OrderState.Cancelled or OrderState.Delivered or OrderState.Refunded or OrderState.Disputed)
         {
-            // Refunded or disputed before delivery: no key can be bound to it any more; give back what an attempt reserved.
-            await inventory.SettleAsync(sku, order.Reference, [], cancellationToken);
-            await awaiting.RemoveIfPresentAsync(order, cancellationToken);
-            await outcomes.PublishAsync(order, cancellationToken);
-            return;
-        }
-
-        if (order.State is OrderState.Delivered or OrderState.Refunded or OrderState.Disputed)
-        {
-            // Another message for a delivered order (redelivered, replayed from poison, or queued again by a duplicate
-            // webhook or the sweep): finish what a crashed attempt may have left.
-            await inventory.SettleAsync(sku, order.Reference, order.Keys, cancellationToken);
-            await awaiting.RemoveIfPresentAsync(order, cancellationToken);
-            await outcomes.PublishAsync(order, cancellationToken);
+            // Refunded or disputed before delivery (no key can be bound to it any more), or another message for a delivered
+            // order (redelivered, replayed from poison, or queued again by a duplicate webhook or the sweep): finish what a
+            // crashed attempt may have left.
+            await SettleFinishedAsync(order, sku, cancellationToken);
             return;
         }
 
@@ -80,25 +70,12 @@ internal sealed class CardKeyDelivery(
         if (order.State is OrderState.Submitting or OrderState.Reconciling)
         {
             // Codes are being bought for it: how that went comes first; never a second purchase while one may be under way.
-            var buying = await codeBuying.ContinueAsync(order, sku, cancellationToken);
-            if (buying.Waiting)
+            if (await AfterBuyingAsync(await codeBuying.ContinueAsync(order, sku, cancellationToken), sku, cancellationToken) is not { } withCodes)
             {
                 return;
             }
 
-            if (buying.Order.IsFullyReversed)
-            {
-                await CancelAfterPurchaseAsync(buying.Order, sku, cancellationToken);
-                return;
-            }
-
-            (order, bought) = (buying.Order, buying.Bought);
-            if (buying.WaitForStockBecause is { } reason)
-            {
-                await WaitForStockAsync(order, sku, reason, cancellationToken);
-                return;
-            }
-
+            (order, bought) = (withCodes, true);
             found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
         }
         else if (order.ClaimStartedAt is null)
@@ -116,19 +93,12 @@ internal sealed class CardKeyDelivery(
         if (keys.Count < order.Quantity && sku.BuysCodes && !bought && order.State == OrderState.Paid)
         {
             // Only a paid order buys: one waiting for stock (the cap was reached, or every supplier failed) waits for stock.
-            var buying = await codeBuying.BuyAsync(order, sku, order.Quantity - keys.Count, cancellationToken);
-            if (buying.Waiting)
+            if (await AfterBuyingAsync(await codeBuying.BuyAsync(order, sku, order.Quantity - keys.Count, cancellationToken), sku, cancellationToken) is not { } withCodes)
             {
                 return;
             }
 
-            if (buying.WaitForStockBecause is { } reason)
-            {
-                await WaitForStockAsync(buying.Order, sku, reason, cancellationToken);
-                return;
-            }
-
-            order = buying.Order;
+            order = withCodes;
             found = await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken);
             keys = await CompleteAsync(order, sku, found, cancellationToken);
         }
@@ -207,25 +177,49 @@ internal sealed class CardKeyDelivery(
     }
 
     /// <summary>
-    /// The payment was given back while codes were bought: the order is cancelled under its lease (no attempt that read it
-    /// before can bind a key any more), and everything reserved for it goes to stock, to be sold to the next order.
+    /// The order to bind its keys to once its codes are bought; null when there is nothing more to do now: the purchase is
+    /// asked about again later, or the order waits for stock, or — its payment given back in full while the codes were
+    /// bought — it is cancelled, and everything reserved for it, codes bought included, goes to stock for the next buyer.
     /// </summary>
-    private async Task CancelAfterPurchaseAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    private async Task<Order?> AfterBuyingAsync(CodeBuyingResult buying, Sku sku, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var cancelled = await orders.TryChangeAsync(
-                order.WithNewOutcome(now) with
-                {
-                    State = OrderState.Cancelled,
-                    StateReason = $"payment {order.ReversalKind} recorded while codes were bought for it: they go to stock",
-                    LeaseUntil = now + Order.LeaseDuration,
-                },
-                cancellationToken)
-            ?? throw new RetryLaterException($"Order {order.OrderId} changed as it was cancelled; retrying.");
-        await inventory.ReleaseAsync(sku, order.Reference, await inventory.FindReservationsAsync(sku, order.Reference, cancellationToken), cancellationToken);
-        var released = await orders.TryChangeAsync(cancelled with { LeaseUntil = null }, cancellationToken) ?? cancelled;
-        logger.LogWarning("Order {OrderId} is {State}: {Reason}", order.OrderId, OrderState.Cancelled, cancelled.StateReason);
-        await outcomes.PublishAsync(released, cancellationToken);
+        if (buying.Waiting)
+        {
+            return null;
+        }
+
+        if (buying.Order.IsFullyReversed)
+        {
+            var cancelled = await orders.TryChangeAsync(
+                    buying.Order.WithNewOutcome(clock.GetUtcNow()) with
+                    {
+                        State = OrderState.Cancelled, StateReason = $"payment {buying.Order.ReversalKind} recorded while codes were bought for it",
+                    },
+                    cancellationToken)
+                ?? throw new RetryLaterException($"Order {buying.Order.OrderId} changed as it was cancelled; retrying.");
+            logger.LogWarning("Order {OrderId} is {State}: {Reason}", cancelled.OrderId, OrderState.Cancelled, cancelled.StateReason);
+            await SettleFinishedAsync(cancelled, sku, cancellationToken);
+            return null;
+        }
+
+        if (buying.WaitForStockBecause is { } reason)
+        {
+            await WaitForStockAsync(buying.Order, sku, reason, cancellationToken);
+            return null;
+        }
+
+        return buying.Order;
+    }
+
+    /// <summary>
+    /// An order that is done (delivered, or cancelled: no key can be bound to it any more): its keys sold, every other
+    /// reservation of it back to stock, off the waiting list, the partner told.
+    /// </summary>
+    private async Task SettleFinishedAsync(Order order, Sku sku, CancellationToken cancellationToken)
+    {
+        await inventory.SettleAsync(sku, order.Reference, order.State == OrderState.Cancelled ? [] : order.Keys, cancellationToken);
+        await awaiting.RemoveIfPresentAsync(order, cancellationToken);
+        await outcomes.PublishAsync(order, cancellationToken);
     }
 
     private async Task FinishAsync(Order before, Order delivered, Sku sku, bool settleStrays, CancellationToken cancellationToken)
