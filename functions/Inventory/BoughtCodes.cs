@@ -30,13 +30,13 @@ internal sealed class BoughtCodes(TableServiceClient tables, DataKeyRing dataKey
         var cleaned = new List<(string KeyId, string Key)>();
         for (var i = 0; i < codes.Count; i++)
         {
-            var (key, problem) = CardKeyText.Clean(codes[i]);
+            var (keyId, key, problem) = KeyImport.Identify(sku, codes[i], fingerprintKey);
             if (key is null)
             {
                 return ([], $"code {i + 1} of {codes.Count} from {boughtFrom} is not a card key: {problem}");
             }
 
-            cleaned.Add((CardKeyCipher.KeyId(fingerprintKey, CardKeyText.Identity(key, sku.CaseSensitiveKeys)), key));
+            cleaned.Add((keyId!, key));
         }
 
         if (cleaned.DistinctBy(c => c.KeyId).Count() != cleaned.Count)
@@ -131,17 +131,12 @@ internal sealed class BoughtCodes(TableServiceClient tables, DataKeyRing dataKey
         var actions = new List<TableTransactionAction>();
         foreach (var (keyId, key) in codes)
         {
-            actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, KeyRow(keyId))
-            {
-                ["State"] = Reserved,
-                ["DekId"] = dek.Id,
-                ["SealedKey"] = CardKeyCipher.Seal(dek.Key, sku.Id, keyId, key),
-                ["FormatVersion"] = CardKeyCipher.FormatVersion,
-                ["ImportedAt"] = now,
-                ["BoughtFrom"] = boughtFrom,
-                ["OrderReference"] = orderReference,
-                ["ReservedAt"] = now,
-            }));
+            var row = KeyImport.SealedKeyRow(sku.Id, partition, keyId, key, dek, now);
+            row["State"] = Reserved;
+            row["BoughtFrom"] = boughtFrom;
+            row["OrderReference"] = orderReference;
+            row["ReservedAt"] = now;
+            actions.Add(new(TableTransactionActionType.Add, row));
             actions.Add(new(TableTransactionActionType.Add, new TableEntity(partition, ReservationRow(orderReference, keyId))
             {
                 ["ReservedAt"] = now,

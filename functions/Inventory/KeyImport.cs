@@ -151,16 +151,35 @@ internal sealed class KeyImport(
     /// <summary>A valid entry's key id and key, or null after recording why it is rejected.</summary>
     private static (string KeyId, string Key)? Validate(Sku sku, string text, int line, byte[] fingerprintKey, ConcurrentBag<RejectedKey> rejected)
     {
-        var (key, problem) = CardKeyText.Clean(text);
+        var (keyId, key, problem) = Identify(sku, text, fingerprintKey);
         if (key is not null)
         {
-            // Same identity, same key id: a near-duplicate conflicts with the key already imported.
-            return (CardKeyCipher.KeyId(fingerprintKey, CardKeyText.Identity(key, sku.CaseSensitiveKeys)), key);
+            return (keyId!, key);
         }
 
         rejected.Add(new RejectedKey(line, problem!));
         return null;
     }
+
+    /// <summary>
+    /// A text as a key of the SKU: the key as it will be stored and its key id (the keyed fingerprint of its identity, so a
+    /// near-duplicate gets the id of the key already there); or why the text is not a key.
+    /// </summary>
+    internal static (string? KeyId, string? Key, string? Problem) Identify(Sku sku, string text, byte[] fingerprintKey)
+    {
+        var (key, problem) = CardKeyText.Clean(text);
+        return key is null ? (null, null, problem) : (CardKeyCipher.KeyId(fingerprintKey, CardKeyText.Identity(key, sku.CaseSensitiveKeys)), key, null);
+    }
+
+    /// <summary>A key's own row, sealed under <paramref name="dek"/> and bound to its SKU and key id; its state and the rest are the caller's.</summary>
+    internal static TableEntity SealedKeyRow(string sku, string partition, string keyId, string key, DataKey dek, DateTimeOffset importedAt) =>
+        new(partition, KeyRow(keyId))
+        {
+            ["DekId"] = dek.Id,
+            ["SealedKey"] = CardKeyCipher.Seal(dek.Key, sku, keyId, key),
+            ["FormatVersion"] = CardKeyCipher.FormatVersion,
+            ["ImportedAt"] = importedAt,
+        };
 
     /// <summary>
     /// The writing side of one upload. Each shard's keys wait until a transaction's worth (<see cref="KeysPerTransaction"/>)
@@ -347,16 +366,11 @@ internal sealed class KeyImport(
     internal static IEnumerable<TableTransactionAction> Rows(
         string sku, string partition, string keyId, string key, DataKey dek, KeyBatch batch, long seq, DateTimeOffset importedAt)
     {
-        yield return new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, KeyRow(keyId))
-        {
-            ["State"] = Available,
-            ["DekId"] = dek.Id,
-            ["SealedKey"] = CardKeyCipher.Seal(dek.Key, sku, keyId, key),
-            ["FormatVersion"] = CardKeyCipher.FormatVersion,
-            ["BatchId"] = batch.BatchId,
-            ["ImportedAt"] = importedAt,
-            ["Seq"] = seq,
-        });
+        var row = SealedKeyRow(sku, partition, keyId, key, dek, importedAt);
+        row["State"] = Available;
+        row["BatchId"] = batch.BatchId;
+        row["Seq"] = seq;
+        yield return new TableTransactionAction(TableTransactionActionType.Add, row);
         yield return new TableTransactionAction(TableTransactionActionType.Add, CardKeyInventory.InStockRow(
             partition, seq, keyId, batch.BatchId, batch.UnitCost?.ToString(System.Globalization.CultureInfo.InvariantCulture), batch.ExpiresAt));
     }
