@@ -121,9 +121,10 @@ public sealed class GiftCardTests(StorageFixture storage)
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Worker_killed_between_buying_and_recording_the_result_never_buys_twice(bool supplierGotTheRequest)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Worker_killed_between_buying_and_recording_the_result_never_buys_twice(bool supplierGotTheRequest, bool codesReserved)
     {
         await using var supplier = await ReloadlySimulator.StartAsync(ClientId, ClientSecret, seed: 9);
         await using var scenario = await StartAsync(supplier, triggerHost: false);
@@ -145,6 +146,17 @@ public sealed class GiftCardTests(StorageFixture storage)
         if (supplierGotTheRequest)
         {
             await BuyDirectlyAsync(supplier, reference);
+        }
+
+        if (codesReserved)
+        {
+            // It died later still: the codes were sealed into the inventory, reserved for the order, and not yet bound.
+            var codes = ReloadlySimulator.Codes(supplier.Ledger.All().Single()).Select(c => c.Replace("/", " PIN ", StringComparison.Ordinal)).ToList();
+            var found = (await scenario.Service<Catalogue.SkuCatalogue>().FindAsync(sku, default))!;
+            var (reserved, problem) = await scenario.Service<Inventory.BoughtCodes>().ReserveAsync(found, paid.Reference, codes, Supplier, default);
+            Assert.Null(problem);
+            Assert.Single(reserved);
+            Assert.Equal((0, 1, 0), await StockAsync(scenario, sku));
         }
 
         var fulfilment = scenario.Service<OrderFulfilment>();

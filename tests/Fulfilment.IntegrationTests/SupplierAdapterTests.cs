@@ -120,10 +120,13 @@ public sealed class SupplierAdapterTests(StorageFixture storage)
         await using var scenario = await StartAsync([("reloadly", reloadly), ("dtone", dtone)]);
         var partner = await scenario.NewPartnerAsync();
         var sku = await NewTopUpSkuAsync(scenario, "reloadly", "dtone");
-        using var stop = new CancellationTokenSource();
+        var orderIds = Enumerable.Range(0, 15).Select(i => $"mix-{seed}-{i}").ToList();
+        var invalid = orderIds.Where(_ => random.NextDouble() < 0.2).ToHashSet();
+        using var stop = new CancellationTokenSource(); // from here on, only the chaos task draws from random
+        var rounds = 0;
         var chaos = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            for (; !stop.IsCancellationRequested; Interlocked.Increment(ref rounds))
             {
                 reloadly.Faults = SupplierFaults.Random(random);
                 dtone.Faults = SupplierFaults.Random(random);
@@ -136,14 +139,16 @@ public sealed class SupplierAdapterTests(StorageFixture storage)
             }
         });
 
-        var orderIds = Enumerable.Range(0, 15).Select(i => $"mix-{seed}-{i}").ToList();
-        var invalid = orderIds.Where(_ => random.NextDouble() < 0.2).ToHashSet();
         foreach (var orderId in orderIds)
         {
             await PayAsync(scenario, partner, sku, orderId, invalid.Contains(orderId) ? InvalidAccount : Account);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The chaos lasts until every valid order has been submitted under it (an invalid number is refused before any
+        // submit), and for ten switches of faults at least.
+        await Scenario.EventuallyAsync(
+            () => Task.FromResult(reloadly.Submits + dtone.Submits >= orderIds.Count - invalid.Count && Volatile.Read(ref rounds) >= 10),
+            "every valid order submitted under ten rounds of random faults");
         await stop.CancelAsync();
         await chaos;
         reloadly.Faults = dtone.Faults = SupplierFaults.None;
